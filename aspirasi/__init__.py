@@ -1,0 +1,177 @@
+"""Aspirasi: the application factory and its named wiring steps."""
+from pathlib import Path
+
+from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import text
+
+from aspirasi.config import INSTANCE, Config
+from aspirasi.extensions import babel, csrf, db, limiter, mail, migrate, security
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), template_folder="../templates",
+                static_folder="../static")
+    app.config.from_mapping(Config.load())
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_i18n(app)
+    register_blueprints(app)
+    register_admin(app)
+    register_rate_limits(app)
+    register_security_headers(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_security import SQLAlchemyUserDatastore
+
+    from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
+    from aspirasi.mailer import QueuedMailUtil, register_delivery
+    from models import Role, User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    datastore = SQLAlchemyUserDatastore(db, User, Role)
+    from public_portal.forms import ExtendedRegisterForm, IdentityLoginForm
+
+    security.init_app(app, datastore, mail_util_cls=QueuedMailUtil,
+                      register_form=ExtendedRegisterForm, login_form=IdentityLoginForm)
+    register_delivery(app)
+
+
+def select_locale() -> str:
+    languages = ["id", "en"]
+    if not has_request_context():
+        return "id"  # CLI and background work speak Indonesian
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return "id"  # Indonesian unless the person chose otherwise
+
+
+def register_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    from public_portal import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    try:
+        from public_portal.open311 import bp as open311_bp
+    except ImportError:
+        open311_bp = None
+    if open311_bp is not None:
+        csrf.exempt(open311_bp)  # API clients authenticate with an api_key, not a session
+        app.register_blueprint(open311_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            return jsonify(status="error", detail="database unavailable"), 503
+        return jsonify(status="ok")
+
+
+def register_admin(app: Flask) -> None:
+    from aspirasi_admin import init_admin
+
+    init_admin(app)
+
+
+def register_rate_limits(app: Flask) -> None:
+    """Flask-Security's views are not ours to decorate, so their limits are attached here."""
+    limits = app.config["RATE_LIMITS"]
+    targets = {
+        "security.login": limits["login"],
+        "security.register": limits["register"],
+        "security.forgot_password": limits["reset"],
+        "security.reset_password": limits["reset"],
+        "security.send_confirmation": limits["resend"],
+    }
+    for endpoint, limit in targets.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        # Flask-Admin's pages carry small inline scripts; the portal has none.
+        script = "'self' 'unsafe-inline'" if request.path.startswith("/admin") else "'self'"
+        headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+            "base-uri 'self'; form-action 'self'")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(code: int):
+        def handler(error):
+            if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
+                return jsonify(status=code, error=getattr(error, "description", str(error))), code
+            return render_template(f"errors/{code}.html", error=error), code
+        return handler
+
+    for code in (403, 404, 429, 500):
+        app.register_error_handler(code, render_error(code))
+    app.register_error_handler(413, render_error(413))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/400.html", error=error, csrf=True), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    from aspirasi.notify import unread_count
+    from models.lifecycle import ACTION_LABELS, CLOSE_REASONS, STATUS_LABELS
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "STATUS_LABELS": STATUS_LABELS,
+            "ACTION_LABELS": ACTION_LABELS,
+            "CLOSE_REASONS": CLOSE_REASONS,
+            "current_locale": str(get_locale()),
+            "badge_count": (lambda: unread_count(current_user)),
+        }
+
+    from flask_babel import format_date, format_datetime
+
+    app.jinja_env.filters["tanggal"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
+    app.jinja_env.filters["waktu"] = (
+        lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+
+
+def register_commands(app: Flask) -> None:
+    from aspirasi.cli import register
+
+    register(app)

@@ -1,0 +1,173 @@
+"""The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`."""
+import secrets
+from datetime import date
+
+import click
+from flask import current_app
+from flask_security import hash_password
+
+from aspirasi import demo_data
+from models import Category, Message, Opd, Role, Subcategory, User, db, utcnow
+from models import lifecycle
+from models.user import ALL_ROLES
+
+ROLE_DESCRIPTIONS = {
+    "superadmin": "Pengelola sistem", "admin": "Admin triase pesan",
+    "operator": "Operator Perangkat Daerah", "monitor": "Pemantau sub kategori",
+    "evaluator": "Evaluator dan pengawas", "user": "Warga",
+}
+
+
+def ensure_roles():
+    roles = {}
+    for name in ALL_ROLES:
+        role = Role.query.filter_by(name=name).first()
+        if role is None:
+            role = Role(name=name, description=ROLE_DESCRIPTIONS[name])
+            db.session.add(role)
+        roles[name] = role
+    return roles
+
+
+def create_user(username, email, password, role_names, opd=None, full_name=None, confirmed=True):
+    datastore = current_app.extensions["security"].datastore
+    user = datastore.create_user(username=username, email=email,
+                                 password=hash_password(password), full_name=full_name,
+                                 roles=role_names, opd=opd,
+                                 confirmed_at=utcnow() if confirmed else None)
+    return user
+
+
+def seed_taxonomy():
+    opds = {}
+    for code, name in demo_data.OPDS:
+        opd = Opd.query.filter_by(code=code).first() or Opd(code=code, name=name)
+        opd.email = opd.email or f"{code.lower()}@kaltimprov.go.id"
+        db.session.add(opd)
+        opds[code] = opd
+    subcategories = {}
+    for code, name, informasi, subs in demo_data.TAXONOMY:
+        category = Category.query.filter_by(code=code).first() or Category(
+            code=code, name=name, is_informasi=informasi)
+        db.session.add(category)
+        for sub_code, sub_name, opd_code in subs:
+            sub = Subcategory.query.filter_by(code=sub_code).first() or Subcategory(
+                code=sub_code, name=sub_name, category=category, default_opd=opds[opd_code])
+            db.session.add(sub)
+            subcategories[sub_code] = sub
+    db.session.flush()
+    return opds, subcategories
+
+
+def seed_messages(opds, subcategories, users):
+    admin, warga = users["admin"], users["warga"]
+    operators = {"DISKOMINFO": users["op-diskominfo"], "DLH": users["op-dlh"]}
+    for index, (perihal, body, kab, sub_code, opd_code, final) in enumerate(demo_data.SAMPLE_MESSAGES):
+        message = Message(perihal=perihal, body=body, kabupaten=kab, channel="web", reporter=warga)
+        lifecycle.submit(message, actor=warga)
+        db.session.flush()
+        if final == "baru":
+            continue
+        sub = subcategories[sub_code]
+        if sub.category.is_informasi:
+            lifecycle.perform(message, "answer", admin, category=sub.category, subcategory=sub,
+                              answer="Loket perizinan buka pukul 08.00 sampai 11.00 WITA pada hari Jumat.")
+            continue
+        lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub,
+                          opd=opds[opd_code], note="Mohon ditindaklanjuti sesuai SOP.")
+        if final == "diteruskan":
+            continue
+        operator = operators.get(opd_code) or create_operator_for(opd_code, opds, users)
+        lifecycle.perform(message, "accept", operator)
+        lifecycle.perform(message, "update", operator, note="Tim sudah dijadwalkan meninjau lokasi.")
+        if final == "selesai":
+            lifecycle.perform(message, "reply", operator,
+                              answer="Perbaikan telah selesai dilaksanakan. Terima kasih atas laporannya.")
+            if index == 0:
+                lifecycle.perform(message, "rate", warga, stars="4.5", note="Cepat ditangani.")
+
+
+def create_operator_for(opd_code, opds, users):
+    username = f"op-{opd_code.lower()}"
+    if username not in users:
+        users[username] = (User.query.filter_by(username=username).first() or create_user(
+            username, f"{username}@aspirasi.kaltimprov.go.id", secrets.token_urlsafe(16),
+            ["operator"], opd=opds[opd_code], full_name=f"Operator {opds[opd_code].name}"))
+        db.session.flush()
+    return users[username]
+
+
+def seed_demo(password: str) -> dict:
+    """Load the demo data set into an empty database; returns the demo users by username."""
+    ensure_roles()
+    db.session.flush()
+    opds, subcategories = seed_taxonomy()
+    users = {}
+    for username, email, roles, opd_code, name in demo_data.ACCOUNTS:
+        user = User.query.filter_by(username=username).first()
+        if user is None:
+            user = create_user(username, email, password, roles,
+                               opd=opds.get(opd_code) if opd_code else None, full_name=name)
+        users[username] = user
+    users["warga"].nik = demo_data.WARGA_NIK
+    users["warga"].birth_place = "Samarinda"
+    users["warga"].birth_date = date(1990, 5, 15)
+    users["warga"].phone = "081234567890"
+    users["warga"].gender = "L"
+    lahan = subcategories[demo_data.MONITORED_SUBCATEGORY]
+    if users["op-biroekonomi"] not in lahan.monitors:
+        lahan.monitors.append(users["op-biroekonomi"])
+    db.session.flush()
+    if Message.query.count() == 0:
+        seed_messages(opds, subcategories, users)
+    db.session.commit()
+    return users
+
+
+def register(app):
+    @app.cli.command("seed-demo")
+    @click.option("--password", envvar="DEMO_PASSWORD", default=None,
+                  help="Password of every demo account (default: DEMO_PASSWORD, else random).")
+    def seed_demo_command(password):
+        """Load East Kalimantan's OPDs, categories, sample messages and demo accounts."""
+        generated = not password
+        password = password or secrets.token_urlsafe(12)
+        seed_demo(password)
+        click.echo("Data demo dimuat. Akun: " + ", ".join(a[0] for a in demo_data.ACCOUNTS))
+        if generated:
+            click.echo(f"Kata sandi semua akun demo: {password}")
+
+    @app.cli.command("create-superadmin")
+    @click.option("--username", prompt="Username")
+    @click.option("--email", prompt="Email")
+    @click.option("--password", prompt="Kata sandi", hide_input=True, confirmation_prompt=True)
+    def create_superadmin_command(username, email, password):
+        """Create the first real superadmin account."""
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise click.ClickException(f"Email tidak valid: {exc}") from None
+        if len(password) < app.config["SECURITY_PASSWORD_LENGTH_MIN"]:
+            raise click.ClickException("Kata sandi minimal 8 karakter.")
+        if User.query.filter((User.username == username) | (User.email == email)).first():
+            raise click.ClickException("Username atau email sudah terdaftar.")
+        ensure_roles()
+        db.session.flush()
+        create_user(username, email, password, ["superadmin"], full_name=username)
+        from models.audit import record
+        record("create_superadmin", detail=f"{username} <{email}> dibuat lewat CLI")
+        db.session.commit()
+        click.echo(f"Superadmin {username} dibuat.")
+
+    @app.cli.command("mail-deliver")
+    @click.option("--limit", default=200, show_default=True)
+    def mail_deliver_command(limit):
+        """Send the queued mails that are due (retrying failed ones with back-off)."""
+        from aspirasi.mailer import deliver_pending
+
+        sent, failed = deliver_pending(limit)
+        click.echo(f"terkirim: {sent}, gagal: {failed}")
+        if failed:
+            raise SystemExit(1)

@@ -1,0 +1,135 @@
+"""Configuration, read from the environment in this one place.
+
+Embedded defaults need nothing: SQLite and uploads under `instance/`, mail written as files
+to `instance/outbox/`, rate limits in memory.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'aspirasi.db'}"
+    # Accept the common postgres:// spellings and use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _mail_settings() -> dict:
+    backend = os.environ.get("MAIL_BACKEND", "file")
+    settings = {
+        "MAIL_BACKEND": backend,
+        "MAIL_FILE_PATH": os.environ.get("MAIL_FILE_PATH", str(INSTANCE / "outbox")),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_TIMEOUT": 10,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
+                                              "Aspirasi Kaltim <no-reply@aspirasi.kaltimprov.go.id>"),
+    }
+    return settings
+
+
+class Config:
+    SECRET_KEY = None  # filled by load()
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = None
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024   # five 5 MB files and the form around them
+    MAX_UPLOAD_FILES = 5
+    MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for links in mail sent by the CLI
+
+    # Mail is queued in the database and delivered right after the request that queued it.
+    MAIL_DELIVER_AFTER_REQUEST = True
+    MAIL_MAX_ATTEMPTS = 5
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"  # WITA, East Kalimantan
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("id", "en")
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATE_LIMITS = {
+        "login": "10 per minute",
+        "register": "5 per minute; 30 per hour",
+        "resend": "10 per minute",
+        "reset": "5 per minute",
+        "submit": "5 per minute; 50 per day",
+        "nik_tracking": "10 per minute",
+        "open311_post": "30 per minute",
+    }
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form on a slow phone connection still submits
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true")
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    FLASK_ADMIN_SWATCH = "default"
+
+    # Flask-Security-Too
+    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_LENGTH_MIN = 8
+    SECURITY_REGISTERABLE = True
+    SECURITY_CONFIRMABLE = True
+    SECURITY_RECOVERABLE = True
+    SECURITY_CHANGEABLE = True
+    SECURITY_TRACKABLE = True
+    SECURITY_USERNAME_ENABLE = True
+    SECURITY_USERNAME_REQUIRED = True
+    SECURITY_USERNAME_MIN_LENGTH = 3
+    SECURITY_USERNAME_MAX_LENGTH = 32
+    # Unverified accounts may sign in, but then see only the "please verify" page (v2.1).
+    SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
+    SECURITY_CONFIRM_EMAIL_WITHIN = timedelta(days=2)
+    SECURITY_RESET_PASSWORD_WITHIN = timedelta(minutes=60)
+    SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
+    SECURITY_POST_LOGIN_VIEW = "portal.after_login"
+    SECURITY_POST_LOGOUT_VIEW = "portal.index"
+    SECURITY_POST_REGISTER_VIEW = "portal.verify"
+    SECURITY_POST_CONFIRM_VIEW = "portal.after_login"
+    SECURITY_POST_RESET_VIEW = "security.login"
+    SECURITY_POST_CHANGE_VIEW = "portal.settings"
+    SECURITY_EMAIL_SENDER = None  # filled from MAIL_DEFAULT_SENDER
+    SECURITY_EMAIL_SUBJECT_REGISTER = "Selamat datang di Aspirasi Kaltim: verifikasi email Anda"
+    SECURITY_EMAIL_SUBJECT_CONFIRM = "Verifikasi email akun Aspirasi Kaltim"
+    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Atur ulang kata sandi Aspirasi Kaltim"
+    SECURITY_EMAIL_SUBJECT_PASSWORD_NOTICE = "Kata sandi Aspirasi Kaltim Anda telah diatur ulang"
+    SECURITY_EMAIL_SUBJECT_PASSWORD_CHANGE_NOTICE = "Kata sandi Aspirasi Kaltim Anda telah diubah"
+    SECURITY_I18N_DIRNAME = [str(ROOT / "translations"), "builtin"]
+    SECURITY_MSG_LOGIN = ("Silakan masuk untuk membuka halaman ini.", "info")
+
+    @classmethod
+    def load(cls) -> dict:
+        values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        values.update(_mail_settings())
+        values["SECRET_KEY"] = _secret_key()
+        values["SECURITY_PASSWORD_SALT"] = os.environ.get("SECURITY_PASSWORD_SALT") or values["SECRET_KEY"]
+        values["SQLALCHEMY_DATABASE_URI"] = database_url()
+        values["UPLOAD_DIR"] = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+        values["SECURITY_EMAIL_SENDER"] = values["MAIL_DEFAULT_SENDER"]
+        return values

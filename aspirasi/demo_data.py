@@ -1,0 +1,85 @@
+"""The East Kalimantan demo data set: OPDs, taxonomy, accounts and sample messages."""
+
+# Seed 002's OPD list, plus Biro Perekonomian (the v2.3 monitor of land disputes).
+OPDS = [
+    ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
+    ("DLH", "Dinas Lingkungan Hidup"),
+    ("DISHUT", "Dinas Kehutanan"),
+    ("ESDM", "Dinas Energi dan Sumber Daya Mineral"),
+    ("DPMPTSP", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"),
+    ("DKP3A", "Dinas Kependudukan, Pemberdayaan Perempuan dan Perlindungan Anak"),
+    ("BPBD", "Badan Penanggulangan Bencana Daerah"),
+    ("SATPOLPP", "Satuan Polisi Pamong Praja"),
+    ("PUPRPERA", "Dinas Pekerjaan Umum, Penataan Ruang dan Perumahan Rakyat"),
+    ("DISNAKERTRANS", "Dinas Tenaga Kerja dan Transmigrasi"),
+    ("DKP", "Dinas Kelautan dan Perikanan"),
+    ("DINSOS", "Dinas Sosial"),
+    ("BIROEKONOMI", "Biro Perekonomian"),
+]
+
+# (category code, name, is_informasi, [(subcategory code, name, default OPD code)])
+TAXONOMY = [
+    ("aspirasi", "Aspirasi", False, [
+        ("asp-pelayanan-publik", "Pelayanan Publik", "DPMPTSP"),
+        ("asp-infrastruktur", "Infrastruktur", "PUPRPERA"),
+        ("asp-lingkungan", "Lingkungan Hidup", "DLH"),
+        ("asp-teknologi", "Teknologi Informasi", "DISKOMINFO"),
+    ]),
+    ("aduan", "Aduan", False, [
+        ("adu-jalan-rusak", "Jalan dan Jembatan Rusak", "PUPRPERA"),
+        ("adu-pencemaran", "Pencemaran Lingkungan", "DLH"),
+        ("adu-lahan", "Permasalahan Lahan", "DISHUT"),
+        ("adu-internet", "Layanan Internet dan Website Pemerintah", "DISKOMINFO"),
+        ("adu-ketenagakerjaan", "Ketenagakerjaan", "DISNAKERTRANS"),
+        ("adu-bencana", "Bencana dan Kedaruratan", "BPBD"),
+        ("adu-ketertiban", "Ketertiban Umum", "SATPOLPP"),
+        ("adu-sosial", "Bantuan Sosial", "DINSOS"),
+    ]),
+    ("informasi", "Informasi", True, [
+        ("inf-umum", "Informasi Umum", "DISKOMINFO"),
+        ("inf-perizinan", "Informasi Perizinan", "DPMPTSP"),
+    ]),
+]
+
+MONITORED_SUBCATEGORY = "adu-lahan"
+
+KABUPATEN_KOTA = [
+    "Kota Samarinda", "Kota Balikpapan", "Kota Bontang", "Kabupaten Kutai Kartanegara",
+    "Kabupaten Kutai Timur", "Kabupaten Kutai Barat", "Kabupaten Paser",
+    "Kabupaten Penajam Paser Utara", "Kabupaten Berau", "Kabupaten Mahakam Ulu",
+]
+
+# username, email, roles, OPD code, full name
+ACCOUNTS = [
+    ("superadmin", "superadmin@aspirasi.kaltimprov.go.id", ["superadmin"], None, "Super Admin"),
+    ("admin", "admin@aspirasi.kaltimprov.go.id", ["admin"], None, "Admin Aspirasi"),
+    ("op-diskominfo", "op-diskominfo@aspirasi.kaltimprov.go.id", ["operator"], "DISKOMINFO",
+     "Operator Diskominfo"),
+    ("op-dlh", "op-dlh@aspirasi.kaltimprov.go.id", ["operator"], "DLH", "Operator DLH"),
+    ("op-biroekonomi", "op-biroekonomi@aspirasi.kaltimprov.go.id", ["operator", "monitor"],
+     "BIROEKONOMI", "Operator Biro Perekonomian"),
+    ("evaluator", "evaluator@aspirasi.kaltimprov.go.id", ["evaluator"], None,
+     "Wakil Gubernur (Evaluator)"),
+    ("warga", "warga@example.com", ["user"], None, "Budi Santoso"),
+]
+WARGA_NIK = "6472011505900003"
+
+# perihal, body, kabupaten, subcategory code or None, OPD code or None, final status
+SAMPLE_MESSAGES = [
+    ("Jalan berlubang di Jl. Juanda", "Jalan di depan pasar berlubang besar dan membahayakan "
+     "pengendara motor, terutama saat hujan.", "Kota Samarinda", "adu-jalan-rusak", "PUPRPERA",
+     "selesai"),
+    ("Website dinas tidak bisa dibuka", "Situs resmi salah satu dinas tidak dapat diakses sejak "
+     "tiga hari yang lalu.", "Kota Balikpapan", "adu-internet", "DISKOMINFO", "diproses"),
+    ("Sengketa batas lahan kebun warga", "Lahan kebun kami diklaim oleh perusahaan tanpa dasar "
+     "yang jelas. Mohon fasilitasi penyelesaian.", "Kabupaten Kutai Timur", "adu-lahan", "DLH",
+     "diteruskan"),
+    ("Usulan Wi-Fi gratis di taman kota", "Mohon disediakan akses internet gratis di taman-taman "
+     "kota untuk pelajar.", "Kota Bontang", "asp-teknologi", "DISKOMINFO", "selesai"),
+    ("Limbah di Sungai Karang Mumus", "Air sungai berwarna hitam dan berbau di dekat permukiman.",
+     "Kota Samarinda", "adu-pencemaran", "DLH", "diproses"),
+    ("Jam layanan perizinan", "Sampai jam berapa loket perizinan terpadu buka pada hari Jumat?",
+     "Kota Samarinda", "inf-perizinan", None, "selesai"),
+    ("Lampu jalan padam di Tenggarong", "Lampu penerangan jalan padam sepanjang 1 km.",
+     "Kabupaten Kutai Kartanegara", None, None, "baru"),
+]

@@ -1,0 +1,88 @@
+"""Who hears about a change: in-app notifications for staff, mail for staff and citizens.
+
+Connected to `lifecycle.message_changed`, so it runs inside the transaction of the change:
+the notification and the queued mail exist exactly when the change does.
+"""
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+
+from aspirasi import mailer
+from models import Notification, Role, User, db
+from models.lifecycle import ACTION_LABELS, STATUS_LABELS, message_changed
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link, also outside a request (CLI), from PUBLIC_BASE_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def staff_with_role(role: str, opd_id=None):
+    query = User.query.join(User.roles).filter(Role.name == role, User.active.is_(True))
+    if opd_id is not None:
+        query = query.filter(User.opd_id == opd_id)
+    return query.all()
+
+
+def _notify(users, message, kind: str, text: str, mail_subject: str | None = None):
+    link = external_url("admin.index")
+    for user in users:
+        db.session.add(Notification(user_id=user.id, message=message, kind=kind, text=text[:255]))
+        if mail_subject:
+            mailer.enqueue_template(user.email, mail_subject, "staff", user=user, message=message,
+                                    text=text, link=link)
+
+
+def _mail_citizen(message, event):
+    recipient = message.reporter.email if message.reporter else message.guest_email
+    if not recipient:
+        return
+    subject = _("[%(tracking)s] %(status)s", tracking=message.tracking,
+                status=STATUS_LABELS[message.status])
+    mailer.enqueue_template(recipient, subject, "status", message=message, event=event,
+                            status_label=STATUS_LABELS[message.status],
+                            action_label=ACTION_LABELS.get(event.action, event.action),
+                            link=external_url("portal.tracking_detail", nomor=message.tracking))
+
+
+@message_changed.connect
+def on_message_changed(message, action, actor=None, event=None, **_extra):
+    if action == "submit":
+        _notify(staff_with_role("admin"), message, "baru",
+                _("Pesan baru %(t)s: %(p)s", t=message.tracking, p=message.perihal),
+                _("Pesan baru masuk: %(t)s", t=message.tracking))
+    elif action in ("forward", "reroute"):
+        _notify(staff_with_role("operator", message.opd_id), message, "diteruskan",
+                _("Pesan %(t)s diteruskan ke OPD Anda: %(p)s", t=message.tracking, p=message.perihal),
+                _("Pesan diteruskan ke OPD Anda: %(t)s", t=message.tracking))
+    elif action == "return":
+        _notify(staff_with_role("admin"), message, "dikembalikan",
+                _("Pesan %(t)s dikembalikan OPD: %(n)s", t=message.tracking, n=event.note or ""),
+                _("Pesan dikembalikan OPD: %(t)s", t=message.tracking))
+    elif action == "reopen":
+        _notify(staff_with_role("operator", message.opd_id), message, "dibuka",
+                _("Pesan %(t)s dibuka kembali oleh pelapor", t=message.tracking),
+                _("Pesan dibuka kembali: %(t)s", t=message.tracking))
+    elif action == "reprimand":
+        _notify(staff_with_role("operator", message.opd_id), message, "teguran",
+                _("Teguran untuk pesan %(t)s: %(n)s", t=message.tracking, n=event.note or ""),
+                _("Teguran atas pesan %(t)s", t=message.tracking))
+    if event is not None and event.public:
+        _mail_citizen(message, event)
+
+
+def unread_count(user) -> int:
+    """The badge: unread notifications, plus unacknowledged teguran for an OPD's operators."""
+    from models import Reprimand
+
+    if not user.is_authenticated:
+        return 0
+    # Teguran are counted from the reprimands themselves, until the OPD acknowledges them.
+    count = (Notification.query.filter_by(user_id=user.id, read_at=None)
+             .filter(Notification.kind != "teguran").count())
+    if "operator" in user.role_names and user.opd_id:
+        count += Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None).count()
+    return count

@@ -1,0 +1,143 @@
+"""Pesan: a citizen's aspirasi or aduan, with its attachments."""
+import secrets
+
+from models import db
+from models.base import utcnow
+
+# No 0/O/1/I/L: a tracking number is read aloud over the phone and typed on a small keyboard.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_PREFIX = "ASP-"
+
+CHANNELS = ("web", "guest", "api", "phone", "walkin", "letter")
+STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
+OPEN_STATUSES = ("baru", "diteruskan", "diproses")
+CLOSED_STATUSES = ("selesai", "ditutup", "dicabut")
+GUEST_KINDS = ("umum", "layanan")
+
+
+def new_tracking_number() -> str:
+    return TRACKING_PREFIX + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class Message(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    tracking = db.Column(db.String(16), unique=True, nullable=False, default=new_tracking_number)
+    status = db.Column(db.String(12), nullable=False, default="baru", index=True)
+    channel = db.Column(db.String(10), nullable=False, default="web")
+
+    perihal = db.Column(db.String(200), nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    kabupaten = db.Column(db.String(80))
+    address = db.Column(db.String(255))
+    latitude = db.Column(db.Float)
+    longitude = db.Column(db.Float)
+    event_date = db.Column(db.Date)
+    guest_kind = db.Column(db.String(10))  # ALAMI's kategori umum/layanan, a hint only
+
+    # LAPOR!-style flags: anonim hides the name, rahasia hides the whole message publicly.
+    anonim = db.Column(db.Boolean, nullable=False, default=False)
+    rahasia = db.Column(db.Boolean, nullable=False, default=False)
+    hidden = db.Column(db.Boolean, nullable=False, default=False)  # admin hid it from /pesan
+
+    reporter_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
+    guest_name = db.Column(db.String(120))
+    guest_nik = db.Column(db.String(16), index=True)
+    guest_phone = db.Column(db.String(20))
+    guest_email = db.Column(db.String(255))
+    created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))  # staff intake
+
+    category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)
+    subcategory_id = db.Column(db.Integer, db.ForeignKey("subcategory.id"), index=True)
+    opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), index=True)
+    duplicate_of_id = db.Column(db.Integer, db.ForeignKey("message.id"))
+    close_reason = db.Column(db.Text)
+    answer = db.Column(db.Text)
+    reopen_count = db.Column(db.Integer, nullable=False, default=0)
+
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    triaged_at = db.Column(db.DateTime)    # left `baru` for the first time
+    forwarded_at = db.Column(db.DateTime)  # latest forwarding: the OPD's SLA clock
+    accepted_at = db.Column(db.DateTime)
+    finished_at = db.Column(db.DateTime)
+    # SLA deadlines, set by the lifecycle at each transition so overdue is one SQL filter.
+    triage_due_at = db.Column(db.DateTime, index=True)
+    answer_due_at = db.Column(db.DateTime, index=True)
+
+    # Optimistic locking: a stale form or a concurrent writer never overwrites silently.
+    version = db.Column(db.Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    reporter = db.relationship("User", foreign_keys=[reporter_id])
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    category = db.relationship("Category")
+    subcategory = db.relationship("Subcategory")
+    opd = db.relationship("Opd")
+    duplicate_of = db.relationship("Message", remote_side=[id])
+    attachments = db.relationship("Attachment", back_populates="message",
+                                  order_by="Attachment.id", cascade="all, delete-orphan")
+    events = db.relationship("MessageEvent", back_populates="message",
+                             order_by="MessageEvent.id", cascade="all, delete-orphan")
+    rating = db.relationship("Rating", back_populates="message", uselist=False)
+    reprimands = db.relationship("Reprimand", back_populates="message",
+                                 order_by="Reprimand.id")
+
+    @property
+    def is_public(self) -> bool:
+        return not (self.rahasia or self.hidden or self.status == "dicabut")
+
+    @property
+    def is_overdue(self) -> bool:
+        now = utcnow()
+        if self.status == "baru":
+            return bool(self.triage_due_at and self.triage_due_at < now)
+        if self.status in ("diteruskan", "diproses"):
+            return bool(self.answer_due_at and self.answer_due_at < now)
+        return False
+
+    @classmethod
+    def overdue_clause(cls, now=None):
+        """The SQL twin of `is_overdue`, for queues and reports."""
+        now = now or utcnow()
+        return db.or_(
+            db.and_(cls.status == "baru", cls.triage_due_at < now),
+            db.and_(cls.status.in_(("diteruskan", "diproses")), cls.answer_due_at < now),
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def nik(self):
+        return self.reporter.nik if self.reporter else self.guest_nik
+
+    @property
+    def sender_name(self) -> str:
+        if self.reporter:
+            return self.reporter.display_name
+        return self.guest_name or ""
+
+    @property
+    def public_events(self):
+        return [e for e in self.events if e.public]
+
+    def __str__(self):
+        return f"{self.tracking} {self.perihal}"
+
+
+class Attachment(db.Model):
+    """A stored file. The bytes live under UPLOAD_DIR, outside the web root."""
+    id = db.Column(db.Integer, primary_key=True)
+    message_id = db.Column(db.Integer, db.ForeignKey("message.id"), nullable=False, index=True)
+    event_id = db.Column(db.Integer, db.ForeignKey("message_event.id"))
+    kind = db.Column(db.String(12), nullable=False, default="lampiran")  # lampiran | balasan
+    filename = db.Column(db.String(255), nullable=False)
+    stored_name = db.Column(db.String(80), unique=True, nullable=False)
+    content_type = db.Column(db.String(60), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    message = db.relationship("Message", back_populates="attachments")
+    event = db.relationship("MessageEvent", back_populates="attachments")

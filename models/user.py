@@ -1,0 +1,85 @@
+"""Accounts: citizens and staff in one table (the v1.1 lesson), with roles and a profile."""
+from flask_security import RoleMixin, UserMixin
+
+from models import db
+from models.base import utcnow
+
+roles_users = db.Table(
+    "roles_users",
+    db.Column("user_id", db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("role_id", db.Integer, db.ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+STAFF_ROLES = ("superadmin", "admin", "operator", "monitor", "evaluator")
+ALL_ROLES = STAFF_ROLES + ("user",)
+
+RELIGIONS = ("Islam", "Kristen Protestan", "Katolik", "Hindu", "Buddha", "Konghucu", "Lainnya")
+GENDERS = (("L", "Laki-laki"), ("P", "Perempuan"))
+
+
+class Role(db.Model, RoleMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True, nullable=False)
+    description = db.Column(db.String(255))
+    permissions = db.Column(db.Text)  # required by Flask-Security's RoleMixin
+    update_datetime = db.Column(db.DateTime, default=utcnow, onupdate=utcnow)
+
+    def __str__(self):
+        return self.name
+
+
+class User(db.Model, UserMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(255), unique=True, nullable=False)
+    username = db.Column(db.String(64), unique=True, nullable=True)
+    password = db.Column(db.String(255), nullable=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    fs_uniquifier = db.Column(db.String(64), unique=True, nullable=False)
+    confirmed_at = db.Column(db.DateTime)
+    last_login_at = db.Column(db.DateTime)
+    current_login_at = db.Column(db.DateTime)
+    last_login_ip = db.Column(db.String(64))
+    current_login_ip = db.Column(db.String(64))
+    login_count = db.Column(db.Integer)
+    create_datetime = db.Column(db.DateTime, nullable=False, default=utcnow)
+    update_datetime = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    # Profile (SPEC /settings). NIK is unique when present; validated in forms.
+    nik = db.Column(db.String(16), unique=True, nullable=True)
+    full_name = db.Column(db.String(120))
+    birth_place = db.Column(db.String(80))
+    birth_date = db.Column(db.Date)
+    religion = db.Column(db.String(40))
+    gender = db.Column(db.String(1))
+    phone = db.Column(db.String(20))
+    address = db.Column(db.String(255))
+    photo_path = db.Column(db.String(255))
+    locale = db.Column(db.String(5))
+
+    # Staff binding: an operator belongs to exactly one OPD.
+    opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)
+    opd = db.relationship("Opd", back_populates="operators")
+
+    # Verification-link resend throttle (v2.3: three in a row pause the button for 60 s).
+    confirm_resend_count = db.Column(db.Integer, nullable=False, default=0)
+    confirm_resend_at = db.Column(db.DateTime)
+
+    roles = db.relationship("Role", secondary=roles_users, lazy="selectin",
+                            backref=db.backref("users", lazy="dynamic"))
+    monitored_subcategories = db.relationship(
+        "Subcategory", secondary="subcategory_monitors", back_populates="monitors")
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username or self.email
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.name for r in self.roles}
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.role_names & set(STAFF_ROLES))
+
+    def __str__(self):
+        return self.username or self.email

@@ -1,0 +1,71 @@
+"""The foundation: app factory, schema, health, demo data, commands."""
+from models import Message, Opd, User, db
+
+
+def test_healthz_reports_ok_when_database_answers(client):
+    """Does /healthz answer 200 with status ok when the database is reachable?"""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_seed_demo_creates_accounts_opds_and_messages(app, runner):
+    """Does `seed-demo` create the SPEC's demo accounts, the OPDs and sample messages?"""
+    result = runner.invoke(args=["seed-demo", "--password", "Rahasia-12345"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = {u.username for u in User.query.all()}
+        for account in ("superadmin", "admin", "op-diskominfo", "op-dlh", "op-biroekonomi",
+                        "evaluator", "warga"):
+            assert account in names
+        assert Opd.query.filter_by(name="Biro Perekonomian").one()
+        assert Opd.query.filter_by(name="Dinas Lingkungan Hidup").one()
+        assert Message.query.count() >= 5
+        biro = User.query.filter_by(username="op-biroekonomi").one()
+        assert {"operator", "monitor"} <= biro.role_names
+        assert [s.name for s in biro.monitored_subcategories] == ["Permasalahan Lahan"]
+        warga = User.query.filter_by(username="warga").one()
+        assert warga.confirmed_at is not None and len(warga.nik) == 16
+
+
+def test_seed_demo_prints_a_random_password_when_none_given(runner, monkeypatch):
+    """Without DEMO_PASSWORD, does seed-demo print the random password it chose?"""
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Kata sandi semua akun demo:" in result.output
+
+
+def test_create_superadmin_by_options(app, runner):
+    """Does `create-superadmin` create a confirmed superadmin, and refuse a duplicate?"""
+    args = ["create-superadmin", "--username", "kepala", "--email", "kepala@kaltimprov.go.id",
+            "--password", "Sangat-Rahasia-1"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = User.query.filter_by(username="kepala").one()
+        assert user.role_names == {"superadmin"}
+        assert user.password.startswith("$argon2")
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0
+    assert "sudah terdaftar" in again.output
+    with app.app_context():
+        assert User.query.filter_by(username="kepala").count() == 1
+
+
+def test_login_by_username_and_by_email(client, demo):
+    """Can a demo account log in both by username and by email?"""
+    from tests.conftest import login
+
+    assert login(client, "admin").status_code == 302
+    client.post("/logout")
+    assert login(client, "admin@aspirasi.kaltimprov.go.id").status_code == 302
+
+
+def test_default_language_is_indonesian_and_english_is_selectable(client):
+    """Are pages Indonesian by default, and English when chosen?"""
+    page = client.get("/").get_data(as_text=True)
+    assert "Pemerintah Provinsi Kalimantan Timur" in page
+    assert 'lang="id"' in page
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in english

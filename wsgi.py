@@ -1,0 +1,3 @@
+from aspirasi import create_app
+
+app = create_app()
