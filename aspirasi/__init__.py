@@ -72,13 +72,10 @@ def register_blueprints(app: Flask) -> None:
     from public_portal import bp as portal_bp
 
     app.register_blueprint(portal_bp)
-    try:
-        from public_portal.open311 import bp as open311_bp
-    except ImportError:
-        open311_bp = None
-    if open311_bp is not None:
-        csrf.exempt(open311_bp)  # API clients authenticate with an api_key, not a session
-        app.register_blueprint(open311_bp)
+    from open311 import bp as open311_bp
+
+    csrf.exempt(open311_bp)  # API clients authenticate with an api_key, not a session
+    app.register_blueprint(open311_bp)
 
     @app.get("/healthz")
     def healthz():

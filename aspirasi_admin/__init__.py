@@ -1,9 +1,15 @@
 """The staff's door: Flask-Admin views per role, built fresh for each app."""
-from flask_admin import Admin, AdminIndexView
+from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 
 def init_admin(app) -> Admin:
-    admin = Admin(app, name="Aspirasi Kaltim", theme=Bootstrap4Theme(),
-                  index_view=AdminIndexView(url="/admin"))
+    from aspirasi_admin import reports, views
+    from aspirasi_admin.dashboard import DashboardView
+
+    admin = Admin(app, name="Aspirasi Kaltim", theme=Bootstrap4Theme(base_template="admin/aspirasi_base.html"),
+                  index_view=DashboardView(name="Dasbor", url="/admin"),
+                  translations_path=str(app.root_path + "/../translations"))
+    views.register(admin)
+    reports.register(admin)
     return admin

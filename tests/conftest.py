@@ -31,10 +31,10 @@ def _test_config(tmp: str) -> dict:
         "SECURITY_PASSWORD_SALT": "test-salt",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_ENABLED": True,  # storage is set up; the app fixture then switches it off
         "MAIL_BACKEND": "locmem",
         "UPLOAD_DIR": f"{tmp}/uploads",
-        "SERVER_NAME": "aspirasi.test",
+        "PUBLIC_BASE_URL": "http://localhost",
         # Fast hashing in tests only; production keeps argon2's defaults.
         "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,
                                                    "argon2__memory_cost": 1024,
@@ -51,6 +51,9 @@ def app():
     tmp = tempfile.mkdtemp(prefix="aspirasi-app-")
     app = create_app(_test_config(tmp))
     app.jinja_env.undefined = StrictUndefined
+    from aspirasi.extensions import limiter
+
+    limiter.enabled = False  # on only in the tests that use `rate_limits_enabled`
     with app.app_context():
         from models import db
 
@@ -81,8 +84,7 @@ def clean_db(app):
         mailman = app.extensions["mailman"]
         if hasattr(mailman, "outbox"):
             mailman.outbox.clear()
-        if limiter.enabled:
-            limiter.reset()
+        limiter.reset()
     yield
     with app.app_context():
         db.session.remove()
@@ -131,6 +133,81 @@ def login_as(client, demo):
         assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
         return client
     return _login
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    """Turn CSRF protection on for one test (it is off for the rest of the suite)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def rate_limits_enabled(app):
+    """Turn rate limiting on for one test, with fresh counters."""
+    from aspirasi.extensions import limiter
+
+    limiter.enabled = True
+    limiter.reset()
+    yield limiter
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over real HTTP on a loopback port, for the browser tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url
+    yield url
+    server.shutdown()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download needed)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) sized like a phone; `page.goto("/...")` is relative."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844},
+                                  locale="id-ID")
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ (git-ignored)."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def links_in(text_body: str) -> list[str]:

@@ -1,0 +1,5 @@
+"""Reports (seed 002's figures), live, with charts and CSV/XLSX export."""
+
+
+def register(admin):
+    """Add the report views to `admin`."""
