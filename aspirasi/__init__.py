@@ -65,7 +65,28 @@ def select_locale() -> str:
 
 
 def register_i18n(app: Flask) -> None:
+    """Flask-Babel for our strings; WTForms' own messages from our catalog.
+
+    WTForms ships no Indonesian catalog, so its validation messages ("This field is
+    required.") come from translations/<lang>/LC_MESSAGES/wtforms.mo: Flask-WTF looks for a
+    catalog already attached to the request before loading its own, and Flask-Admin's forms
+    read a module-level domain that we point at the same folder.
+    """
+    from babel import support
+    from flask_babel import Domain
+
     babel.init_app(app, locale_selector=select_locale)
+    folder = app.config["BABEL_TRANSLATION_DIRECTORIES"]
+
+    @app.before_request
+    def attach_wtforms_catalog():
+        request.wtforms_translations = support.Translations.load(
+            folder, [str(get_locale())], domain="wtforms")
+
+    import flask_admin.babel as admin_babel
+
+    if hasattr(admin_babel, "wtforms_domain"):
+        admin_babel.wtforms_domain = Domain(folder, domain="wtforms")
 
 
 def register_blueprints(app: Flask) -> None:

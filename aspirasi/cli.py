@@ -108,6 +108,9 @@ def seed_demo(password: str) -> dict:
         if user is None:
             user = create_user(username, email, password, roles,
                                opd=opds.get(opd_code) if opd_code else None, full_name=name)
+        else:
+            # Seeding again sets the demo password just printed, so it always works.
+            user.password = hash_password(password)
         users[username] = user
     users["warga"].nik = demo_data.WARGA_NIK
     users["warga"].birth_place = "Samarinda"

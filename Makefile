@@ -1,0 +1,43 @@
+# Aspirasi: `make run` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install system-deps translations db demo serve clean
+
+run: install translations db demo serve
+
+test:
+	bash scripts/test.sh
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages --statistics 2>/dev/null || true
+	$(BIN)/pybabel compile -d translations -D flask_security
+	$(BIN)/pybabel compile -d translations -D admin
+	$(BIN)/pybabel compile -d translations -D messages
+
+db: install
+	$(BIN)/flask --app wsgi db upgrade
+
+demo: install
+	$(BIN)/flask --app wsgi seed-demo
+
+serve: install
+	@echo "Aspirasi berjalan di http://$(HOST):$(PORT)  (email keluar: instance/outbox/)"
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache
