@@ -1,0 +1,188 @@
+"""The lifecycle rules (SPEC's table), checked on the module every door calls."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from models import Message, MessageEvent, Opd, Subcategory, User, db, lifecycle
+from models.sla import add_workdays, workdays_between
+
+
+def _users(app):
+    return {u.username: u for u in User.query.all()}
+
+
+def _new_message(reporter):
+    message = Message(perihal="Drainase tersumbat", body="Air meluap ke jalan.", reporter=reporter)
+    lifecycle.submit(message, actor=reporter)
+    db.session.commit()
+    return message
+
+
+def _forward(message, admin, sub_code="adu-internet", opd_code="DISKOMINFO"):
+    sub = Subcategory.query.filter_by(code=sub_code).one()
+    opd = Opd.query.filter_by(code=opd_code).one()
+    lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub, opd=opd)
+    db.session.commit()
+
+
+class Actor:
+    """A stand-in for flask_login's current_user built from a real User row."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+    is_authenticated = True
+
+
+@pytest.fixture
+def people(app, demo):
+    """The demo accounts as actors, inside one app context shared with the test."""
+    with app.app_context():
+        yield {name: Actor(user) for name, user in _users(app).items()}
+
+
+def test_full_happy_path_appends_one_event_per_step(app, people):
+    """Does a message go baru → diteruskan → diproses → selesai with a timeline event each?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    op = people["op-diskominfo"]
+    lifecycle.perform(message, "accept", op)
+    lifecycle.perform(message, "update", op, note="Teknisi dijadwalkan.")
+    lifecycle.perform(message, "reply", op, answer="Sudah diperbaiki.")
+    db.session.commit()
+    assert message.status == "selesai"
+    actions = [e.action for e in MessageEvent.query.filter_by(message_id=message.id)
+               .order_by(MessageEvent.id)]
+    assert actions == ["submit", "forward", "accept", "update", "reply"]
+    assert message.answer == "Sudah diperbaiki."
+
+
+def test_reply_is_refused_before_the_operator_accepts(app, people):
+    """Can an operator reply to a message it has not accepted yet (status diteruskan)?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    with pytest.raises(lifecycle.TransitionError) as error:
+        lifecycle.perform(message, "reply", people["op-diskominfo"], answer="x")
+    assert error.value.status_code == 409
+    assert message.status == "diteruskan"
+
+
+def test_operator_of_another_opd_may_not_act(app, people):
+    """Can op-dlh accept a message forwarded to Diskominfo?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    with pytest.raises(lifecycle.Forbidden):
+        lifecycle.perform(message, "accept", people["op-dlh"])
+    assert message.status == "diteruskan"
+
+
+def test_forward_requires_category_subcategory_and_opd(app, people):
+    """Is forwarding without an OPD refused with a clear message?"""
+    message = _new_message(people["warga"]._user)
+    sub = Subcategory.query.filter_by(code="adu-internet").one()
+    with pytest.raises(lifecycle.TransitionError, match="OPD"):
+        lifecycle.perform(message, "forward", people["admin"], category=sub.category,
+                          subcategory=sub)
+    db.session.rollback()
+    assert db.session.get(Message, message.id).status == "baru"
+
+
+def test_stale_version_is_refused(app, people):
+    """Does an action built on an old version of the message fail without changing it?"""
+    message = _new_message(people["warga"]._user)
+    seen = message.version
+    _forward(message, people["admin"])
+    with pytest.raises(lifecycle.StaleError):
+        lifecycle.perform(message, "close", people["admin"], expected_version=seen,
+                          reason="spam", note="iklan")
+    assert message.status == "diteruskan"
+
+
+def test_withdraw_only_while_baru_and_only_by_reporter(app, people):
+    """May the reporter withdraw a new message, and nobody else, and not after triage?"""
+    message = _new_message(people["warga"]._user)
+    with pytest.raises(lifecycle.Forbidden):
+        lifecycle.perform(message, "withdraw", people["admin"])
+    _forward(message, people["admin"])
+    with pytest.raises(lifecycle.TransitionError):
+        lifecycle.perform(message, "withdraw", people["warga"])
+    assert message.status == "diteruskan"
+
+
+def test_rating_half_steps_once(app, people):
+    """Is a rating of 4.5 stored, and are 4.3, 0 and a second rating refused?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    op = people["op-diskominfo"]
+    lifecycle.perform(message, "accept", op)
+    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    for bad in ("4.3", "0", "5.5", "abc"):
+        with pytest.raises(lifecycle.TransitionError):
+            lifecycle.perform(message, "rate", people["warga"], stars=bad)
+    lifecycle.perform(message, "rate", people["warga"], stars="4.5", note="Baik")
+    db.session.commit()
+    assert message.rating.half_stars == 9 and message.rating.stars == 4.5
+    with pytest.raises(lifecycle.TransitionError):
+        lifecycle.perform(message, "rate", people["warga"], stars="5")
+
+
+def test_reopen_once_back_at_the_same_opd(app, people):
+    """Does a reopened message return to diproses at the same OPD, and only once?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    op = people["op-diskominfo"]
+    lifecycle.perform(message, "accept", op)
+    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    with pytest.raises(lifecycle.TransitionError):
+        lifecycle.perform(message, "reopen", people["warga"], note="  ")
+    lifecycle.perform(message, "reopen", people["warga"], note="Belum diperbaiki.")
+    assert message.status == "diproses" and message.opd.code == "DISKOMINFO"
+    lifecycle.perform(message, "reply", op, answer="Kini benar-benar selesai.")
+    with pytest.raises(lifecycle.TransitionError, match="satu kali"):
+        lifecycle.perform(message, "reopen", people["warga"], note="Masih belum.")
+
+
+def test_reopen_refused_after_ten_working_days(app, people):
+    """Is reopening refused when the answer is more than 10 working days old?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    op = people["op-diskominfo"]
+    lifecycle.perform(message, "accept", op)
+    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    message.finished_at = datetime.utcnow() - timedelta(days=20)
+    with pytest.raises(lifecycle.TransitionError, match="10 hari kerja"):
+        lifecycle.perform(message, "reopen", people["warga"], note="Belum.")
+    assert message.status == "selesai"
+
+
+def test_return_to_admin_clears_the_opd(app, people):
+    """When an operator returns a misrouted message, does it leave the OPD's hands?"""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    lifecycle.perform(message, "return", people["op-diskominfo"], note="Bukan kewenangan kami")
+    db.session.commit()
+    assert message.status == "baru" and message.opd_id is None
+    assert not lifecycle.is_operator_of(people["op-diskominfo"], message)
+
+
+def test_working_days_skip_weekends():
+    """Does the SLA clock count Monday to Friday only?"""
+    friday = datetime(2026, 11, 20, 9, 0)  # a Friday
+    assert add_workdays(friday, 2) == datetime(2026, 11, 24, 9, 0)  # Tuesday
+    saturday = datetime(2026, 11, 21, 9, 0)
+    assert add_workdays(saturday, 1) == datetime(2026, 11, 24, 9, 0)
+    assert workdays_between(friday, datetime(2026, 11, 23, 8, 0)) == 1
+
+
+def test_migrations_match_the_models(app):
+    """Does the schema built by the Alembic migrations match the models (no missing change)?"""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
