@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from aspirasi.config import INSTANCE, Config
-from aspirasi.extensions import babel, csrf, db, limiter, mail, migrate, security
+from aspirasi.extensions import babel, csrf, db, limiter, mail, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from flask_security import SQLAlchemyUserDatastore
+    from flask_security import Security, SQLAlchemyUserDatastore
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
     from aspirasi.mailer import QueuedMailUtil, register_delivery
@@ -44,8 +44,8 @@ def register_extensions(app: Flask) -> None:
     datastore = SQLAlchemyUserDatastore(db, User, Role)
     from public_portal.forms import ExtendedRegisterForm, IdentityLoginForm
 
-    security.init_app(app, datastore, mail_util_cls=QueuedMailUtil,
-                      register_form=ExtendedRegisterForm, login_form=IdentityLoginForm)
+    Security(app, datastore, mail_util_cls=QueuedMailUtil,
+             register_form=ExtendedRegisterForm, login_form=IdentityLoginForm)
     register_delivery(app)
 
 

@@ -1,19 +1,22 @@
-"""The extensions, created unbound; `create_app` binds them."""
+"""The extensions, created unbound; `create_app` binds them.
+
+Flask-Security-Too keeps its configuration on the extension object itself, so it is the one
+extension `create_app` instantiates per app (see `register_extensions`): two apps in one
+process (tests build several) must not share one password policy or mail setup.
+"""
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_mailman import Mail
 from flask_migrate import Migrate
-from flask_security import Security
 from flask_wtf import CSRFProtect
 
 from models import db
 
 migrate = Migrate()
-security = Security()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 csrf = CSRFProtect()
 
-__all__ = ["db", "migrate", "security", "mail", "limiter", "babel", "csrf"]
+__all__ = ["db", "migrate", "mail", "limiter", "babel", "csrf"]

@@ -84,6 +84,8 @@ def clean_db(app):
         mailman = app.extensions["mailman"]
         if hasattr(mailman, "outbox"):
             mailman.outbox.clear()
+        # Another app built by a test may have switched the shared limiter on.
+        limiter.enabled = False
         limiter.reset()
     yield
     with app.app_context():

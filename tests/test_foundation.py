@@ -69,3 +69,35 @@ def test_default_language_is_indonesian_and_english_is_selectable(client):
     assert 'lang="id"' in page
     english = client.get("/?lang=en").get_data(as_text=True)
     assert 'lang="en"' in english
+
+
+def test_security_headers_on_every_page(client):
+    """Do pages forbid framing, sniffing and foreign scripts (the v1.1 defacement lesson)?"""
+    response = client.get("/healthz")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src 'self';" in policy  # no inline or foreign scripts on the portal
+
+
+def test_healthz_reports_failure_when_database_is_unreachable(tmp_path):
+    """Does /healthz answer 503 (not 200) when the database cannot be reached?"""
+    from aspirasi import create_app
+
+    broken = create_app({"TESTING": True, "SECRET_KEY": "x",
+                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "error"
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    """Does the home page reference only assets served by the app itself (closed networks)?"""
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources, "the page links its stylesheet and logo"
+    external = [s for s in sources if s.startswith(("http://", "https://", "//"))]
+    assert external == []
