@@ -24,10 +24,11 @@ system-deps:
 	bash scripts/system-deps.sh
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages --statistics 2>/dev/null || true
-	$(BIN)/pybabel compile -d translations -D flask_security
-	$(BIN)/pybabel compile -d translations -D admin
-	$(BIN)/pybabel compile -d translations -D messages
+	@for po in translations/*/LC_MESSAGES/*.po; do \
+	  [ -e "$$po" ] || continue; \
+	  lang=$$(basename $$(dirname $$(dirname $$po))); \
+	  $(BIN)/pybabel compile -d translations -l $$lang -D $$(basename $$po .po) >/dev/null || exit 1; \
+	done
 
 db: install
 	$(BIN)/flask --app wsgi db upgrade
