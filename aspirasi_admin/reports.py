@@ -1,5 +1,218 @@
-"""Reports (seed 002's figures), live, with charts and CSV/XLSX export."""
+"""Reports (seed 002's figures), live, with charts, a printable page and CSV/XLSX export.
+
+Two views under /admin/laporan:
+- `laporan` (admin, evaluator, superadmin): the report page, its print version and its export;
+- `ekspor_pesan` (also operators and monitors, each limited to the rows `models.access` lets
+  them see): the filtered message list as CSV or XLSX, linked from the message lists.
+NIK, email and phone leave the building only for a superadmin who asks, and that is audited.
+"""
+from flask import request
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from aspirasi_admin import charts
+from aspirasi_admin.exports import download, local_time
+from aspirasi_admin.guards import GuardedView, expose, has_role
+from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
+from models import Message, db
+from models.access import display_sender, staff_message_scope
+from models.audit import record
+from models.lifecycle import STATUS_LABELS
+from models.message import CHANNELS, STATUSES
+
+CHANNEL_LABELS = {"web": _l("Portal web"), "guest": _l("Formulir tamu"), "api": _l("Open311 API"),
+                  "phone": _l("Telepon"), "walkin": _l("Datang langsung"), "letter": _l("Surat")}
+
+
+def report_tables(report):
+    """The report as tables: what the page shows beside each chart, and what is exported."""
+    total = report.status["total"]
+    status_rows = [(_("Selesai"), report.status["selesai"]),
+                   (_("Sedang Ditangani"), report.status["ditangani"]),
+                   (_("Ditutup"), report.status["ditutup"])]
+    percent_header = [_("Jumlah"), _("Persentase (%)")]
+    quality_rows = [
+        (q.name, q.messages, one_decimal(q.median("triage")), one_decimal(q.p90("triage")),
+         one_decimal(q.median("answer")), one_decimal(q.p90("answer")), q.finished, q.on_time,
+         q.sla_percent, one_decimal(q.average_rating), q.ratings)
+        for q in report.quality]
+    return {
+        "category": (_("Jenis pesan"), [_("Kategori")] + percent_header,
+                     shares(report.categories, total)),
+        "status": (_("Status penanganan"), [_("Status")] + percent_header,
+                   shares(status_rows, total)
+                   + [(_("Terlambat (melewati SLA)"), report.status["overdue"],
+                       charts.percent(report.status["overdue"], total))]),
+        "opd": (_("Pesan per OPD"), [_("OPD")] + percent_header, shares(report.opds, total)),
+        "kabupaten": (_("Pesan per kabupaten/kota"), [_("Kabupaten/kota")] + percent_header,
+                      shares(report.kabupaten, total)),
+        "months": (_("Tren bulanan"), [_("Bulan"), _("Jumlah")], report.months),
+        "quality": (_("Kinerja OPD"),
+                    [_("OPD"), _("Pesan"), _("Median triase (jam)"), _("P90 triase (jam)"),
+                     _("Median jawab (jam)"), _("P90 jawab (jam)"), _("Selesai"),
+                     _("Tepat waktu"), _("Kepatuhan SLA (%)"), _("Rating rata-rata"),
+                     _("Jumlah rating")], quality_rows),
+    }
+
+
+def number_text(value) -> str:
+    """A table cell as people here read numbers: 1,5 for one and a half; a dash for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return format_decimal(value, "#,##0.0")
+    return str(value)
+
+
+def report_charts(report) -> dict:
+    status = report.status
+    return {
+        "category": charts.donut_chart(report.categories, _("Aspirasi, Aduan dan Informasi")),
+        "status": charts.donut_chart([(_("Selesai"), status["selesai"]),
+                                      (_("Sedang Ditangani"), status["ditangani"]),
+                                      (_("Ditutup"), status["ditutup"])],
+                                     _("Selesai dan sedang ditangani")),
+        "opd": charts.bar_chart(report.opds, _("Pesan per OPD")),
+        "kabupaten": charts.bar_chart(report.kabupaten, _("Pesan per kabupaten/kota")),
+        "months": charts.bar_chart(report.months, _("Tren bulanan"), label_width=130),
+    }
+
+
+class ReportView(GuardedView):
+    roles = ("admin", "evaluator")
+
+    def _report(self, template: str):
+        try:
+            period = Period.from_args(request.args)
+        except FilterError as error:
+            return self.render("admin/reports/index.html", error=str(error), report=None,
+                               period=Period(), args=request.args), 400
+        report = build_report(current_user, period)
+        return self.render(template, error=None, report=report, period=period, args=request.args,
+                           tables=report_tables(report), charts=report_charts(report),
+                           angka=number_text)
+
+    @expose("/")
+    def index(self):
+        return self._report("admin/reports/index.html")
+
+    @expose("/cetak")
+    def printable(self):
+        return self._report("admin/reports/print.html")
+
+    @expose("/ekspor.<any(csv,xlsx):fmt>")
+    def export(self, fmt):
+        try:
+            period = Period.from_args(request.args)
+        except FilterError as error:
+            return self.render("admin/reports/error.html", error=str(error)), 400
+        report = build_report(current_user, period)
+        tables = report_tables(report)
+        summary = (_("Kesimpulan"), [_("Periode: %(p)s", p=period.label())],
+                   [(sentence,) for sentence in report.sentences])
+        record("export_report", detail=f"laporan {fmt}, periode {period.label()}")
+        db.session.commit()
+        return download([summary] + list(tables.values()), fmt, "laporan-aspirasi")
+
+
+# --- the message list export --------------------------------------------------------------------
+
+def message_filters(args) -> list:
+    """SQL conditions from the list's filters; FilterError for a value that makes no sense."""
+    conditions = Period.from_args(args).conditions()
+    status = args.get("status", "").strip()
+    if status == "terlambat":
+        conditions.append(Message.overdue_clause())
+    elif status:
+        if status not in STATUSES:
+            raise FilterError(_("Status \"%(s)s\" tidak dikenal.", s=status))
+        conditions.append(Message.status == status)
+    for name, column, label in (("opd", Message.opd_id, _("OPD")),
+                                ("category", Message.category_id, _("Kategori"))):
+        raw = args.get(name, "").strip()
+        if raw:
+            if not raw.isdigit():
+                raise FilterError(_("%(label)s tidak valid.", label=label))
+            conditions.append(column == int(raw))
+    channel = args.get("channel", "").strip()
+    if channel:
+        if channel not in CHANNELS:
+            raise FilterError(_("Saluran \"%(c)s\" tidak dikenal.", c=channel))
+        conditions.append(Message.channel == channel)
+    text = args.get("q", "").strip()
+    if text:
+        pattern = f"%{text}%"
+        conditions.append(or_(Message.tracking.ilike(pattern), Message.perihal.ilike(pattern),
+                              Message.body.ilike(pattern)))
+    return conditions
+
+
+MESSAGE_HEADER = [_l("Nomor tracking"), _l("Tanggal masuk (WITA)"), _l("Perihal"), _l("Isi pesan"),
+                  _l("Status"), _l("Kategori"), _l("Sub kategori"), _l("OPD"), _l("Saluran"),
+                  _l("Kabupaten/kota"), _l("Alamat"), _l("Pelapor"), _l("Anonim"), _l("Rahasia"),
+                  _l("Terlambat"), _l("Diteruskan (WITA)"), _l("Selesai (WITA)"), _l("Rating")]
+PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
+
+
+def message_row(message: Message, viewer, personal: bool) -> list:
+    row = [message.tracking, local_time(message.created_at), message.perihal, message.body,
+           str(STATUS_LABELS[message.status]),
+           message.category.name if message.category else None,
+           message.subcategory.name if message.subcategory else None,
+           message.opd.name if message.opd else None,
+           str(CHANNEL_LABELS.get(message.channel, message.channel)), message.kabupaten,
+           message.address, display_sender(message, viewer), message.anonim, message.rahasia,
+           message.is_overdue, local_time(message.forwarded_at), local_time(message.finished_at),
+           message.rating.stars if message.rating else None]
+    if personal:
+        email = message.reporter.email if message.reporter else message.guest_email
+        phone = message.reporter.phone if message.reporter else message.guest_phone
+        row += [message.nik, email, phone]
+    return row
+
+
+class MessageExportView(GuardedView):
+    roles = ("admin", "evaluator", "operator", "monitor")
+
+    def is_visible(self):
+        return False  # reached from the message lists' export buttons
+
+    @expose("/")
+    @expose("/ekspor.<any(csv,xlsx):fmt>")
+    def index(self, fmt=None):
+        fmt = fmt or request.args.get("format", "csv")
+        if fmt not in ("csv", "xlsx"):
+            return self.render("admin/reports/error.html",
+                               error=_("Format ekspor harus csv atau xlsx.")), 400
+        try:
+            conditions = message_filters(request.args)
+        except FilterError as error:
+            return self.render("admin/reports/error.html", error=str(error)), 400
+        # Personal data only for a superadmin who asks; anyone else asking gets it left out.
+        personal = request.args.get("include_personal") == "1" and has_role()
+        messages = (Message.query.filter(staff_message_scope(current_user), *conditions)
+                    .options(selectinload(Message.reporter), selectinload(Message.category),
+                             selectinload(Message.subcategory), selectinload(Message.opd),
+                             selectinload(Message.rating))
+                    .order_by(Message.created_at.desc(), Message.id.desc()).all())
+        viewer = current_user._get_current_object()
+        rows = [message_row(m, viewer, personal) for m in messages]
+        filters = {k: v for k, v in request.args.items() if v and k != "include_personal"}
+        record("export_personal" if personal else "export_messages",
+               detail=f"{fmt}, {len(rows)} pesan, filter {filters or '-'}"
+                      + (", dengan NIK/email/telepon" if personal else ""))
+        db.session.commit()
+        header = [str(h) for h in MESSAGE_HEADER + (PERSONAL_HEADER if personal else [])]
+        return download([(_("Pesan"), header, rows)], fmt, "pesan-aspirasi")
 
 
 def register(admin):
-    """Add the report views to `admin`."""
+    """Add the report views (and the Open311 key management) to `admin`."""
+    from aspirasi_admin import api_keys
+
+    admin.add_view(ReportView(name=_l("Laporan"), endpoint="laporan", url="/admin/laporan"))
+    admin.add_view(MessageExportView(name=_l("Ekspor pesan"), endpoint="ekspor_pesan",
+                                     url="/admin/laporan/pesan"))
+    api_keys.register(admin)

@@ -1,0 +1,323 @@
+"""GeoReport v2 endpoints: discovery, services, service requests (read and submit), tokens.
+
+Only public messages are ever served: never confidential (rahasia), hidden or withdrawn ones,
+and never the sender's identity. A submission becomes an ordinary guest message (channel
+"api") through the lifecycle, so it is triaged like every other.
+"""
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from aspirasi.extensions import limiter
+from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
+from models.access import public_clause
+from models.audit import record
+from models.message import CLOSED_STATUSES, OPEN_STATUSES
+from open311 import bp
+from open311.formats import FORMATS, error, parse_w3c, respond, w3c
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-01-01T00:00:00+08:00"
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+STATUS_GROUPS = {"open": OPEN_STATUSES, "closed": tuple(s for s in CLOSED_STATUSES if s != "dicabut")}
+
+
+class BadRequest(Exception):
+    """Bad client input: answered with the spec's error array and changes nothing."""
+
+    def __init__(self, description, status: int = 400):
+        super().__init__(str(description))
+        self.status = status
+
+
+def _fmt() -> str:
+    fmt = (request.view_args or {}).get("fmt") or request.path.rsplit(".", 1)[-1]
+    return fmt if fmt in FORMATS else "json"
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(exc):
+    return error(_fmt(), exc.status, exc)
+
+
+@bp.errorhandler(404)
+def not_found(exc):
+    return error(_fmt(), 404, _("Sumber daya tidak ditemukan."))
+
+
+@bp.errorhandler(429)
+def too_many(exc):
+    return error(_fmt(), 429, _("Terlalu banyak permintaan. Coba lagi beberapa saat lagi."))
+
+
+# --- discovery and services ------------------------------------------------------------------
+
+@bp.get("/discovery.<any(json,xml):fmt>")
+def discovery(fmt):
+    payload = {
+        "changeset": CHANGESET,
+        "contact": _("Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur"),
+        "key_service": _("Kunci API diberikan oleh pengelola Aspirasi Kaltim (superadmin)."),
+        "endpoints": [{
+            "specification": SPECIFICATION,
+            "url": url_for("open311.index", _external=True).rstrip("/"),
+            "changeset": CHANGESET,
+            "type": "production",
+            "formats": ["application/json", "text/xml"],
+        }],
+    }
+    return respond(fmt, payload, "discovery")
+
+
+@bp.get("/v2/")
+def index():
+    return discovery("json")
+
+
+def _service(sub: Subcategory) -> dict:
+    return {
+        "service_code": sub.code,
+        "service_name": sub.name,
+        "description": sub.description or sub.name,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join(filter(None, [sub.category.name, sub.name])),
+        "group": sub.category.name,
+    }
+
+
+def _active_services():
+    return (Subcategory.query.join(Subcategory.category).filter(Subcategory.active.is_(True))
+            .options(joinedload(Subcategory.category))
+            .order_by(Category.name, Subcategory.name))
+
+
+@bp.get("/v2/services.<any(json,xml):fmt>")
+def services(fmt):
+    return respond(fmt, [_service(sub) for sub in _active_services()], "services", "service")
+
+
+@bp.get("/v2/services/<code>.<any(json,xml):fmt>")
+def service_definition(code, fmt):
+    sub = _active_services().filter(Subcategory.code == code).first()
+    if sub is None:
+        raise BadRequest(_("service_code \"%(code)s\" tidak dikenal.", code=code), 404)
+    # No extra attributes: the description and location say everything a submission needs.
+    return respond(fmt, {"service_code": sub.code, "attributes": []}, "service_definition")
+
+
+# --- service requests -------------------------------------------------------------------------
+
+def _public_requests():
+    return (Message.query.filter(public_clause())
+            .options(joinedload(Message.subcategory), joinedload(Message.opd)))
+
+
+def _latest_public_notes(message_ids) -> dict:
+    """The latest public timeline note of each message, in one query."""
+    if not message_ids:
+        return {}
+    rows = (db.session.query(MessageEvent.message_id, MessageEvent.note)
+            .filter(MessageEvent.message_id.in_(message_ids), MessageEvent.public.is_(True),
+                    MessageEvent.note.isnot(None), MessageEvent.note != "")
+            .order_by(MessageEvent.message_id, MessageEvent.id).all())
+    return {message_id: note for message_id, note in rows}  # the last one per message wins
+
+
+def _expected(message: Message):
+    if message.status == "baru":
+        return message.triage_due_at
+    if message.status in ("diteruskan", "diproses"):
+        return message.answer_due_at
+    return None
+
+
+def _request_row(message: Message, notes: dict) -> dict:
+    sub = message.subcategory
+    return {
+        "service_request_id": message.tracking,
+        "status": "open" if message.status in OPEN_STATUSES else "closed",
+        "status_notes": notes.get(message.id),
+        "service_name": sub.name if sub else None,
+        "service_code": sub.code if sub else None,
+        "description": message.body,
+        "agency_responsible": message.opd.name if message.opd else None,
+        "service_notice": "",
+        "requested_datetime": w3c(message.created_at),
+        "updated_datetime": w3c(message.updated_at),
+        "expected_datetime": w3c(_expected(message)),
+        "address": message.address or message.kabupaten,
+        "zipcode": None,
+        "lat": message.latitude,
+        "long": message.longitude,
+    }
+
+
+def _rows(messages) -> list[dict]:
+    notes = _latest_public_notes([m.id for m in messages])
+    return [_request_row(m, notes) for m in messages]
+
+
+def _comma_list(name: str) -> list[str]:
+    raw = request.args.get(name, "")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _date_arg(name: str):
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_w3c(raw)
+    except ValueError:
+        raise BadRequest(_("%(name)s harus berupa tanggal W3C, misalnya 2026-01-31T08:00:00+08:00.",
+                           name=name)) from None
+
+
+def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest(_("%(name)s harus bilangan bulat positif.", name=name))
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def _filtered_requests():
+    query = _public_requests()
+    ids = [i.upper() for i in _comma_list("service_request_id")]
+    if ids:
+        query = query.filter(Message.tracking.in_(ids))
+    codes = _comma_list("service_code")
+    if codes:
+        query = query.join(Message.subcategory).filter(Subcategory.code.in_(codes))
+    start, end = _date_arg("start_date"), _date_arg("end_date")
+    if start and end and start > end:
+        raise BadRequest(_("start_date harus sebelum end_date."))
+    if start:
+        query = query.filter(Message.created_at >= start)
+    if end:
+        query = query.filter(Message.created_at <= end)
+    groups = [s.lower() for s in _comma_list("status")]
+    if groups:
+        unknown = [g for g in groups if g not in STATUS_GROUPS]
+        if unknown:
+            raise BadRequest(_("status harus open atau closed."))
+        query = query.filter(Message.status.in_([s for g in groups for s in STATUS_GROUPS[g]]))
+    return query
+
+
+@bp.get("/v2/requests.<any(json,xml):fmt>")
+def list_requests(fmt):
+    query = _filtered_requests()
+    page = _int_arg("page", 1)
+    page_size = _int_arg("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    messages = (query.order_by(Message.created_at.desc(), Message.id.desc())
+                .offset((page - 1) * page_size).limit(page_size).all())
+    return respond(fmt, _rows(messages), "service_requests", "request")
+
+
+def _public_request_or_404(tracking: str) -> Message:
+    message = _public_requests().filter(Message.tracking == tracking.upper()).first()
+    if message is None:
+        raise BadRequest(_("Permintaan layanan \"%(id)s\" tidak ditemukan.", id=tracking), 404)
+    return message
+
+
+@bp.get("/v2/requests/<tracking>.<any(json,xml):fmt>")
+def get_request(tracking, fmt):
+    return respond(fmt, _rows([_public_request_or_404(tracking)]), "service_requests", "request")
+
+
+@bp.get("/v2/tokens/<token>.<any(json,xml):fmt>")
+def get_token(token, fmt):
+    """Submissions are realtime, so a token is simply the tracking number."""
+    message = _public_request_or_404(token)
+    return respond(fmt, [{"service_request_id": message.tracking, "token": message.tracking}],
+                   "service_requests", "request")
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+def _text(name: str, limit: int) -> str | None:
+    value = (request.values.get(name) or "").strip()
+    if len(value) > limit:
+        raise BadRequest(_("%(name)s terlalu panjang (maksimal %(n)s karakter).", name=name, n=limit))
+    return value or None
+
+
+def _coordinate(name: str, bound: float):
+    raw = _text(name, 32)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadRequest(_("%(name)s harus berupa angka desimal.", name=name)) from None
+    if not -bound <= value <= bound:
+        raise BadRequest(_("%(name)s di luar rentang yang sah.", name=name))
+    return value
+
+
+def _submission() -> tuple[dict, Subcategory]:
+    """Check a POSTed request; raise BadRequest before anything is written."""
+    code = _text("service_code", 40)
+    if not code:
+        raise BadRequest(_("service_code wajib diisi."))
+    sub = _active_services().filter(Subcategory.code == code).first()
+    if sub is None:
+        raise BadRequest(_("service_code \"%(code)s\" tidak dikenal.", code=code))
+    description = _text("description", 5000)
+    if not description:
+        raise BadRequest(_("description (isi laporan) wajib diisi."))
+    lat, lon = _coordinate("lat", 90), _coordinate("long", 180)
+    address = _text("address_string", 255)
+    if (lat is None) != (lon is None):
+        raise BadRequest(_("lat dan long harus diisi bersama."))
+    if lat is None and not address:
+        raise BadRequest(_("Lokasi wajib diisi: lat dan long, atau address_string."))
+    email = _text("email", 255)
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise BadRequest(_("Alamat email tidak valid.")) from None
+    phone = _text("phone", 20)
+    if phone and not all(c.isdigit() or c in "+- ()" for c in phone):
+        raise BadRequest(_("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung."))
+    name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 60)])) or None
+    summary = " ".join(description.split())
+    perihal = f"{sub.name}: {summary}"
+    if len(perihal) > 200:
+        perihal = perihal[:197] + "..."
+    return dict(perihal=perihal, body=description, latitude=lat, longitude=lon, address=address,
+                guest_email=email, guest_phone=phone, guest_name=name), sub
+
+
+def _open311_post_limit() -> str:
+    return current_app.config["RATE_LIMITS"]["open311_post"]
+
+
+@bp.post("/v2/requests.<any(json,xml):fmt>")
+@limiter.limit(_open311_post_limit, methods=["POST"])
+def create_request(fmt):
+    key = ApiKey.find_active(request.values.get("api_key"))
+    if key is None:
+        raise BadRequest(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
+    fields, sub = _submission()
+    # The code is the client's hint; the admin still classifies at triage (v1.1 lesson).
+    message = Message(channel="api", **fields)
+    lifecycle.submit(message, actor=None)
+    db.session.flush()
+    record("open311_submit", message,
+           detail=f"Open311 via kunci {key.name} ({key.prefix}…), service_code {sub.code}")
+    lifecycle.commit()
+    return respond(fmt, [{"service_request_id": message.tracking, "service_notice": "",
+                          "account_id": None}], "service_requests", "request", status=201)
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+def unknown(rest):
+    raise BadRequest(_("Sumber daya tidak ditemukan."), 404)
