@@ -1,11 +1,21 @@
 """Forms of the citizen portal."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_security import LoginForm, RegisterFormV2
+from flask_wtf import FlaskForm
 from sqlalchemy import func
-from wtforms import StringField
-from wtforms.validators import DataRequired
+from wtforms import (BooleanField, DateField, HiddenField, MultipleFileField, RadioField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from aspirasi.demo_data import KABUPATEN_KOTA
 from models import User
+from models.message import GUEST_KINDS
+from models.user import GENDERS, RELIGIONS
+from public_portal.nik import nik_problem
+
+REQUIRED = _l("Wajib diisi.")
 
 
 class ExtendedRegisterForm(RegisterFormV2):
@@ -30,3 +40,130 @@ class IdentityLoginForm(LoginForm):
         self.user = (User.query.filter(func.lower(User.email) == value).first()
                      or User.query.filter(func.lower(User.username) == value).first()) if value else None
         return super().validate(**kwargs)
+
+
+def valid_nik(form, field):
+    problem = nik_problem(field.data)
+    if problem:
+        raise ValidationError(str(problem))
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
+
+
+def one_of(values, message):
+    """A choice check with an Indonesian message (for forged values of selects and radios)."""
+    def check(form, field):
+        if field.data and field.data not in values:
+            raise ValidationError(message)
+    return check
+
+
+PHONE = Regexp(r"^\+?[0-9][0-9 \-]{7,18}$", message=_l("Nomor telepon tidak valid (contoh: "
+                                                        "081234567890)."))
+
+
+class ProfileForm(FlaskForm):
+    nik = StringField(_l("NIK"), validators=[DataRequired(REQUIRED), valid_nik],
+                      render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"})
+    full_name = StringField(_l("Nama lengkap"), validators=[DataRequired(REQUIRED),
+                                                             Length(max=120)])
+    birth_place = StringField(_l("Tempat lahir"), validators=[Optional(), Length(max=80)])
+    birth_date = DateField(_l("Tanggal lahir"), validators=[Optional(), not_in_future])
+    religion = SelectField(_l("Agama"), choices=[("", _l("— pilih —"))] + [(r, r) for r in RELIGIONS],
+                           validators=[one_of(RELIGIONS, _l("Pilih agama dari daftar."))],
+                           validate_choice=False)
+    gender = SelectField(_l("Jenis kelamin"), choices=[("", _l("— pilih —"))] + list(GENDERS),
+                         validators=[one_of([g for g, _label in GENDERS],
+                                            _l("Pilih jenis kelamin dari daftar."))],
+                         validate_choice=False)
+    phone = StringField(_l("Nomor HP"), validators=[Optional(), PHONE],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    address = StringField(_l("Alamat"), validators=[Optional(), Length(max=255)])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def validate_nik(self, field):
+        field.data = (field.data or "").strip()
+        taken = User.query.filter(User.nik == field.data)
+        if self._user is not None:
+            taken = taken.filter(User.id != self._user.id)
+        if taken.first() is not None:
+            raise ValidationError(_l("NIK ini sudah terdaftar pada akun lain."))
+
+
+KABUPATEN_CHOICES = [("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA]
+
+
+class SubmitForm(FlaskForm):
+    perihal = StringField(_l("Perihal"), validators=[DataRequired(_l("Perihal wajib diisi.")),
+                                                     Length(max=200)])
+    body = TextAreaField(_l("Isi pesan"), validators=[DataRequired(_l("Isi pesan wajib diisi.")),
+                                                      Length(max=10000)])
+    kabupaten = SelectField(_l("Kabupaten/Kota"), choices=KABUPATEN_CHOICES,
+                            validators=[Optional()], validate_choice=False)
+    address = StringField(_l("Alamat lokasi"), validators=[Optional(), Length(max=255)])
+    lampiran = MultipleFileField(_l("Lampiran (JPG atau PDF, paling banyak 5 berkas, "
+                                    "masing-masing paling besar 5 MB)"),
+                                 render_kw={"accept": ".jpg,.jpeg,.pdf,image/jpeg,application/pdf"})
+    anonim = BooleanField(_l("Anonim: nama saya tidak ditampilkan kepada publik maupun OPD"))
+    rahasia = BooleanField(_l("Rahasia: pesan saya tidak ditampilkan di daftar pesan publik"))
+
+    def validate_kabupaten(self, field):
+        if field.data and field.data not in KABUPATEN_KOTA:
+            raise ValidationError(_l("Pilih kabupaten/kota dari daftar."))
+
+
+class GuestForm(FlaskForm):
+    guest_kind = RadioField(_l("Kategori"), choices=[("umum", _l("Umum")),
+                                                      ("layanan", _l("Layanan"))],
+                            default="umum", validate_choice=False,
+                            validators=[DataRequired(_l("Pilih kategori.")),
+                                        one_of(GUEST_KINDS, _l("Pilih kategori umum atau layanan."))])
+    perihal = StringField(_l("Judul"), validators=[DataRequired(_l("Judul wajib diisi.")),
+                                                   Length(max=200)])
+    body = TextAreaField(_l("Isi laporan"), validators=[DataRequired(_l("Isi laporan wajib diisi.")),
+                                                        Length(max=10000)])
+    guest_name = StringField(_l("Nama (boleh dikosongkan)"), validators=[Optional(),
+                                                                         Length(max=120)])
+    nik = StringField(_l("NIK"), validators=[DataRequired(REQUIRED), valid_nik],
+                      render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"})
+    phone = StringField(_l("Nomor HP"), validators=[DataRequired(REQUIRED), PHONE],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    email = StringField(_l("Email (boleh dikosongkan)"),
+                        validators=[Optional(), Email(_l("Alamat email tidak valid."),
+                                                      check_deliverability=False)])
+    event_date = DateField(_l("Tanggal kejadian"),
+                           validators=[DataRequired(_l("Tanggal kejadian wajib diisi.")),
+                                       not_in_future])
+    foto = MultipleFileField(_l("Foto (JPG, paling banyak 5, masing-masing paling besar 5 MB)"),
+                             render_kw={"accept": ".jpg,.jpeg,image/jpeg"})
+
+
+class ActionForm(FlaskForm):
+    """A citizen's action on its own message; `version` is what the page was built from."""
+    version = HiddenField()
+
+
+RATING_CHOICES = [
+    ("0.5", _l("Setengah Bintang")), ("1", _l("Satu Bintang")),
+    ("1.5", _l("Satu Setengah Bintang")), ("2", _l("Dua Bintang")),
+    ("2.5", _l("Dua Setengah Bintang")), ("3", _l("Tiga Bintang")),
+    ("3.5", _l("Tiga Setengah Bintang")), ("4", _l("Empat Bintang")),
+    ("4.5", _l("Empat Setengah Bintang")), ("5", _l("Lima Bintang")),
+]
+
+
+class RatingForm(ActionForm):
+    stars = SelectField(_l("Nilai"), choices=RATING_CHOICES, default="5",
+                        validate_choice=False)  # the lifecycle refuses a bad value itself
+    comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=2000)])
+
+
+class ReopenForm(ActionForm):
+    reason = TextAreaField(_l("Mengapa belum terselesaikan?"),
+                           validators=[Optional(), Length(max=2000)])

@@ -1,59 +1,92 @@
-"""Views of the citizen portal. (Skeleton: the portal's pages are built on top of this.)"""
-from flask import redirect, render_template_string, url_for
-from flask_login import current_user
+"""Public pages of the portal: home, the public message list and tracking."""
+from flask import current_app, render_template, request
+from sqlalchemy import func, or_
+from sqlalchemy.orm import joinedload
 
+from aspirasi.extensions import limiter
+from models import Category, Message, Opd, User, access
+from models.message import STATUSES, TRACKING_PREFIX
 from public_portal import bp
+from public_portal.nik import looks_like_nik
 
-PLACEHOLDER = "{% extends 'layout.html' %}{% block content %}<h1>{{ t }}</h1>{% endblock %}"
+PER_PAGE = 20
+PUBLIC_STATUSES = [s for s in STATUSES if s != "dicabut"]
+
+
+def _newest_first(query):
+    return query.order_by(Message.created_at.desc(), Message.id.desc())
 
 
 @bp.get("/")
 def index():
-    return render_template_string(PLACEHOLDER, t="Beranda")
+    public = access.public_messages()
+    received = public.count()
+    finished = public.filter(Message.status == "selesai").count()
+    figures = {"received": received, "finished": finished,
+               "percent": round(finished * 100 / received) if received else 0}
+    latest = _newest_first(public.options(joinedload(Message.category),
+                                          joinedload(Message.opd))).limit(5).all()
+    return render_template("portal/index.html", figures=figures, latest=latest)
 
 
-@bp.get("/masuk/lanjut")
-def after_login():
-    if current_user.is_authenticated and current_user.is_staff:
-        return redirect(url_for("admin.index"))
-    return redirect(url_for("portal.index"))
-
-
-@bp.get("/verifikasi")
-def verify():
-    return render_template_string(PLACEHOLDER, t="Verifikasi")
-
-
-@bp.get("/settings")
-def settings():
-    return render_template_string(PLACEHOLDER, t="Pengaturan")
+def _int_arg(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @bp.get("/pesan")
 def messages():
-    return render_template_string(PLACEHOLDER, t="Pesan")
+    query = access.public_messages().options(joinedload(Message.category),
+                                             joinedload(Message.opd))
+    status = request.args.get("status", "")
+    category_id, opd_id = _int_arg("kategori"), _int_arg("opd")
+    q = request.args.get("q", "").strip()[:100]
+    if status in PUBLIC_STATUSES:
+        query = query.filter(Message.status == status)
+    if category_id:
+        query = query.filter(Message.category_id == category_id)
+    if opd_id:
+        query = query.filter(Message.opd_id == opd_id)
+    if q:
+        query = query.filter(func.lower(Message.perihal).contains(q.lower(), autoescape=True))
+    pagination = _newest_first(query).paginate(page=_int_arg("page") or 1, per_page=PER_PAGE,
+                                               error_out=False)
+    filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
+    return render_template("portal/messages.html", pagination=pagination, filters=filters,
+                           statuses=PUBLIC_STATUSES,
+                           categories=Category.query.order_by(Category.name).all(),
+                           opds=Opd.query.order_by(Opd.name).all())
 
 
-@bp.get("/pesan/kirim")
-def submit():
-    return render_template_string(PLACEHOLDER, t="Kirim")
+def _is_nik_lookup() -> bool:
+    return looks_like_nik(request.args.get("q"))
 
 
-@bp.get("/lapor")
-def guest_report():
-    return render_template_string(PLACEHOLDER, t="Lapor")
+def normalise_tracking(value: str) -> str:
+    value = value.strip().upper()
+    return value if value.startswith(TRACKING_PREFIX) else TRACKING_PREFIX + value
 
 
 @bp.get("/tracking")
+@limiter.limit(lambda: current_app.config["RATE_LIMITS"]["nik_tracking"],
+               exempt_when=lambda: not _is_nik_lookup())
 def tracking():
-    return render_template_string(PLACEHOLDER, t="Tracking")
+    q = request.args.get("q", "").strip()[:40]
+    found, results, mode = None, [], None
+    if _is_nik_lookup():
+        mode = "nik"
+        results = _newest_first(
+            Message.query.outerjoin(User, Message.reporter_id == User.id)
+            .filter(or_(User.nik == q, Message.guest_nik == q), Message.status != "dicabut")
+        ).all()
+    elif q:
+        mode = "tracking"
+        found = Message.query.filter_by(tracking=normalise_tracking(q)).first()
+    return render_template("portal/tracking.html", q=q, mode=mode, found=found, results=results)
 
 
 @bp.get("/tracking/<nomor>")
 def tracking_detail(nomor):
-    return render_template_string(PLACEHOLDER, t=nomor)
-
-
-@bp.get("/riwayat")
-def history():
-    return render_template_string(PLACEHOLDER, t="Riwayat")
+    message = Message.query.filter_by(tracking=normalise_tracking(nomor)).first_or_404()
+    return render_template("portal/tracking_detail.html", message=message,
+                           sender=access.display_sender(message))

@@ -1,0 +1,170 @@
+"""What a citizen does with messages: submit (account or guest), the own history, the
+actions on an own message (withdraw, rate, reopen) and its attachments."""
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_security import login_required
+
+from aspirasi import storage
+from aspirasi.extensions import limiter
+from models import Attachment, Message, access, db, lifecycle
+from models.lifecycle import TransitionError
+from public_portal import bp
+from public_portal.forms import ActionForm, GuestForm, RatingForm, ReopenForm, SubmitForm
+
+
+def submit_limit() -> str:
+    return current_app.config["RATE_LIMITS"]["submit"]
+
+
+def _keep(message, files, uploader=None) -> None:
+    for name, data, kind in files:
+        storage.store(message, name, data, kind, uploaded_by=uploader)
+
+
+@bp.route("/pesan/kirim", methods=["GET", "POST"])
+@login_required
+@limiter.limit(submit_limit, methods=["POST"])
+def submit():
+    user = current_user._get_current_object()
+    if not user.nik:
+        flash(_("Lengkapi NIK pada profil Anda sebelum mengirim pesan."), "warning")
+        return redirect(url_for("portal.settings"))
+    form = SubmitForm()
+    upload_error = None
+    if form.validate_on_submit():
+        try:
+            files = storage.read_uploads(request.files.getlist(form.lampiran.name))
+        except storage.UploadError as error:
+            upload_error = str(error)
+        else:
+            message = Message(channel="web", reporter=user, perihal=form.perihal.data.strip(),
+                              body=form.body.data.strip(), kabupaten=form.kabupaten.data or None,
+                              address=(form.address.data or "").strip() or None,
+                              anonim=form.anonim.data, rahasia=form.rahasia.data)
+            lifecycle.submit(message, actor=user)
+            _keep(message, files, uploader=user)
+            lifecycle.commit()
+            return redirect(url_for("portal.submitted", nomor=message.tracking))
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/submit.html", form=form, upload_error=upload_error), status
+
+
+@bp.get("/pesan/terkirim/<nomor>")
+@login_required
+def submitted(nomor):
+    message = access.own_message_or_404(current_user, nomor)
+    return render_template("portal/submitted.html", message=message, guest=False)
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"])
+def guest_report():
+    form = GuestForm()
+    upload_error = None
+    if form.validate_on_submit():
+        try:
+            files = storage.read_uploads(request.files.getlist(form.foto.name),
+                                         allowed=(storage.JPEG,))
+        except storage.UploadError as error:
+            upload_error = str(error)
+        else:
+            message = Message(channel="guest", guest_kind=form.guest_kind.data,
+                              perihal=form.perihal.data.strip(), body=form.body.data.strip(),
+                              guest_name=(form.guest_name.data or "").strip() or None,
+                              guest_nik=form.nik.data.strip(), guest_phone=form.phone.data.strip(),
+                              guest_email=(form.email.data or "").strip() or None,
+                              event_date=form.event_date.data)
+            lifecycle.submit(message, actor=None)
+            _keep(message, files)
+            lifecycle.commit()
+            # Only the browser that sent it may open the receipt page.
+            session["guest_tracking"] = message.tracking
+            return redirect(url_for("portal.guest_submitted", nomor=message.tracking))
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/guest.html", form=form, upload_error=upload_error), status
+
+
+@bp.get("/lapor/terkirim/<nomor>")
+def guest_submitted(nomor):
+    if session.get("guest_tracking") != nomor:
+        abort(404)
+    message = Message.query.filter_by(tracking=nomor).first_or_404()
+    return render_template("portal/submitted.html", message=message, guest=True)
+
+
+@bp.get("/riwayat")
+@login_required
+def history():
+    messages = (access.own_messages(current_user)
+                .order_by(Message.created_at.desc(), Message.id.desc()).all())
+    return render_template("portal/history.html", messages=messages)
+
+
+def _detail(message, status: int = 200):
+    user = current_user._get_current_object()
+    allowed = lifecycle.allowed_actions(user, message)
+    forms = {
+        "withdraw": ActionForm(formdata=None, version=message.version),
+        "rate": RatingForm(formdata=None, version=message.version),
+        "reopen": ReopenForm(formdata=None, version=message.version),
+    }
+    return render_template(
+        "portal/history_detail.html", message=message, forms=forms,
+        can_withdraw="withdraw" in allowed,
+        can_rate="rate" in allowed and message.rating is None,
+        can_reopen="reopen" in allowed and message.reopen_count == 0), status
+
+
+@bp.get("/riwayat/<nomor>")
+@login_required
+def history_detail(nomor):
+    return _detail(access.own_message_or_404(current_user, nomor))
+
+
+ACTIONS = {
+    "cabut": ("withdraw", ActionForm, _l("Pesan Anda telah dicabut.")),
+    "nilai": ("rate", RatingForm, _l("Terima kasih atas penilaian Anda.")),
+    "buka-kembali": ("reopen", ReopenForm, _l("Pesan dibuka kembali dan dikirim ke OPD yang "
+                                              "menanganinya.")),
+}
+
+
+@bp.post("/riwayat/<nomor>/<aksi>")
+@login_required
+def history_action(nomor, aksi):
+    if aksi not in ACTIONS:
+        abort(404)
+    message = access.own_message_or_404(current_user, nomor)
+    action, form_class, success = ACTIONS[aksi]
+    form = form_class()
+    data, note = {}, None
+    if action == "rate":
+        data["stars"] = form.stars.data
+        note = form.comment.data
+    elif action == "reopen":
+        note = form.reason.data
+    try:
+        if not form.validate():
+            raise TransitionError(_("Isian tidak valid: %(e)s", e="; ".join(
+                f"{k}: {', '.join(v)}" for k, v in form.errors.items())))
+        lifecycle.perform(message, action, current_user._get_current_object(),
+                          expected_version=form.version.data or None, note=note, **data)
+        lifecycle.commit()
+    except TransitionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _detail(access.own_message_or_404(current_user, nomor), error.status_code)
+    flash(str(success), "success")
+    return redirect(url_for("portal.history_detail", nomor=message.tracking))
+
+
+@bp.get("/riwayat/<nomor>/lampiran/<int:attachment_id>")
+@login_required
+def attachment(nomor, attachment_id):
+    message = access.own_message_or_404(current_user, nomor)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.message_id != message.id or not access.can_download(current_user, item):
+        abort(404)
+    return storage.send(item)

@@ -1,0 +1,70 @@
+"""Flask-Security-Too's messages in Indonesian (it ships no Indonesian catalog).
+
+They replace the English defaults in the app config when the portal is registered;
+Flask-Security then passes them through its own translation domain, so an English catalog
+keyed on these strings can still translate them back.
+"""
+
+
+def N_(text: str) -> str:
+    """Marks a string for extraction without translating it here."""
+    return text
+
+
+MESSAGES = {
+    "LOGIN": (N_("Silakan masuk untuk membuka halaman ini."), "info"),
+    "UNAUTHENTICATED": (N_("Silakan masuk untuk membuka halaman ini."), "error"),
+    "UNAUTHORIZED": (N_("Anda tidak berwenang membuka halaman ini."), "error"),
+    "GENERIC_AUTHN_FAILED": (N_("Email/username atau kata sandi salah."), "error"),
+    "USER_DOES_NOT_EXIST": (N_("Email/username atau kata sandi salah."), "error"),
+    "INVALID_PASSWORD": (N_("Kata sandi salah."), "error"),
+    "PASSWORD_MISMATCH": (N_("Kata sandi salah."), "error"),
+    "DISABLED_ACCOUNT": (N_("Akun ini dinonaktifkan. Hubungi admin Aspirasi Kaltim."), "error"),
+    "CONFIRM_REGISTRATION": (N_("Terima kasih. Untuk memverifikasi email %(email)s, buka tautan "
+                                "yang kami kirim ke email tersebut."), "success"),
+    "EMAIL_CONFIRMED": (N_("Terima kasih. Email Anda telah terverifikasi."), "success"),
+    "ALREADY_CONFIRMED": (N_("Email Anda sudah terverifikasi."), "info"),
+    "INVALID_CONFIRMATION_TOKEN": (N_("Tautan verifikasi tidak valid."), "error"),
+    "CONFIRMATION_EXPIRED": (N_("Tautan verifikasi sudah kedaluwarsa (berlaku %(within)s). "
+                                "Silakan minta tautan baru."), "error"),
+    "CONFIRMATION_REQUEST": (N_("Tautan verifikasi telah dikirim ke %(email)s."), "info"),
+    "CONFIRMATION_REQUIRED": (N_("Email Anda belum diverifikasi."), "error"),
+    "EMAIL_ALREADY_ASSOCIATED": (N_("Email %(email)s sudah terdaftar pada akun lain."), "error"),
+    "USERNAME_ALREADY_ASSOCIATED": (N_("Username %(username)s sudah dipakai akun lain."),
+                                    "error"),
+    "IDENTITY_ALREADY_ASSOCIATED": (N_("Identitas ini sudah terdaftar pada akun lain."), "error"),
+    "IDENTITY_NOT_REGISTERED": (N_("Email/username atau kata sandi salah."), "error"),
+    "RETYPE_PASSWORD_MISMATCH": (N_("Kedua kata sandi tidak sama."), "error"),
+    "PASSWORD_NOT_PROVIDED": (N_("Kata sandi wajib diisi."), "error"),
+    "PASSWORD_INVALID_LENGTH": (N_("Kata sandi minimal %(length)s karakter."), "error"),
+    "PASSWORD_TOO_SIMPLE": (N_("Kata sandi terlalu mudah ditebak."), "error"),
+    "PASSWORD_BREACHED": (N_("Kata sandi ini pernah bocor di internet; pilih yang lain."), "error"),
+    "PASSWORD_IS_THE_SAME": (N_("Kata sandi baru harus berbeda dari kata sandi lama."), "error"),
+    "PASSWORD_CHANGE": (N_("Kata sandi Anda berhasil diubah."), "success"),
+    "PASSWORD_RESET": (N_("Kata sandi Anda berhasil diatur ulang dan Anda sudah masuk."),
+                       "success"),
+    "PASSWORD_RESET_NO_LOGIN": (N_("Kata sandi Anda berhasil diatur ulang. Silakan masuk dengan "
+                                   "kata sandi baru."), "success"),
+    "PASSWORD_RESET_REQUEST": (N_("Petunjuk mengatur ulang kata sandi telah dikirim ke "
+                                  "%(email)s."), "info"),
+    "PASSWORD_RESET_EXPIRED": (N_("Tautan atur ulang kata sandi sudah kedaluwarsa (berlaku "
+                                  "%(within)s). Silakan minta tautan baru."), "error"),
+    "INVALID_RESET_PASSWORD_TOKEN": (N_("Tautan atur ulang kata sandi tidak valid."), "error"),
+    "EMAIL_NOT_PROVIDED": (N_("Email wajib diisi."), "error"),
+    "INVALID_EMAIL_ADDRESS": (N_("Alamat email tidak valid."), "error"),
+    "USERNAME_NOT_PROVIDED": (N_("Username wajib diisi."), "error"),
+    "USERNAME_INVALID_LENGTH": (N_("Username harus %(min)d sampai %(max)d karakter."), "error"),
+    "USERNAME_DISALLOWED_CHARACTERS": (N_("Username hanya boleh berisi huruf dan angka."),
+                                       "error"),
+    "INVALID_INPUT_LENGTH": (N_("Isian terlalu panjang."), "error"),
+    "INVALID_REDIRECT": (N_("Pengalihan ke luar situs ini tidak diizinkan."), "error"),
+    "ANONYMOUS_USER_REQUIRED": (N_("Halaman ini hanya untuk pengunjung yang belum masuk."),
+                                "error"),
+    "REFRESH": (N_("Silakan masuk ulang untuk membuka halaman ini."), "info"),
+    "FORGOT_PASSWORD": (N_("Lupa kata sandi?"), "info"),
+}
+
+
+def apply(app) -> None:
+    for key, value in MESSAGES.items():
+        app.config[f"SECURITY_MSG_{key}"] = value

@@ -1,0 +1,82 @@
+"""Mail through a real SMTP server: registration mail delivered over SMTP, link followed."""
+import email
+import socket
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from aspirasi.extensions import mail
+from models import QueuedMail, User
+from tests.portal_support import PASSWORD, first_link
+
+
+class Inbox:
+    """An SMTP handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1 for one test; the app's mail goes there meanwhile."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved_config = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    saved_state = app.extensions["mailman"]
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    mail.init_app(app)  # Flask-Mailman reads its settings at init
+    try:
+        yield inbox
+    finally:
+        app.config.update(saved_config)
+        app.extensions["mailman"] = saved_state
+        controller.stop()
+
+
+def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, smtp_server):
+    """Does the verification mail reach a real SMTP server, and does its link confirm the account?"""
+    response = client.post("/register", data={"email": "dewi@example.com", "username": "dewi",
+                                              "password": PASSWORD, "password_confirm": PASSWORD})
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 1
+    recipients, raw = smtp_server.messages[0]
+    assert recipients == ["dewi@example.com"]
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["To"] == "dewi@example.com"
+    assert "Aspirasi Kaltim" in parsed["From"]
+    assert "Selamat datang di Aspirasi Kaltim" in parsed["Subject"]
+    body = parsed.get_body(preferencelist=("plain",)).get_content()
+    link = first_link(body, "/confirm/")
+    with app.app_context():
+        assert User.query.filter_by(username="dewi").one().confirmed_at is None
+        assert QueuedMail.query.filter(QueuedMail.sent_at.isnot(None)).count() == 1
+    client.get(link.replace("http://localhost", ""))
+    with app.app_context():
+        assert User.query.filter_by(username="dewi").one().confirmed_at is not None
+
+
+def test_a_dead_smtp_server_never_blocks_registration(app, client, smtp_server):
+    """With the SMTP server unreachable, is the account still created and the mail kept queued?"""
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    mail.init_app(app)
+    response = client.post("/register", data={"email": "eko@example.com", "username": "eko",
+                                              "password": PASSWORD, "password_confirm": PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        assert User.query.filter_by(username="eko").count() == 1
+        queued = QueuedMail.query.filter_by(recipient="eko@example.com").one()
+        assert queued.sent_at is None and queued.last_error
