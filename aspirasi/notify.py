@@ -86,3 +86,30 @@ def unread_count(user) -> int:
     if "operator" in user.role_names and user.opd_id:
         count += Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None).count()
     return count
+
+
+def unread_notifications(user, limit: int = 20):
+    return (Notification.query.filter_by(user_id=user.id, read_at=None)
+            .order_by(Notification.id.desc()).limit(limit).all())
+
+
+def mark_read(user, notification_id=None) -> int:
+    """Mark one of the user's notifications (or all, with no id) read; returns how many.
+
+    Another user's notification id matches nothing, so it stays untouched.
+    """
+    from models import utcnow
+
+    query = Notification.query.filter_by(user_id=user.id, read_at=None)
+    if notification_id is not None:
+        query = query.filter_by(id=notification_id)
+    return query.update({"read_at": utcnow()}, synchronize_session=False)
+
+
+def mark_read_for_message(user, message) -> int:
+    """Opening a message reads its notifications (teguran stay until acknowledged)."""
+    from models import utcnow
+
+    return (Notification.query.filter_by(user_id=user.id, message_id=message.id, read_at=None)
+            .filter(Notification.kind != "teguran")
+            .update({"read_at": utcnow()}, synchronize_session=False))

@@ -1,7 +1,81 @@
-"""The staff dashboard: what needs this user's action now."""
+"""The staff dashboard: what needs this user's action now, SLA breaches, teguran, notifications."""
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from aspirasi_admin.guards import RoleGuard
+from aspirasi.notify import mark_read, unread_notifications
+from aspirasi_admin.guards import RoleGuard, scoped_messages
+from models import Message, Reprimand, db
+from models import lifecycle
+from models.audit import record
+
+
+def _count(query, *conditions):
+    return query.filter(*conditions).count()
+
+
+def admin_figures():
+    messages = scoped_messages()
+    return [
+        (_("Belum dikonfirmasi"), _count(messages, Message.status == "baru"), url_for("inbox.index_view")),
+        (_("Terlambat triase"), _count(messages, Message.status == "baru", Message.overdue_clause()),
+         url_for("terlambat.index_view")),
+        (_("Terlambat di OPD"), _count(messages, Message.status.in_(("diteruskan", "diproses")),
+                                       Message.overdue_clause()), url_for("terlambat.index_view")),
+    ]
+
+
+def operator_figures():
+    mine = scoped_messages().filter(Message.opd_id == current_user.opd_id)
+    link = url_for("pesan_opd.index_view")
+    return [
+        (_("Menunggu diterima"), _count(mine, Message.status == "diteruskan"), link),
+        (_("Sedang diproses"), _count(mine, Message.status == "diproses"), link),
+        (_("Melewati batas waktu"), _count(mine, Message.overdue_clause()), url_for("terlambat.index_view")),
+    ]
+
+
+def monitor_figures():
+    from models.taxonomy import subcategory_monitors
+
+    monitored = db.select(subcategory_monitors.c.subcategory_id).where(
+        subcategory_monitors.c.user_id == current_user.id)
+    watched = Message.query.filter(Message.subcategory_id.in_(monitored))
+    return [(_("Pesan dipantau yang masih terbuka"),
+             _count(watched, Message.status.in_(("diteruskan", "diproses"))), url_for("pantauan.index_view"))]
+
+
+def evaluator_figures():
+    return [
+        (_("Terlambat (semua OPD)"), _count(Message.query, Message.overdue_clause()),
+         url_for("terlambat.index_view")),
+        (_("Teguran belum diterima OPD"), Reprimand.query.filter_by(acknowledged_at=None).count(),
+         url_for("evaluasi.teguran")),
+    ]
+
+
+def figures_for(user):
+    roles = user.role_names
+    everything = "superadmin" in roles
+    figures = []
+    if everything or "admin" in roles:
+        figures += admin_figures()
+    if "operator" in roles and user.opd_id:
+        figures += operator_figures()
+    if "monitor" in roles:
+        figures += monitor_figures()
+    if everything or "evaluator" in roles:
+        figures += evaluator_figures()
+    return figures
+
+
+def open_reprimands(user):
+    """Unacknowledged teguran addressed to the user's OPD (operators only)."""
+    if "operator" not in user.role_names or not user.opd_id:
+        return []
+    return (Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None)
+            .order_by(Reprimand.id.desc()).all())
 
 
 class DashboardView(RoleGuard, AdminIndexView):
@@ -9,4 +83,38 @@ class DashboardView(RoleGuard, AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/dashboard.html")
+        recent = []
+        if lifecycle.is_evaluator(current_user) or lifecycle.is_admin(current_user):
+            recent = Reprimand.query.order_by(Reprimand.id.desc()).limit(5).all()
+        return self.render("admin/dashboard.html", figures=figures_for(current_user),
+                           reprimands=open_reprimands(current_user), recent_reprimands=recent,
+                           notifications=unread_notifications(current_user))
+
+    @expose("/notifikasi/baca", methods=("POST",))
+    def read_notifications(self):
+        raw = request.form.get("id")
+        notification_id = int(raw) if raw and raw.isdigit() else None
+        if raw and notification_id is None:
+            abort(400)
+        mark_read(current_user, notification_id)
+        db.session.commit()
+        return redirect(url_for(".index") + "#notifikasi")
+
+    @expose("/teguran/<int:reprimand_id>/terima", methods=("POST",))
+    def acknowledge(self, reprimand_id):
+        reprimand = db.session.get(Reprimand, reprimand_id)
+        if reprimand is None:
+            abort(404)
+        try:
+            lifecycle.acknowledge(reprimand, current_user._get_current_object())
+            record("teguran.terima", reprimand.message, detail=reprimand.text[:500])
+            lifecycle.commit()
+        except lifecycle.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except lifecycle.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(".index"))
+        flash(_("Teguran telah diterima."), "success")
+        return redirect(url_for(".index"))

@@ -8,7 +8,8 @@ paths of Flask-Admin: the list query, the count query and `get_one` (edit, detai
 from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import SecureForm
+from flask_admin.form import BaseForm
+from flask_wtf import FlaskForm
 from flask_login import current_user
 
 from models import Message, db
@@ -43,13 +44,19 @@ class GuardedView(RoleGuard, BaseView):
     """A page (not a model view) for the listed roles."""
 
 
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form with Flask-WTF's CSRF token: the same token the app-wide CSRFProtect
+    checks, so model forms pass it (Flask-Admin's own SecureForm token would not)."""
+
+
 class GuardedModelView(RoleGuard, ModelView):
-    form_base_class = SecureForm  # CSRF token in every Flask-Admin form
+    form_base_class = AdminForm  # CSRF token in every Flask-Admin form
     can_set_page_size = True
     page_size = 25
+    page_size_options = (25, 50, 100)
 
     def __init__(self, model, *args, **kwargs):
-        super().__init__(model, db.session, *args, **kwargs)
+        super().__init__(model, db, *args, **kwargs)
 
 
 class ScopedModelView(GuardedModelView):

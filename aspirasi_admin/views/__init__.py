@@ -1,5 +1,10 @@
-"""Back-office views, one module per role."""
+"""Back-office views, one module per subject: messages and their page, intake, evaluation,
+master data and users. Each view names the roles it admits (see guards.RoleGuard)."""
 
 
 def register(admin):
     """Add every role's views to `admin`."""
+    from aspirasi_admin.views import detail, evaluator, intake, master, messages, users
+
+    for module in (messages, intake, detail, evaluator, master, users):
+        module.register(admin)

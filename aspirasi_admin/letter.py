@@ -1,0 +1,108 @@
+"""The forwarding letter (surat penerusan, ALAMI's "Surat Layanan Pengaduan") as a PDF."""
+import io
+
+from babel.dates import format_date
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from xml.sax.saxutils import escape
+
+from models import MessageEvent, db
+from models.base import utcnow
+
+LETTER_CODE = "000.1.5"
+SIGNATORY_TITLE = "Kepala Biro Administrasi Pimpinan"
+SIGNATORY_NAME = "Pengelola Aspirasi Kaltim"
+SUMMARY_LENGTH = 900
+
+
+def first_forward(message):
+    return (MessageEvent.query.filter_by(message_id=message.id, action="forward")
+            .order_by(MessageEvent.id).first())
+
+
+def letter_sequence(event) -> int:
+    """The letter's running number: this forwarding's rank among the year's first forwardings."""
+    year_start = event.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    firsts = (db.select(db.func.min(MessageEvent.id))
+              .where(MessageEvent.action == "forward")
+              .group_by(MessageEvent.message_id))
+    return MessageEvent.query.filter(MessageEvent.id.in_(firsts),
+                                     MessageEvent.created_at >= year_start,
+                                     MessageEvent.id <= event.id).count()
+
+
+def letter_number(message) -> str:
+    event = first_forward(message)
+    when = event.created_at if event else (message.forwarded_at or utcnow())
+    sequence = letter_sequence(event) if event else 0
+    return f"{LETTER_CODE}/{sequence}/ASPIRASI/{when.year}"
+
+
+def _summary(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def forwarding_letter_pdf(message) -> bytes:
+    """Build the letter for a forwarded message; every user text is escaped for reportlab."""
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["Normal"], fontSize=11, leading=15)
+    head = ParagraphStyle("head", parent=styles["Title"], fontSize=14, leading=18,
+                          textColor=colors.HexColor("#0b5d46"))
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
+    e = lambda value: escape(str(value or "-"))  # noqa: E731
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm,
+                            topMargin=2 * cm, bottomMargin=2 * cm,
+                            title=f"Surat Penerusan {message.tracking}", author="Aspirasi Kaltim")
+    sent = message.forwarded_at or utcnow()
+    story = [
+        Paragraph("PEMERINTAH PROVINSI KALIMANTAN TIMUR", head),
+        Paragraph("Layanan Aspirasi dan Pengaduan Masyarakat (Aspirasi Kaltim)", styles["Heading4"]),
+        Spacer(1, 0.4 * cm),
+        Table([["Nomor", ":", letter_number(message)],
+               ["Tanggal", ":", format_date(sent, "d MMMM yyyy", locale="id")],
+               ["Sifat", ":", "Segera"],
+               ["Perihal", ":", Paragraph(e("Penerusan aspirasi/pengaduan: " + message.perihal), body)]],
+              colWidths=[3 * cm, 0.5 * cm, 12 * cm],
+              style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("FONTSIZE", (0, 0), (-1, -1), 11)])),
+        Spacer(1, 0.5 * cm),
+        Paragraph("Kepada Yth.", body),
+        Paragraph(f"<b>{e(message.opd.head_name or 'Kepala ' + message.opd.name)}</b>", body),
+        Paragraph(e(message.opd.name), body),
+        Paragraph("di tempat", body),
+        Spacer(1, 0.5 * cm),
+        Paragraph("Dengan hormat, bersama ini kami teruskan aspirasi/pengaduan masyarakat yang "
+                  "diterima melalui layanan Aspirasi Kaltim untuk ditindaklanjuti sesuai "
+                  "kewenangan Saudara, dengan ringkasan sebagai berikut:", body),
+        Spacer(1, 0.3 * cm),
+        Table([["Nomor tracking", message.tracking],
+               ["Diterima", format_date(message.created_at, "d MMMM yyyy", locale="id")],
+               ["Kategori", Paragraph(e(message.subcategory or message.category), body)],
+               ["Lokasi", Paragraph(e(", ".join(p for p in (message.address, message.kabupaten) if p)), body)],
+               ["Ringkasan", Paragraph(e(_summary(message.body)), body)]],
+              colWidths=[4 * cm, 11.5 * cm],
+              style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e6f2ee"))])),
+        Spacer(1, 0.4 * cm),
+        Paragraph("Mohon tanggapan disampaikan melalui aplikasi Aspirasi Kaltim paling lambat "
+                  f"{e(format_date(message.answer_due_at, 'd MMMM yyyy', locale='id') if message.answer_due_at else '-')}. "
+                  "Atas perhatian dan kerja samanya kami ucapkan terima kasih.", body),
+        Spacer(1, 1 * cm),
+        Table([["", "Samarinda, " + format_date(sent, "d MMMM yyyy", locale="id")],
+               ["", SIGNATORY_TITLE],
+               ["", ""], ["", ""],
+               ["", SIGNATORY_NAME]],
+              colWidths=[8.5 * cm, 7 * cm]),
+        Spacer(1, 0.8 * cm),
+        Paragraph("Dokumen ini dibuat otomatis oleh sistem Aspirasi Kaltim; keaslian dapat "
+                  f"diperiksa dengan nomor tracking {e(message.tracking)}.", small),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

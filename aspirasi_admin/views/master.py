@@ -1,0 +1,151 @@
+"""The superadmin's master data: OPD, Kategori, Sub kategori, response templates, SLA, audit.
+
+Rows that messages point to are never deleted, only deactivated, so history stays readable.
+Every change writes an audit row in the same transaction as the change.
+"""
+from flask import flash, redirect, request, url_for
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import NumberRange, Optional
+
+from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
+from models import AuditLog, Category, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
+from models.audit import record
+from models.settings import DEFAULTS
+
+
+class AuditedModelView(GuardedModelView):
+    """Writes one audit row per create, edit and delete, before Flask-Admin commits."""
+    can_export = False
+    can_view_details = False
+
+    def on_model_change(self, form, model, is_created):
+        db.session.flush()
+        record(f"{self.endpoint}.{'buat' if is_created else 'ubah'}", model, detail=str(model)[:500])
+
+    def on_model_delete(self, model):
+        record(f"{self.endpoint}.hapus", model, detail=str(model)[:500])
+
+
+class OpdView(AuditedModelView):
+    can_delete = False  # messages keep pointing to their OPD; deactivate instead
+    column_list = ("code", "name", "email", "head_name", "active")
+    column_labels = {"code": _l("Kode"), "name": _l("Nama"), "head_name": _l("Nama pimpinan"),
+                     "active": _l("Aktif"), "address": _l("Alamat")}
+    column_searchable_list = ("code", "name")
+    form_columns = ("code", "name", "email", "address", "head_name", "active")
+
+
+class CategoryView(AuditedModelView):
+    can_delete = False
+    column_list = ("code", "name", "is_informasi")
+    column_labels = {"code": _l("Kode"), "name": _l("Nama"), "is_informasi": _l("Kategori Informasi")}
+    form_columns = ("code", "name", "is_informasi")
+
+
+def monitor_users():
+    return User.query.join(User.roles).filter(Role.name == "monitor").order_by(User.username)
+
+
+class SubcategoryView(AuditedModelView):
+    can_delete = False
+    column_list = ("category", "code", "name", "default_opd", "sla_hours", "monitors", "active")
+    column_labels = {"category": _l("Kategori"), "code": _l("Kode (Open311)"), "name": _l("Nama"),
+                     "default_opd": _l("OPD bawaan"), "sla_hours": _l("SLA (jam)"),
+                     "monitors": _l("Dipantau oleh"), "active": _l("Aktif"),
+                     "description": _l("Keterangan")}
+    column_filters = ("category.name",)
+    column_searchable_list = ("code", "name")
+    form_columns = ("category", "code", "name", "description", "default_opd", "sla_hours",
+                    "monitors", "active")
+    form_args = {
+        "sla_hours": {"validators": [Optional(), NumberRange(min=1, message=_l(
+            "SLA harus bilangan bulat positif (jam); kosongkan untuk memakai pengaturan umum."))]},
+        "monitors": {"query_factory": monitor_users},
+    }
+
+
+class ResponseTemplateView(AuditedModelView):
+    roles = ("admin",)
+    column_list = ("title", "category")
+    column_labels = {"title": _l("Judul"), "category": _l("Kategori"), "body": _l("Isi")}
+    form_columns = ("category", "title", "body")
+
+
+class AuditLogView(GuardedModelView):
+    can_create = can_edit = can_delete = False
+    can_export = False
+    can_view_details = True
+    column_default_sort = ("at", True)
+    column_list = ("at", "username", "ip", "action", "object_type", "object_id", "detail")
+    column_labels = {"at": _l("Waktu"), "username": _l("Pengguna"), "ip": "IP",
+                     "action": _l("Tindakan"), "object_type": _l("Objek"),
+                     "object_id": _l("ID objek"), "detail": _l("Keterangan")}
+    column_searchable_list = ("username", "action", "object_id", "detail")
+    column_filters = (FilterEqual(AuditLog.username, _l("Pengguna")),
+                      FilterLike(AuditLog.action, _l("Tindakan")),
+                      FilterEqual(AuditLog.object_id, _l("ID objek")),
+                      DateBetweenFilter(AuditLog.at, _l("Waktu")))
+
+
+SETTING_LABELS = {
+    "sla_triage_minutes": _l("Batas waktu triase (menit)"),
+    "sla_answer_workdays": _l("Batas waktu tanggapan OPD (hari kerja)"),
+    "reopen_workdays": _l("Batas membuka kembali pesan (hari kerja)"),
+}
+
+
+def parse_settings(form) -> tuple[dict, list[str]]:
+    values, errors = {}, []
+    for key, label in SETTING_LABELS.items():
+        raw = (form.get(key) or "").strip()
+        if not raw.isdigit() or int(raw) < 1 or int(raw) > 100000:
+            errors.append(_("%(label)s harus bilangan bulat positif.", label=label))
+        else:
+            values[key] = str(int(raw))
+    return values, errors
+
+
+class SettingsView(GuardedView):
+    """SLA settings (SOP "Mutu Baku"), superadmin only."""
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        current = {key: str(Setting.get_int(key)) for key in DEFAULTS}
+        status = 200
+        if request.method == "POST":
+            values, errors = parse_settings(request.form)
+            if not errors:
+                changes = []
+                for key, value in values.items():
+                    if value != current[key]:
+                        row = db.session.get(Setting, key) or Setting(key=key, value=value)
+                        row.value = value
+                        db.session.add(row)
+                        changes.append(f"{key}: {current[key]} -> {value}")
+                if changes:
+                    record("pengaturan.ubah", detail="; ".join(changes))
+                db.session.commit()
+                flash(_("Pengaturan tersimpan."), "success")
+                return redirect(url_for(".index"))
+            for error in errors:
+                flash(error, "error")
+            current.update({k: request.form.get(k, "") for k in SETTING_LABELS})
+            status = 400
+        return self.render("admin/settings.html", current=current, labels=SETTING_LABELS), status
+
+
+def register(admin):
+    data = _l("Data master")
+    admin.add_view(OpdView(Opd, name=_l("OPD"), category=data, endpoint="opd", url="/admin/opd"))
+    admin.add_view(CategoryView(Category, name=_l("Kategori"), category=data, endpoint="kategori",
+                                url="/admin/kategori"))
+    admin.add_view(SubcategoryView(Subcategory, name=_l("Sub kategori"), category=data,
+                                   endpoint="subkategori", url="/admin/subkategori"))
+    admin.add_view(ResponseTemplateView(ResponseTemplate, name=_l("Templat jawaban"), category=data,
+                                        endpoint="templat", url="/admin/templat-jawaban"))
+    admin.add_view(SettingsView(name=_l("Pengaturan SLA"), category=data, endpoint="pengaturan",
+                                url="/admin/pengaturan"))
+    admin.add_view(AuditLogView(AuditLog, name=_l("Log audit"), category=_l("Pengguna"),
+                                endpoint="audit", url="/admin/audit"))

@@ -1,0 +1,151 @@
+"""Message lists: the admin's inbox and overdue queue, every message, an OPD's own, a monitor's.
+
+All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
+`models.access` in the list, the count and `get_one`; each row links to the message page,
+where actions happen through `models.lifecycle`.
+"""
+from flask import url_for
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_babel import format_timedelta
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from aspirasi_admin.guards import ScopedModelView
+from models import Category, Message, Opd, db, utcnow
+from models.lifecycle import STATUS_LABELS
+from models.message import CHANNELS, STATUSES
+
+CHANNEL_LABELS = {
+    "web": _l("Portal"), "guest": _l("Tamu (tanpa akun)"), "api": _l("API Open311"),
+    "phone": _l("Telepon"), "walkin": _l("Datang langsung"), "letter": _l("Surat"),
+}
+
+
+# The overdue filter needs a column of its own so drill-down links can find it.
+OVERDUE_COLUMN = Message.triage_due_at
+
+
+class OverdueFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        clause = Message.overdue_clause()
+        return query.filter(clause if value == "1" else db.not_(clause))
+
+    def operation(self):
+        return _l("adalah")
+
+
+def _tracking_link(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("pesan_detail.show", message_id=model.id), model.tracking)
+
+
+def _status(view, context, model, name):
+    label = STATUS_LABELS.get(model.status, model.status)
+    if model.is_overdue:
+        return Markup('{} <span class="tag-overdue">{}</span>').format(label, _l("Terlambat"))
+    return label
+
+
+def _age(view, context, model, name):
+    return format_timedelta(utcnow() - model.created_at, threshold=1.1)
+
+
+def _channel(view, context, model, name):
+    return CHANNEL_LABELS.get(model.channel, model.channel)
+
+
+class MessageListView(ScopedModelView):
+    """Every message the user may see, with filters and search."""
+    roles = ("admin", "evaluator")
+    can_create = can_edit = can_delete = False
+    can_view_details = False
+    can_export = False
+    named_filter_urls = True  # readable drill-down links from the evaluator's report
+    list_template = "admin/pesan_list.html"
+    column_list = ("tracking", "perihal", "status", "opd.name", "category.name", "channel",
+                   "created_at", "age")
+    column_labels = {
+        "tracking": _l("Nomor"), "perihal": _l("Perihal"), "status": _l("Status"),
+        "opd.name": _l("OPD"), "category.name": _l("Kategori"), "channel": _l("Kanal"),
+        "created_at": _l("Diterima"), "age": _l("Umur"),
+    }
+    column_sortable_list = ("tracking", "perihal", "status", "created_at")
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ("tracking", "perihal", "body", "guest_name")
+    column_formatters = {"tracking": _tracking_link, "status": _status, "age": _age,
+                         "channel": _channel,
+                         "created_at": lambda v, c, m, n: m.created_at.strftime("%d-%m-%Y %H:%M")}
+
+    column_filters = (
+        FilterEqual(Message.status, _l("Status"),
+                    options=[(code, STATUS_LABELS[code]) for code in STATUSES]),
+        FilterEqual(Opd.name, _l("OPD")),
+        FilterEqual(Category.name, _l("Kategori")),
+        FilterEqual(Message.channel, _l("Kanal"),
+                    options=[(code, CHANNEL_LABELS[code]) for code in CHANNELS]),
+        DateBetweenFilter(Message.created_at, _l("Tanggal")),
+        OverdueFilter(OVERDUE_COLUMN, _l("Terlambat"), options=[("1", _l("Ya")), ("0", _l("Tidak"))]),
+    )
+
+
+    def filter_arg(self, column) -> str:
+        """The URL argument name of the first filter on `column` (for drill-down links)."""
+        for key, (_index, flt) in self._filter_args.items():
+            if flt.column is column:
+                return key
+        raise KeyError(column)
+
+
+class InboxView(MessageListView):
+    """`baru` messages oldest first: the admin's triage queue (SOP step 3)."""
+    roles = ("admin",)
+    column_default_sort = ("created_at", False)
+
+    def scope(self, query):
+        return super().scope(query).filter(Message.status == "baru")
+
+
+class OverdueView(MessageListView):
+    """Messages past their SLA deadline, within what the user may see."""
+    roles = ("admin", "evaluator", "operator")
+    column_default_sort = ("created_at", False)
+
+    def scope(self, query):
+        return super().scope(query).filter(Message.overdue_clause())
+
+
+class OpdMessageView(MessageListView):
+    """An operator's own OPD's messages (also for a user who is a monitor too)."""
+    roles = ("operator",)
+    column_default_sort = ("created_at", False)
+
+    def scope(self, query):
+        opd_id = current_user.opd_id if "operator" in current_user.role_names else None
+        return super().scope(query).filter(Message.opd_id == opd_id)
+
+
+class MonitorView(MessageListView):
+    """A monitor's sub categories, whatever OPD handles them: read-only."""
+    roles = ("monitor",)
+
+    def scope(self, query):
+        from models.taxonomy import subcategory_monitors
+
+        monitored = db.select(subcategory_monitors.c.subcategory_id).where(
+            subcategory_monitors.c.user_id == current_user.id)
+        return super().scope(query).filter(Message.subcategory_id.in_(monitored))
+
+
+def register(admin):
+    cat = _l("Pesan")
+    admin.add_view(InboxView(Message, name=_l("Kotak masuk"), category=cat,
+                             endpoint="inbox", url="/admin/pesan-baru"))
+    admin.add_view(MessageListView(Message, name=_l("Semua pesan"), category=cat,
+                                   endpoint="pesan_semua", url="/admin/pesan"))
+    admin.add_view(OverdueView(Message, name=_l("Antrean terlambat"), category=cat,
+                               endpoint="terlambat", url="/admin/terlambat"))
+    admin.add_view(OpdMessageView(Message, name=_l("Pesan OPD saya"), category=cat,
+                                  endpoint="pesan_opd", url="/admin/pesan-opd"))
+    admin.add_view(MonitorView(Message, name=_l("Pantauan"), category=cat,
+                               endpoint="pantauan", url="/admin/pantauan"))

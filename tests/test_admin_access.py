@@ -1,0 +1,232 @@
+"""Who may open what in the back office: a role × URL matrix, then one readable test per rule."""
+
+import pytest
+
+from models import Attachment, Message, User, db
+from tests.admin_support import fresh, user
+from tests.conftest import login
+
+ROLES = ("anonymous", "warga", "admin", "superadmin", "op-dlh", "op-diskominfo",
+         "op-biroekonomi", "evaluator")
+STAFF = ROLES[2:]
+OPERATORS = ("op-dlh", "op-diskominfo", "op-biroekonomi")
+
+
+def allowed(*roles):
+    """Expected status per role: 200 for `roles`, login redirect for anonymous, 403 otherwise."""
+    return {role: 200 if role in roles else (302 if role == "anonymous" else 403) for role in ROLES}
+
+
+PAGES = {
+    "/admin/": allowed(*STAFF),
+    "/admin/pesan-baru/": allowed("admin", "superadmin"),
+    "/admin/pesan/": allowed("admin", "superadmin", "evaluator"),
+    "/admin/terlambat/": allowed("admin", "superadmin", "evaluator", *OPERATORS),
+    "/admin/pesan-opd/": allowed("superadmin", *OPERATORS),
+    "/admin/pantauan/": allowed("superadmin", "op-biroekonomi"),
+    "/admin/intake/": allowed("admin", "superadmin"),
+    "/admin/evaluasi/": allowed("evaluator", "superadmin"),
+    "/admin/evaluasi/teguran": allowed("evaluator", "superadmin"),
+    "/admin/templat-jawaban/": allowed("admin", "superadmin"),
+    "/admin/opd/": allowed("superadmin"),
+    "/admin/opd/new/": allowed("superadmin"),
+    "/admin/kategori/": allowed("superadmin"),
+    "/admin/subkategori/": allowed("superadmin"),
+    "/admin/pengguna/": allowed("superadmin"),
+    "/admin/pengguna/new/": allowed("superadmin"),
+    "/admin/peran/": allowed("superadmin"),
+    "/admin/audit/": allowed("superadmin"),
+    "/admin/pengaturan/": allowed("superadmin"),
+}
+
+
+def as_role(client, role):
+    client.post("/logout")
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    return client
+
+
+def message_id(app, perihal):
+    with app.app_context():
+        return Message.query.filter_by(perihal=perihal).one().id
+
+
+@pytest.mark.parametrize("url", sorted(PAGES))
+def test_role_url_matrix(app, client, demo, url):
+    """For every back-office page, does each role get exactly 200, 403 or the login page?"""
+    for role, expected in PAGES[url].items():
+        response = as_role(client, role).get(url)
+        assert response.status_code == expected, (role, url, response.status_code)
+        if expected == 302:
+            assert "/login" in response.headers["Location"]
+
+
+MESSAGE_PAGES = ("/admin/detail/{id}", "/admin/detail/{id}/surat.pdf")
+
+
+@pytest.mark.parametrize("perihal,visible", [
+    ("Website dinas tidak bisa dibuka", ("admin", "superadmin", "evaluator", "op-diskominfo")),
+    ("Sengketa batas lahan kebun warga",
+     ("admin", "superadmin", "evaluator", "op-dlh", "op-biroekonomi")),
+])
+def test_message_page_matrix(app, client, demo, perihal, visible):
+    """Is a message's page open exactly to the staff who may see it, and 404 for other staff?"""
+    mid = message_id(app, perihal)
+    for role in ROLES:
+        response = as_role(client, role).get(f"/admin/detail/{mid}")
+        if role == "anonymous":
+            assert response.status_code == 302
+        elif role == "warga":
+            assert response.status_code == 403
+        elif role in visible:
+            assert response.status_code == 200, role
+            assert perihal in response.get_data(as_text=True)
+        else:
+            assert response.status_code == 404, role
+            assert perihal not in response.get_data(as_text=True)
+
+
+def test_operator_cannot_open_another_opds_message(app, client, login_as):
+    """Can an operator open another agency's message by list, URL, letter, action or count?"""
+    mid = message_id(app, "Website dinas tidak bisa dibuka")  # Diskominfo's
+    before = fresh(app, mid)
+    login_as("op-dlh")
+    listing = client.get("/admin/pesan-opd/").get_data(as_text=True)
+    assert "Website dinas tidak bisa dibuka" not in listing
+    assert "Limbah di Sungai Karang Mumus" in listing  # its own OPD's message is there
+    assert client.get(f"/admin/detail/{mid}").status_code == 404
+    assert client.get(f"/admin/detail/{mid}/surat.pdf").status_code == 404
+    assert client.get(f"/admin/pesan-opd/details/?id={mid}").status_code in (302, 404)
+    assert client.get(f"/admin/pesan-opd/edit/?id={mid}").status_code in (302, 404)
+    for action in ("update", "reply", "note", "return"):
+        response = client.post(f"/admin/detail/{mid}/aksi/{action}",
+                               data={"note": "x", "answer": "x", "version": before["version"]})
+        assert response.status_code == 404, action
+    assert fresh(app, mid) == before
+    # The dashboard's counts are its OPD's only: DLH has 1 forwarded and 1 in progress.
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'data-figure="Menunggu diterima">1<' in page
+    assert 'data-figure="Sedang diproses">1<' in page
+
+
+def test_operator_cannot_download_another_opds_attachment(app, client, login_as):
+    """Can an operator download a file attached to another OPD's message?"""
+    from aspirasi import storage
+
+    mid = message_id(app, "Website dinas tidak bisa dibuka")
+    with app.app_context():
+        message = db.session.get(Message, mid)
+        attachment = storage.store(message, "bukti.pdf", b"%PDF-1.4\n%%EOF", storage.PDF)
+        db.session.commit()
+        attachment_id = attachment.id
+    login_as("op-dlh")
+    assert client.get(f"/admin/detail/{mid}/lampiran/{attachment_id}").status_code == 404
+    dlh = message_id(app, "Limbah di Sungai Karang Mumus")
+    # Pairing its own message id with a foreign attachment id does not work either.
+    assert client.get(f"/admin/detail/{dlh}/lampiran/{attachment_id}").status_code == 404
+    login_as("op-diskominfo")
+    response = client.get(f"/admin/detail/{mid}/lampiran/{attachment_id}")
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF")
+
+
+def test_citizen_cannot_reach_admin(client, login_as):
+    """Can the citizen `warga` reach /admin or any staff page?"""
+    login_as("warga")
+    for url in ("/admin/", "/admin/pesan/", "/admin/pengguna/", "/admin/detail/1",
+                "/admin/evaluasi/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_admin_cannot_manage_users_or_roles(app, client, login_as):
+    """Can an admin list, create or edit users, or change roles?"""
+    login_as("admin")
+    warga_id = user_id(app, "warga")
+    assert client.get("/admin/pengguna/").status_code == 403
+    assert client.get(f"/admin/pengguna/edit/?id={warga_id}").status_code == 403
+    response = client.post("/admin/pengguna/new/", data={
+        "username": "penyusup", "email": "penyusup@example.com", "password_baru": "Rahasia-123",
+        "roles": "1"})
+    assert response.status_code == 403
+    assert client.post("/admin/pengguna/delete/", data={"id": warga_id}).status_code == 403
+    assert client.get("/admin/pengguna/ajax/lookup/?name=opd&query=D").status_code == 403
+    assert client.get("/admin/peran/").status_code == 403
+    with app.app_context():
+        assert User.query.filter_by(username="penyusup").count() == 0
+        assert User.query.filter_by(username="warga").count() == 1
+
+
+def user_id(app, username):
+    with app.app_context():
+        return user(username).id
+
+
+def test_monitor_cannot_change_anything(app, client, login_as):
+    """Can the monitor (op-biroekonomi) change a monitored message it does not handle?"""
+    mid = message_id(app, "Sengketa batas lahan kebun warga")  # DLH's, monitored
+    before = fresh(app, mid)
+    login_as("op-biroekonomi")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    assert "Sengketa batas lahan kebun warga" in page and 'id="read-only"' in page
+    assert 'id="timeline"' in page
+    for action in ("accept", "update", "note", "reply", "return", "forward", "flags", "close",
+                   "reprimand"):
+        response = client.post(f"/admin/detail/{mid}/aksi/{action}",
+                               data={"note": "ubah", "version": before["version"]})
+        assert response.status_code == 403, action
+    assert client.post(f"/admin/pantauan/edit/?id={mid}", data={"perihal": "x"}).status_code in (302, 403)
+    assert client.post("/admin/pantauan/delete/", data={"id": mid}).status_code in (302, 403)
+    assert client.post("/admin/pantauan/new/", data={"perihal": "x"}).status_code in (302, 403)
+    assert fresh(app, mid) == before
+
+
+def test_monitor_views_are_read_only_classes(app):
+    """Are the monitor's list views built without create, edit, delete or export?"""
+    admin = app.extensions["admin"][0]
+    for view in admin._views:
+        if getattr(view, "endpoint", "") in ("pantauan", "pesan_semua", "pesan_opd", "inbox",
+                                             "terlambat"):
+            assert not (view.can_create or view.can_edit or view.can_delete or view.can_export)
+
+
+def test_builtin_exports_are_off(app, client, login_as):
+    """Does Flask-Admin's own CSV export give any message data to anyone?"""
+    login_as("superadmin")
+    for endpoint in ("pesan", "pesan-opd", "pantauan", "pengguna", "audit"):
+        response = client.get(f"/admin/{endpoint}/export/csv/")
+        assert response.status_code == 302, endpoint
+        assert "text/csv" not in response.headers.get("Content-Type", "")
+
+
+def test_anonymous_is_sent_to_login(client, demo):
+    """Is an anonymous visitor to /admin sent to the login page?"""
+    response = client.get("/admin/pesan/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_csrf_token_required_on_admin_forms(app, client, login_as, csrf_enabled):
+    """With CSRF on, is an admin form posted without its token refused and nothing changed?"""
+    mid = message_id(app, "Lampu jalan padam di Tenggarong")
+    before = fresh(app, mid)
+    login_as_with_csrf(client)
+    response = client.post(f"/admin/detail/{mid}/aksi/note",
+                           data={"note": "tanpa token", "version": before["version"]})
+    assert response.status_code == 400
+    response = client.post("/admin/opd/new/", data={"code": "BARU", "name": "OPD Baru"})
+    assert response.status_code in (400, 403)
+    assert fresh(app, mid) == before
+    with app.app_context():
+        from models import Opd
+        assert Opd.query.filter_by(code="BARU").count() == 0
+
+
+def login_as_with_csrf(client):
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"identity": "superadmin",
+                                           "password": "Sandi-Demo-2026", "csrf_token": token})
+    assert response.status_code == 302

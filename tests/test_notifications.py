@@ -1,0 +1,136 @@
+"""Notifications: the in-app badge, marking read, and the mail queue surviving a broken SMTP."""
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from models import Message, Notification, QueuedMail, db, utcnow
+from tests.admin_support import forwarded, fresh, new_message, opd, sub, user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def badge(client):
+    page = client.get("/admin/").get_data(as_text=True)
+    return int(page.split('id="badge-count" data-count="')[1].split('"')[0])
+
+
+def test_admin_badge_counts_new_messages_and_mark_read(app, client, login_as):
+    """Does a new message raise the admin's badge, and do 'mark read' and opening it lower it?"""
+    login_as("admin")
+    assert badge(client) == 7  # the seven demo messages each notified the admin on submission
+    with app.app_context():
+        mid = new_message(perihal="Pesan untuk lencana")
+        first = Notification.query.filter_by(user_id=user("admin").id).order_by(Notification.id).first().id
+    assert badge(client) == 8
+    assert client.post("/admin/notifikasi/baca", data={"id": first}).status_code == 302
+    assert badge(client) == 7
+    client.get(f"/admin/detail/{mid}")  # opening the message reads its notice
+    assert badge(client) == 6
+    client.post("/admin/notifikasi/baca")
+    assert badge(client) == 0
+
+
+def test_forward_notifies_the_opds_operators_only(app, client, login_as):
+    """Does forwarding to Diskominfo notify op-diskominfo and not op-dlh?"""
+    login_as("op-dlh")
+    dlh_before = badge(client)
+    login_as("op-diskominfo")
+    before = badge(client)
+    forwarded(app)
+    assert badge(client) == before + 1
+    assert "diteruskan ke OPD Anda" in client.get("/admin/").get_data(as_text=True)
+    login_as("op-dlh")
+    assert badge(client) == dlh_before
+
+
+def test_cannot_mark_another_users_notification(app, client, login_as):
+    """Can a user mark someone else's notification read by guessing its id?"""
+    with app.app_context():
+        new_message()
+        admin_notice = Notification.query.filter_by(user_id=user("admin").id).first().id
+    login_as("op-dlh")
+    client.post("/admin/notifikasi/baca", data={"id": admin_notice})
+    with app.app_context():
+        assert db.session.get(Notification, admin_notice).read_at is None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+FORWARD_SCRIPT = """
+import json, sys
+from aspirasi import create_app
+config, message_id, form = json.loads(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+app = create_app(config)
+client = app.test_client()
+assert client.post("/login", data={"identity": "admin", "password": "Sandi-Demo-2026"}).status_code == 302
+response = client.post(f"/admin/detail/{message_id}/aksi/forward", data=form)
+print(response.status_code)
+"""
+
+
+def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
+    """With the SMTP server down, does a forward still commit, its mail stay queued with the
+    error, and a later `mail-deliver` with a working server deliver it?"""
+    from aiosmtpd.controller import Controller
+
+    with app.app_context():
+        mid = new_message(perihal="Uji surat gagal")
+        internet = sub("adu-internet")
+        form = {"version": "1", "category_id": internet.category_id,
+                "subcategory_id": internet.id, "opd_id": opd("DISKOMINFO").id}
+        QueuedMail.query.update({"sent_at": utcnow()})  # only this forward's mail matters
+        db.session.commit()
+    closed_port = free_port()  # bound then released: nothing listens there
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "SECURITY_PASSWORD_SALT": "test-salt",
+              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+              "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": closed_port,
+              "MAIL_TIMEOUT": 5, "UPLOAD_DIR": str(tmp_path / "uploads")}
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", FORWARD_SCRIPT, json.dumps(config), str(mid),
+                             json.dumps(form)], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "302", result.stderr[-2000:]
+    assert fresh(app, mid)["status"] == "diteruskan"
+    with app.app_context():
+        queued = QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).order_by(QueuedMail.id).all()
+        recipients = sorted(m.recipient for m in queued)
+        assert recipients == ["op-diskominfo@aspirasi.kaltimprov.go.id", "warga@example.com"]
+        assert all(m.attempts == 1 and "Connection" in (m.last_error or "") for m in queued)
+        # The back-off has passed (time moves on; the test does not wait).
+        QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).update({"next_attempt_at": utcnow()})
+        db.session.commit()
+
+    received = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        db_url = app.config["SQLALCHEMY_DATABASE_URI"]
+        cli_env = {**env, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
+                   "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+        delivered = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver"],
+                                   cwd=ROOT, env=cli_env, capture_output=True, text=True,
+                                   timeout=120)
+    finally:
+        controller.stop()
+    assert delivered.returncode == 0, delivered.stdout + delivered.stderr[-2000:]
+    assert "terkirim: 2, gagal: 0" in delivered.stdout
+    assert sorted(rcpt for e in received for rcpt in e.rcpt_tos) == [
+        "op-diskominfo@aspirasi.kaltimprov.go.id", "warga@example.com"]
+    with app.app_context():
+        db.session.remove()
+        assert QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).count() == 0
