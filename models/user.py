@@ -1,4 +1,5 @@
 """Accounts: citizens and staff in one table (the v1.1 lesson), with roles and a profile."""
+from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 
 from models import db
@@ -14,7 +15,11 @@ STAFF_ROLES = ("superadmin", "admin", "operator", "monitor", "evaluator")
 ALL_ROLES = STAFF_ROLES + ("user",)
 
 RELIGIONS = ("Islam", "Kristen Protestan", "Katolik", "Hindu", "Buddha", "Konghucu", "Lainnya")
-GENDERS = (("L", "Laki-laki"), ("P", "Perempuan"))
+GENDERS = (("L", _l("Laki-laki")), ("P", _l("Perempuan")))
+# Shown names of RELIGIONS (the stored values stay as they are).
+RELIGION_LABELS = {"Islam": _l("Islam"), "Kristen Protestan": _l("Kristen Protestan"),
+                   "Katolik": _l("Katolik"), "Hindu": _l("Hindu"), "Buddha": _l("Buddha"),
+                   "Konghucu": _l("Konghucu"), "Lainnya": _l("Lainnya")}
 
 
 class Role(db.Model, RoleMixin):

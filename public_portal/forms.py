@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from aspirasi.demo_data import KABUPATEN_KOTA
 from models import User
 from models.message import GUEST_KINDS
-from models.user import GENDERS, RELIGIONS
+from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
 from public_portal.nik import nik_problem
 
 REQUIRED = _l("Wajib diisi.")
@@ -72,7 +72,8 @@ class ProfileForm(FlaskForm):
                                                              Length(max=120)])
     birth_place = StringField(_l("Tempat lahir"), validators=[Optional(), Length(max=80)])
     birth_date = DateField(_l("Tanggal lahir"), validators=[Optional(), not_in_future])
-    religion = SelectField(_l("Agama"), choices=[("", _l("— pilih —"))] + [(r, r) for r in RELIGIONS],
+    religion = SelectField(_l("Agama"), choices=[("", _l("— pilih —"))]
+                           + [(r, RELIGION_LABELS[r]) for r in RELIGIONS],
                            validators=[one_of(RELIGIONS, _l("Pilih agama dari daftar."))],
                            validate_choice=False)
     gender = SelectField(_l("Jenis kelamin"), choices=[("", _l("— pilih —"))] + list(GENDERS),

@@ -16,7 +16,7 @@ MESSAGES = {
     "UNAUTHENTICATED": (N_("Silakan masuk untuk membuka halaman ini."), "error"),
     "UNAUTHORIZED": (N_("Anda tidak berwenang membuka halaman ini."), "error"),
     "GENERIC_AUTHN_FAILED": (N_("Email/username atau kata sandi salah."), "error"),
-    "USER_DOES_NOT_EXIST": (N_("Email/username atau kata sandi salah."), "error"),
+    "USER_DOES_NOT_EXIST": (N_("Tidak ada akun dengan email atau username tersebut."), "error"),
     "INVALID_PASSWORD": (N_("Kata sandi salah."), "error"),
     "PASSWORD_MISMATCH": (N_("Kata sandi salah."), "error"),
     "DISABLED_ACCOUNT": (N_("Akun ini dinonaktifkan. Hubungi admin Aspirasi Kaltim."), "error"),

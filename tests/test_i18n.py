@@ -1,0 +1,81 @@
+"""Language choice: Indonesian by default, English with ?lang=en (catalogs in translations/en/).
+
+The English texts asserted here come from translations/en/LC_MESSAGES/*.mo: without those
+compiled catalogs (`make translations`) the pages stay Indonesian and these tests fail.
+"""
+from models import User
+from tests.portal_support import PASSWORD, log_in, make_citizen
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_pages_speak_indonesian_by_default(client):
+    """Does a visitor who chose no language get the home and login pages in Indonesian?"""
+    home = page(client, "/")
+    assert "Sampaikan aspirasi dan pengaduan Anda" in home
+    assert "Lapor tanpa akun" in home
+    assert "Share your aspirations" not in home
+    login = page(client, "/login")
+    assert "Ingat saya di perangkat ini" in login
+    assert "Remember me on this device" not in login
+
+
+def test_lang_en_shows_home_login_and_guest_form_in_english(client):
+    """Does ?lang=en turn the home page, the login page and the guest form into English?"""
+    home = page(client, "/?lang=en")
+    assert ("Share your aspirations and complaints with the Government of East Kalimantan "
+            "Province") in home
+    assert "Report without an account" in home and "Lapor tanpa akun" not in home
+    login = page(client, "/login?lang=en")
+    assert "Email or username" in login and "Remember me on this device" in login
+    assert "No account yet? Register" in login
+    guest = page(client, "/lapor?lang=en")
+    assert "<h1>Report without an account</h1>" in guest
+    assert "Date of the incident" in guest and "Name (optional)" in guest
+    assert "Send report" in guest and "Kirim laporan" not in guest
+
+
+def test_english_choice_is_kept_for_the_next_requests(client):
+    """Once a visitor picks English, do later pages without ?lang stay English until ?lang=id?"""
+    page(client, "/?lang=en")
+    tracking = page(client, "/tracking")
+    assert "Track a Message" in tracking and "Lacak Pesan" not in tracking
+    back = page(client, "/?lang=id")
+    assert "Sampaikan aspirasi dan pengaduan Anda" in back
+    assert "Lacak Pesan" in page(client, "/tracking")
+
+
+def test_submit_and_profile_forms_of_a_citizen_in_english(app, client):
+    """Are the logged-in citizen's submit form and profile choices (gender, religion) in English?"""
+    make_citizen(app)
+    log_in(client, "siti")
+    submit = page(client, "/pesan/kirim?lang=en")
+    assert "<h1>Send a Message</h1>" in submit
+    assert "Anonymous: my name is not shown to the public or to the agency (OPD)" in submit
+    assert "Location address" in submit
+    settings = page(client, "/settings")
+    assert ">Male<" in settings and ">Female<" in settings
+    assert ">Protestant Christianity<" in settings and "Laki-laki" not in settings
+    assert 'value="Kristen Protestan"' in settings  # the stored value itself is unchanged
+
+
+def register_mismatched(client, url):
+    return client.post(url, data={"email": "rina@example.com", "username": "rina",
+                                  "password": PASSWORD, "password_confirm": PASSWORD + "x"})
+
+
+def test_flask_security_message_follows_the_chosen_language(app, client):
+    """Is the 'passwords do not match' message English under ?lang=en and Indonesian by default?"""
+    english = register_mismatched(client, "/register?lang=en").get_data(as_text=True)
+    assert "The two passwords do not match." in english
+    assert "Kedua kata sandi tidak sama." not in english
+    other_visitor = app.test_client()
+    indonesian = register_mismatched(other_visitor, "/register").get_data(as_text=True)
+    assert "Kedua kata sandi tidak sama." in indonesian
+    assert "The two passwords do not match." not in indonesian
+    with app.app_context():
+        assert User.query.count() == 0
