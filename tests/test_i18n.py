@@ -79,3 +79,14 @@ def test_flask_security_message_follows_the_chosen_language(app, client):
     assert "The two passwords do not match." not in indonesian
     with app.app_context():
         assert User.query.count() == 0
+
+
+def test_verification_mail_subject_follows_the_chosen_language(app, client, outbox):
+    """Does a visitor registering in English get an English subject, and in Indonesian by default?"""
+    data = {"password": PASSWORD, "password_confirm": PASSWORD}
+    client.post("/register?lang=en", data={**data, "email": "eng@example.com", "username": "eng"})
+    app.test_client().post("/register", data={**data, "email": "ind@example.com",
+                                              "username": "ind"})
+    subjects = {mail.to[0]: mail.subject for mail in outbox}
+    assert subjects["eng@example.com"] == "Welcome to Aspirasi Kaltim: please verify your email"
+    assert subjects["ind@example.com"] == "Selamat datang di Aspirasi Kaltim: verifikasi email Anda"
