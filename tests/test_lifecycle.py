@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from models import Message, MessageEvent, Opd, Subcategory, User, db, lifecycle
+from models import Message, MessageEvent, Opd, Subcategory, User, db, lifecycle, utcnow
 from models.sla import add_workdays, workdays_between
 
 
@@ -23,6 +23,16 @@ def _forward(message, admin, sub_code="adu-internet", opd_code="DISKOMINFO"):
     opd = Opd.query.filter_by(code=opd_code).one()
     lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub, opd=opd)
     db.session.commit()
+
+
+def _finished_message(people):
+    """A message answered by Diskominfo (status selesai), and that OPD's operator."""
+    message = _new_message(people["warga"]._user)
+    _forward(message, people["admin"])
+    op = people["op-diskominfo"]
+    lifecycle.perform(message, "accept", op)
+    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    return message, op
 
 
 class Actor:
@@ -114,11 +124,7 @@ def test_withdraw_only_while_baru_and_only_by_reporter(app, people):
 
 def test_rating_half_steps_once(app, people):
     """Is a rating of 4.5 stored, and are 4.3, 0 and a second rating refused?"""
-    message = _new_message(people["warga"]._user)
-    _forward(message, people["admin"])
-    op = people["op-diskominfo"]
-    lifecycle.perform(message, "accept", op)
-    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    message, op = _finished_message(people)
     for bad in ("4.3", "0", "5.5", "abc"):
         with pytest.raises(lifecycle.TransitionError):
             lifecycle.perform(message, "rate", people["warga"], stars=bad)
@@ -131,11 +137,7 @@ def test_rating_half_steps_once(app, people):
 
 def test_reopen_once_back_at_the_same_opd(app, people):
     """Does a reopened message return to diproses at the same OPD, and only once?"""
-    message = _new_message(people["warga"]._user)
-    _forward(message, people["admin"])
-    op = people["op-diskominfo"]
-    lifecycle.perform(message, "accept", op)
-    lifecycle.perform(message, "reply", op, answer="Selesai.")
+    message, op = _finished_message(people)
     with pytest.raises(lifecycle.TransitionError):
         lifecycle.perform(message, "reopen", people["warga"], note="  ")
     lifecycle.perform(message, "reopen", people["warga"], note="Belum diperbaiki.")
@@ -147,12 +149,8 @@ def test_reopen_once_back_at_the_same_opd(app, people):
 
 def test_reopen_refused_after_ten_working_days(app, people):
     """Is reopening refused when the answer is more than 10 working days old?"""
-    message = _new_message(people["warga"]._user)
-    _forward(message, people["admin"])
-    op = people["op-diskominfo"]
-    lifecycle.perform(message, "accept", op)
-    lifecycle.perform(message, "reply", op, answer="Selesai.")
-    message.finished_at = datetime.utcnow() - timedelta(days=20)
+    message, op = _finished_message(people)
+    message.finished_at = utcnow() - timedelta(days=20)
     with pytest.raises(lifecycle.TransitionError, match="10 hari kerja"):
         lifecycle.perform(message, "reopen", people["warga"], note="Belum.")
     assert message.status == "selesai"
