@@ -12,8 +12,8 @@ from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 from flask_login import current_user
 
-from models import Message, db
-from models.access import staff_message_scope
+from models import db
+from models.access import staff_message_scope, visible_messages
 
 
 def has_role(*roles) -> bool:
@@ -80,4 +80,4 @@ class ScopedModelView(GuardedModelView):
 
 def scoped_messages():
     """Messages the current staff user may see, for custom pages."""
-    return Message.query.filter(staff_message_scope(current_user))
+    return visible_messages(current_user)

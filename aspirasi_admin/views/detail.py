@@ -192,10 +192,10 @@ class MessageDetailView(GuardedView):
 
 
 def staff_can_still_see(message_id) -> bool:
-    from models.access import visible_messages
+    from aspirasi_admin.guards import scoped_messages
     from models import Message
 
-    return visible_messages(current_user).filter(Message.id == message_id).first() is not None
+    return scoped_messages().filter(Message.id == message_id).first() is not None
 
 
 def register(admin):
