@@ -89,6 +89,34 @@ class MessageListView(ScopedModelView):
     )
 
 
+    def scope_export_params(self) -> dict:
+        """Export parameters that restate this list's own scope (a subclass narrows it)."""
+        return {}
+
+    def export_url(self, fmt: str) -> str:
+        """The message export (reports module) for exactly the rows this list shows now."""
+        view_args = self._get_list_extra_args()
+        params = dict(self.scope_export_params())
+        if view_args.search:
+            params["q"] = view_args.search
+        for index, _name, value in view_args.filters or ():
+            flt = self._filters[index]
+            if flt.column is Message.status:
+                params["status"] = value
+            elif flt.column is Message.channel:
+                params["channel"] = value
+            elif flt.column is Opd.name:
+                opd = Opd.query.filter_by(name=value).first()
+                params["opd"] = opd.id if opd else 0
+            elif flt.column is Category.name:
+                category = Category.query.filter_by(name=value).first()
+                params["category"] = category.id if category else 0
+            elif flt.column is Message.created_at and " to " in value:
+                params["start"], params["end"] = value.split(" to ", 1)
+            elif isinstance(flt, OverdueFilter) and value == "1":
+                params["status"] = "terlambat"
+        return url_for("ekspor_pesan.index", fmt=fmt, **params)
+
     def filter_arg(self, column) -> str:
         """The URL argument name of the first filter on `column` (for drill-down links)."""
         for key, (_index, flt) in self._filter_args.items():
@@ -105,6 +133,9 @@ class InboxView(MessageListView):
     def scope(self, query):
         return super().scope(query).filter(Message.status == "baru")
 
+    def scope_export_params(self):
+        return {"status": "baru"}
+
 
 class OverdueView(MessageListView):
     """Messages past their SLA deadline, within what the user may see."""
@@ -113,6 +144,9 @@ class OverdueView(MessageListView):
 
     def scope(self, query):
         return super().scope(query).filter(Message.overdue_clause())
+
+    def scope_export_params(self):
+        return {"status": "terlambat"}
 
 
 class OpdMessageView(MessageListView):
@@ -123,6 +157,9 @@ class OpdMessageView(MessageListView):
     def scope(self, query):
         opd_id = current_user.opd_id if "operator" in current_user.role_names else None
         return super().scope(query).filter(Message.opd_id == opd_id)
+
+    def scope_export_params(self):
+        return {"opd": current_user.opd_id or 0}
 
 
 class MonitorView(MessageListView):
