@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from wtforms import (BooleanField, DateField, HiddenField, MultipleFileField, RadioField,
                      SelectField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from aspirasi.demo_data import KABUPATEN_KOTA
@@ -16,6 +17,11 @@ from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
 from public_portal.nik import nik_problem
 
 REQUIRED = _l("Wajib diisi.")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ExtendedRegisterForm(RegisterFormV2):
@@ -72,11 +78,11 @@ class ProfileForm(FlaskForm):
                                                              Length(max=120)])
     birth_place = StringField(_l("Tempat lahir"), validators=[Optional(), Length(max=80)])
     birth_date = DateField(_l("Tanggal lahir"), validators=[Optional(), not_in_future])
-    religion = SelectField(_l("Agama"), choices=[("", _l("— pilih —"))]
-                           + [(r, RELIGION_LABELS[r]) for r in RELIGIONS],
+    religion = SelectField(_l("Agama"), choices=options(
+                               [("", _l("— pilih —"))] + [(r, RELIGION_LABELS[r]) for r in RELIGIONS]),
                            validators=[one_of(RELIGIONS, _l("Pilih agama dari daftar."))],
                            validate_choice=False)
-    gender = SelectField(_l("Jenis kelamin"), choices=[("", _l("— pilih —"))] + list(GENDERS),
+    gender = SelectField(_l("Jenis kelamin"), choices=options([("", _l("— pilih —"))] + list(GENDERS)),
                          validators=[one_of([g for g, _label in GENDERS],
                                             _l("Pilih jenis kelamin dari daftar."))],
                          validate_choice=False)
@@ -97,7 +103,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("NIK ini sudah terdaftar pada akun lain."))
 
 
-KABUPATEN_CHOICES = [("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA]
+KABUPATEN_CHOICES = options([("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA])
 
 
 class SubmitForm(FlaskForm):
@@ -120,8 +126,8 @@ class SubmitForm(FlaskForm):
 
 
 class GuestForm(FlaskForm):
-    guest_kind = RadioField(_l("Kategori"), choices=[("umum", _l("Umum")),
-                                                      ("layanan", _l("Layanan"))],
+    guest_kind = RadioField(_l("Kategori"), choices=options([("umum", _l("Umum")),
+                                                              ("layanan", _l("Layanan"))]),
                             default="umum", validate_choice=False,
                             validators=[DataRequired(_l("Pilih kategori.")),
                                         one_of(GUEST_KINDS, _l("Pilih kategori umum atau layanan."))])
@@ -150,13 +156,13 @@ class ActionForm(FlaskForm):
     version = HiddenField()
 
 
-RATING_CHOICES = [
+RATING_CHOICES = options([
     ("0.5", _l("Setengah Bintang")), ("1", _l("Satu Bintang")),
     ("1.5", _l("Satu Setengah Bintang")), ("2", _l("Dua Bintang")),
     ("2.5", _l("Dua Setengah Bintang")), ("3", _l("Tiga Bintang")),
     ("3.5", _l("Tiga Setengah Bintang")), ("4", _l("Empat Bintang")),
     ("4.5", _l("Empat Setengah Bintang")), ("5", _l("Lima Bintang")),
-]
+])
 
 
 class RatingForm(ActionForm):
