@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
 from aspirasi import mailer
-from models import Notification, Role, User, db
+from models import Notification, Role, User, db, utcnow
 from models.lifecycle import ACTION_LABELS, STATUS_LABELS, message_changed
 
 
@@ -48,8 +48,28 @@ def _mail_citizen(message, event):
                             link=external_url("portal.tracking_detail", nomor=message.tracking))
 
 
+# Notifications that ask for an action are done once that action has happened, whoever did it:
+# a new message stops waiting for the admins when one of them triages it, and so on.
+SETTLED_BY = {
+    "forward": ("baru", "dikembalikan"), "answer": ("baru", "dikembalikan"),
+    "close": ("baru", "dikembalikan"), "withdraw": ("baru", "dikembalikan"),
+    "accept": ("diteruskan", "dibuka"), "return": ("diteruskan", "dibuka"),
+    "reroute": ("diteruskan",), "reply": ("dibuka",),
+}
+
+
+def settle_notifications(message, action) -> None:
+    kinds = SETTLED_BY.get(action)
+    if kinds and message.id is not None:
+        (Notification.query
+         .filter(Notification.message_id == message.id, Notification.kind.in_(kinds),
+                 Notification.read_at.is_(None))
+         .update({"read_at": utcnow()}, synchronize_session=False))
+
+
 @message_changed.connect
 def on_message_changed(message, action, actor=None, event=None, **_extra):
+    settle_notifications(message, action)
     if action == "submit":
         _notify(staff_with_role("admin"), message, "baru",
                 _("Pesan baru %(t)s: %(p)s", t=message.tracking, p=message.perihal),
@@ -98,8 +118,6 @@ def mark_read(user, notification_id=None) -> int:
 
     Another user's notification id matches nothing, so it stays untouched.
     """
-    from models import utcnow
-
     query = Notification.query.filter_by(user_id=user.id, read_at=None)
     if notification_id is not None:
         query = query.filter_by(id=notification_id)
@@ -108,8 +126,6 @@ def mark_read(user, notification_id=None) -> int:
 
 def mark_read_for_message(user, message) -> int:
     """Opening a message reads its notifications (teguran stay until acknowledged)."""
-    from models import utcnow
-
     return (Notification.query.filter_by(user_id=user.id, message_id=message.id, read_at=None)
             .filter(Notification.kind != "teguran")
             .update({"read_at": utcnow()}, synchronize_session=False))

@@ -20,17 +20,45 @@ def badge(client):
 def test_admin_badge_counts_new_messages_and_mark_read(app, client, login_as):
     """Does a new message raise the admin's badge, and do 'mark read' and opening it lower it?"""
     login_as("admin")
-    assert badge(client) == 7  # the seven demo messages each notified the admin on submission
+    assert badge(client) == 1  # of the demo messages, only one still waits for triage
     with app.app_context():
         mid = new_message(perihal="Pesan untuk lencana")
-        first = Notification.query.filter_by(user_id=user("admin").id).order_by(Notification.id).first().id
-    assert badge(client) == 8
+        first = (Notification.query.filter_by(user_id=user("admin").id, read_at=None)
+                 .order_by(Notification.id).first().id)
+    assert badge(client) == 2
     assert client.post("/admin/notifikasi/baca", data={"id": first}).status_code == 302
-    assert badge(client) == 7
+    assert badge(client) == 1
     client.get(f"/admin/detail/{mid}")  # opening the message reads its notice
-    assert badge(client) == 6
+    assert badge(client) == 0
+    with app.app_context():
+        new_message(perihal="Satu lagi")
+    assert badge(client) == 1
     client.post("/admin/notifikasi/baca")
     assert badge(client) == 0
+
+
+def test_triage_settles_the_new_message_notice(app, client, login_as):
+    """Once a message is forwarded, does it stop counting as waiting on the admin's badge?"""
+    login_as("admin")
+    before = badge(client)
+    with app.app_context():
+        new_message(perihal="Akan diteruskan")
+    assert badge(client) == before + 1
+    forwarded(app, perihal="Diteruskan langsung")  # submitted and forwarded: nothing waits
+    assert badge(client) == before + 1
+
+
+def test_accepting_settles_the_operators_forwarded_notice(app, client, login_as):
+    """When the OPD accepts a forwarded message, does its 'forwarded to you' notice stop counting?"""
+    login_as("op-diskominfo")
+    before = badge(client)
+    mid = forwarded(app)
+    assert badge(client) == before + 1
+    client.post(f"/admin/detail/{mid}/aksi/accept",
+                data={"version": fresh(app, mid)["version"]})
+    with app.app_context():
+        assert db.session.get(Message, mid).status == "diproses"
+    assert badge(client) == before
 
 
 def test_forward_notifies_the_opds_operators_only(app, client, login_as):
@@ -50,7 +78,7 @@ def test_cannot_mark_another_users_notification(app, client, login_as):
     """Can a user mark someone else's notification read by guessing its id?"""
     with app.app_context():
         new_message()
-        admin_notice = Notification.query.filter_by(user_id=user("admin").id).first().id
+        admin_notice = Notification.query.filter_by(user_id=user("admin").id, read_at=None).first().id
     login_as("op-dlh")
     client.post("/admin/notifikasi/baca", data={"id": admin_notice})
     with app.app_context():
