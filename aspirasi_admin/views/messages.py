@@ -74,8 +74,7 @@ class MessageListView(ScopedModelView):
     column_default_sort = ("created_at", True)
     column_searchable_list = ("tracking", "perihal", "body", "guest_name")
     column_formatters = {"tracking": _tracking_link, "status": _status, "age": _age,
-                         "channel": _channel,
-                         "created_at": lambda v, c, m, n: m.created_at.strftime("%d-%m-%Y %H:%M")}
+                         "channel": _channel}
 
     column_filters = (
         FilterEqual(Message.status, _l("Status"),

@@ -38,7 +38,8 @@ class UserView(AuditedModelView):
     form_columns = ("username", "email", "full_name", "password_baru", "roles", "opd",
                     "monitored_subcategories", "active")
     form_extra_fields = {"password_baru": PasswordField(_l("Kata sandi"), validators=[Optional()])}
-    form_args = {"email": {"validators": [Email(message=_l("Alamat email tidak valid."))]}}
+    form_args = {"email": {"validators": [Email(message=_l("Alamat email tidak valid."))]},
+                 "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")}}
 
     def on_model_change(self, form, model, is_created):
         roles = {r.name for r in model.roles}
