@@ -142,7 +142,9 @@ def _request_row(message: Message, notes: dict) -> dict:
         "status_notes": notes.get(message.id),
         "service_name": sub.name if sub else None,
         "service_code": sub.code if sub else None,
-        "description": message.body,
+        # The subject only, as on the public portal: the body may carry personal details the
+        # citizen wrote for the government's eyes, and is published nowhere.
+        "description": message.perihal,
         "agency_responsible": message.opd.name if message.opd else None,
         "service_notice": "",
         "requested_datetime": w3c(message.created_at),

@@ -132,7 +132,8 @@ def test_request_fields_are_mapped_and_typed(app, client, demo):
     assert row["service_code"] == "adu-pencemaran"
     assert row["service_name"] == "Pencemaran Lingkungan"
     assert row["agency_responsible"] == "Dinas Lingkungan Hidup"
-    assert row["description"] == "Isi uji"
+    assert row["description"] == "Perihal uji"  # the subject, never the body
+    assert "Isi uji" not in json.dumps(body)
     assert row["requested_datetime"] == "2026-03-10T09:00:00+08:00"
     assert row["expected_datetime"] == "2026-03-12T10:00:00+08:00"
     assert row["lat"] == -0.5 and row["long"] == 117.15
@@ -250,7 +251,8 @@ def test_post_then_get_round_trip(app, client, api_key):
         assert "Aplikasi Kota Uji" in audit.detail
     status, body = get_json(client, f"{V2}/requests/{tracking}.json")
     assert status == 200 and body[0]["status"] == "open"
-    assert body[0]["description"] == "Sungai berbau menyengat di dekat pasar."
+    assert body[0]["description"] == ("Pencemaran Lingkungan: "
+                                      "Sungai berbau menyengat di dekat pasar.")
     assert "pelapor@example.com" not in json.dumps(body) and "Siti" not in json.dumps(body)
     status, body = get_json(client, f"{V2}/tokens/{tracking}.json")
     assert status == 200 and body[0]["service_request_id"] == tracking
