@@ -47,6 +47,35 @@ def register_extensions(app: Flask) -> None:
     Security(app, datastore, mail_util_cls=QueuedMailUtil,
              register_form=ExtendedRegisterForm, login_form=IdentityLoginForm)
     register_delivery(app)
+    register_account_audit(app)
+
+
+def register_account_audit(app: Flask) -> None:
+    """Staff sign-ins and failed attempts on staff accounts go into the audit log too."""
+    from flask_security.signals import password_changed, user_authenticated, user_failed_authn
+
+    from models.audit import record
+
+    def audited(user) -> bool:
+        return bool(user is not None and getattr(user, "is_staff", False))
+
+    @user_authenticated.connect_via(app)
+    def on_login(sender, user, **extra):
+        if audited(user):
+            record("login", user, detail="masuk", user=user)
+            db.session.commit()
+
+    @user_failed_authn.connect_via(app)
+    def on_failed_login(sender, user=None, **extra):
+        if audited(user):
+            record("login_failed", user, detail="kata sandi salah", user=user)
+            db.session.commit()
+
+    @password_changed.connect_via(app)
+    def on_password_changed(sender, user, **extra):
+        if audited(user):
+            record("password_changed", user, user=user)
+            db.session.commit()
 
 
 def select_locale() -> str:

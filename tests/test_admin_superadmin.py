@@ -117,3 +117,17 @@ def test_audit_log_is_read_only_and_filterable(app, client, login_as):
     assert client.get(f"/admin/audit/edit/?id={row_id}").status_code == 302
     with app.app_context():
         assert db.session.get(AuditLog, row_id) is not None
+
+
+def test_staff_sign_ins_and_failed_attempts_are_audited(app, client, demo):
+    """Does the audit log record a staff member's sign-in and a wrong password on a staff account?"""
+    from models import AuditLog
+    from tests.conftest import login
+
+    assert login(client, "op-dlh", "salah-sandi-123").status_code == 200
+    assert login(client, "op-dlh").status_code == 302
+    client.post("/logout")
+    assert login(client, "warga").status_code == 302  # citizens' sign-ins are not staff actions
+    with app.app_context():
+        rows = [(r.action, r.username) for r in AuditLog.query.order_by(AuditLog.id)]
+    assert rows == [("login_failed", "op-dlh"), ("login", "op-dlh")]
