@@ -9,13 +9,23 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
-from models import MessageEvent, db
+from models import MessageEvent, Setting, db
 from models.base import utcnow
 
 LETTER_CODE = "000.1.5"
-SIGNATORY_TITLE = "Kepala Biro Administrasi Pimpinan"
-SIGNATORY_NAME = "Pengelola Aspirasi Kaltim"
 SUMMARY_LENGTH = 900
+
+
+def signature_rows(sent) -> list[list[str]]:
+    """The signature block, from the superadmin's settings (title, name, NIP)."""
+    nip = Setting.get_text("letter_signatory_nip")
+    rows = [["", "Samarinda, " + format_date(sent, "d MMMM yyyy", locale="id")],
+            ["", Setting.get_text("letter_signatory_title")],
+            ["", ""], ["", ""],
+            ["", Setting.get_text("letter_signatory_name")]]
+    if nip:
+        rows.append(["", f"NIP. {nip}"])
+    return rows
 
 
 def first_forward(message):
@@ -95,11 +105,7 @@ def forwarding_letter_pdf(message) -> bytes:
                   f"{e(format_date(message.answer_due_at, 'd MMMM yyyy', locale='id') if message.answer_due_at else '-')}. "
                   "Atas perhatian dan kerja samanya kami ucapkan terima kasih.", body),
         Spacer(1, 1 * cm),
-        Table([["", "Samarinda, " + format_date(sent, "d MMMM yyyy", locale="id")],
-               ["", SIGNATORY_TITLE],
-               ["", ""], ["", ""],
-               ["", SIGNATORY_NAME]],
-              colWidths=[8.5 * cm, 7 * cm]),
+        Table(signature_rows(sent), colWidths=[8.5 * cm, 7 * cm]),
         Spacer(1, 0.8 * cm),
         Paragraph("Dokumen ini dibuat otomatis oleh sistem Aspirasi Kaltim; keaslian dapat "
                   f"diperiksa dengan nomor tracking {e(message.tracking)}.", small),

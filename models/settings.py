@@ -11,6 +11,13 @@ DEFAULTS = {
     "reopen_workdays": "10",        # a citizen may reopen within 10 working days
 }
 
+# The signature block of the forwarding letter (surat penerusan).
+TEXT_DEFAULTS = {
+    "letter_signatory_title": "Kepala Dinas Komunikasi dan Informatika",
+    "letter_signatory_name": "Pengelola Aspirasi Kaltim",
+    "letter_signatory_nip": "",
+}
+
 
 class Setting(db.Model):
     key = db.Column(db.String(60), primary_key=True)
@@ -20,6 +27,11 @@ class Setting(db.Model):
     def get_int(key: str) -> int:
         row = db.session.get(Setting, key)
         return int(row.value if row else DEFAULTS[key])
+
+    @staticmethod
+    def get_text(key: str) -> str:
+        row = db.session.get(Setting, key)
+        return row.value if row else TEXT_DEFAULTS[key]
 
 
 class ApiKey(db.Model):

@@ -57,3 +57,23 @@ def test_evaluator_cannot_download_letter(app, client, login_as):
     mid = forwarded(app)
     login_as("evaluator")
     assert client.get(f"/admin/detail/{mid}/surat.pdf").status_code == 403
+
+
+def test_letter_is_signed_by_the_official_the_superadmin_set(app, client, login_as):
+    """Does the letter carry the signatory title, name and NIP set in the superadmin's settings,
+    and is a NIP with letters refused without changing anything?"""
+    login_as("superadmin")
+    bad = client.post("/admin/pengaturan/", data={
+        "sla_triage_minutes": "120", "sla_answer_workdays": "2", "reopen_workdays": "10",
+        "letter_signatory_title": "Kepala Biro Umum", "letter_signatory_name": "Dra. Siti Rahma",
+        "letter_signatory_nip": "1970ABC"})
+    assert bad.status_code == 400 and "hanya boleh berisi angka" in bad.get_data(as_text=True)
+    good = client.post("/admin/pengaturan/", data={
+        "sla_triage_minutes": "120", "sla_answer_workdays": "2", "reopen_workdays": "10",
+        "letter_signatory_title": "Kepala Biro Umum", "letter_signatory_name": "Dra. Siti Rahma",
+        "letter_signatory_nip": "19700101 199503 2 001"})
+    assert good.status_code == 302
+    mid = forwarded(app)
+    text = letter_text(client, mid)
+    assert "Kepala Biro Umum" in text and "Dra. Siti Rahma" in text
+    assert "NIP. 19700101 199503 2 001" in text

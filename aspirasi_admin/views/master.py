@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
 from models import AuditLog, Category, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
-from models.settings import DEFAULTS
+from models.settings import DEFAULTS, TEXT_DEFAULTS
 
 
 class AuditedModelView(GuardedModelView):
@@ -96,6 +96,13 @@ SETTING_LABELS = {
 }
 
 
+TEXT_SETTING_LABELS = {
+    "letter_signatory_title": _l("Jabatan penanda tangan surat penerusan"),
+    "letter_signatory_name": _l("Nama penanda tangan"),
+    "letter_signatory_nip": _l("NIP penanda tangan (boleh kosong)"),
+}
+
+
 def parse_settings(form) -> tuple[dict, list[str]]:
     values, errors = {}, []
     for key, label in SETTING_LABELS.items():
@@ -104,6 +111,18 @@ def parse_settings(form) -> tuple[dict, list[str]]:
             errors.append(_("%(label)s harus bilangan bulat positif.", label=label))
         else:
             values[key] = str(int(raw))
+    for key, label in TEXT_SETTING_LABELS.items():
+        if key not in form:
+            continue  # a form without the letter section leaves it as it is
+        raw = " ".join(form[key].split())
+        if len(raw) > 160:
+            errors.append(_("%(label)s paling panjang 160 karakter.", label=label))
+        elif key == "letter_signatory_nip" and not raw.replace(" ", "").isdigit() and raw:
+            errors.append(_("%(label)s hanya boleh berisi angka dan spasi.", label=label))
+        elif key != "letter_signatory_nip" and not raw:
+            errors.append(_("%(label)s wajib diisi.", label=label))
+        else:
+            values[key] = raw
     return values, errors
 
 
@@ -113,6 +132,7 @@ class SettingsView(GuardedView):
     @expose("/", methods=("GET", "POST"))
     def index(self):
         current = {key: str(Setting.get_int(key)) for key in DEFAULTS}
+        current.update({key: Setting.get_text(key) for key in TEXT_DEFAULTS})
         status = 200
         if request.method == "POST":
             values, errors = parse_settings(request.form)
@@ -131,9 +151,11 @@ class SettingsView(GuardedView):
                 return redirect(url_for(".index"))
             for error in errors:
                 flash(error, "error")
-            current.update({k: request.form.get(k, "") for k in SETTING_LABELS})
+            current.update({k: request.form.get(k, "") for k in (*SETTING_LABELS,
+                                                                  *TEXT_SETTING_LABELS)})
             status = 400
-        return self.render("admin/settings.html", current=current, labels=SETTING_LABELS), status
+        return self.render("admin/settings.html", current=current, labels=SETTING_LABELS,
+                           text_labels=TEXT_SETTING_LABELS), status
 
 
 def register(admin):
