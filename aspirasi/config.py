@@ -60,6 +60,9 @@ class Config:
     MAX_UPLOAD_FILES = 5
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for links in mail sent by the CLI
+    # How many reverse proxies stand in front (gunicorn behind nginx: 1). Only then are the
+    # X-Forwarded-* headers believed, for the client's address in rate limits and the audit.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     # Mail is queued in the database and delivered right after the request that queued it.
     MAIL_DELIVER_AFTER_REQUEST = True

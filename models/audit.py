@@ -25,7 +25,9 @@ def record(action: str, obj=None, detail: str | None = None, user=None, ip: str 
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user._get_current_object()
     if ip is None and has_request_context():
-        ip = request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+        # remote_addr, not a header anyone can forge; behind a proxy, ProxyFix sets it
+        # (PROXY_FIX_HOPS in the configuration).
+        ip = request.remote_addr
     row = AuditLog(
         user_id=user.id if user else None,
         username=str(user) if user else None,

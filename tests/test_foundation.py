@@ -101,3 +101,28 @@ def test_no_page_loads_anything_from_another_host(client):
     assert sources, "the page links its stylesheet and logo"
     external = [s for s in sources if s.startswith(("http://", "https://", "//"))]
     assert external == []
+
+
+def test_forged_forwarded_for_header_is_not_believed_without_a_proxy(app, client, demo):
+    """Can a client write a false address into the audit log with an X-Forwarded-For header?"""
+    from models import AuditLog
+    from tests.conftest import DEMO_PASSWORD
+
+    client.post("/login", data={"identity": "admin", "password": DEMO_PASSWORD},
+                headers={"X-Forwarded-For": "203.0.113.9"})
+    with app.app_context():
+        row = AuditLog.query.filter_by(action="login").one()
+    assert row.ip == "127.0.0.1"
+
+
+def test_behind_a_declared_proxy_the_client_address_is_used(tmp_path):
+    """With PROXY_FIX_HOPS=1, is the address the proxy reports the one the app sees?"""
+    from flask import request
+
+    from aspirasi import create_app
+
+    proxied = create_app({"TESTING": True, "SECRET_KEY": "x", "PROXY_FIX_HOPS": 1,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    proxied.add_url_rule("/_addr", "addr", lambda: request.remote_addr)
+    seen = proxied.test_client().get("/_addr", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert seen.get_data(as_text=True) == "198.51.100.7"
