@@ -90,3 +90,24 @@ def test_verification_mail_subject_follows_the_chosen_language(app, client, outb
     subjects = {mail.to[0]: mail.subject for mail in outbox}
     assert subjects["eng@example.com"] == "Welcome to Aspirasi Kaltim: please verify your email"
     assert subjects["ind@example.com"] == "Selamat datang di Aspirasi Kaltim: verifikasi email Anda"
+
+
+def test_every_source_string_has_an_english_translation(tmp_path):
+    """Is every string the project marks for translation translated in the English catalog?"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    template = tmp_path / "messages.pot"
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-o", str(template), "."],
+                   cwd=root, check=True, capture_output=True)
+    with template.open("rb") as handle:
+        wanted = {message.id for message in read_po(handle) if message.id}
+    with (root / "translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        translated = {message.id for message in read_po(handle) if message.id and message.string}
+    assert len(wanted) > 500
+    assert sorted(wanted - translated, key=str) == []
