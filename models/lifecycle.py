@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import db
 from models.base import utcnow
 from models.feedback import Rating, Reprimand
-from models.message import Message
+from models.message import Message, new_tracking_number
 from models.settings import Setting
 from models.sla import answer_deadline, triage_deadline, workdays_between
 from models.timeline import MessageEvent
@@ -151,10 +151,19 @@ def _event(message, action, actor, from_status, note=None, public=True):
     return event
 
 
+def unused_tracking_number() -> str:
+    """A fresh tracking number; a clash is astronomically rare, but would lose a submission."""
+    while True:
+        candidate = new_tracking_number()
+        if not db.session.query(Message.query.filter_by(tracking=candidate).exists()).scalar():
+            return candidate
+
+
 def submit(message: Message, actor=None, note=None) -> MessageEvent:
     """Record a new message (portal, guest form, API or staff intake) in status `baru`."""
     now = utcnow()
     message.status = "baru"
+    message.tracking = message.tracking or unused_tracking_number()
     message.created_at = message.created_at or now
     message.triage_due_at = triage_deadline(message.created_at)
     db.session.add(message)

@@ -184,3 +184,16 @@ def test_migrations_match_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_submit_never_reuses_a_tracking_number(app, people, monkeypatch):
+    """If the random generator repeats a number already given, does the new message get another?"""
+    from models import message as message_module
+
+    first = _new_message(people["warga"]._user)
+    numbers = iter([first.tracking, "ASP-NEWNUMB2"])
+    monkeypatch.setattr(message_module, "new_tracking_number", lambda: next(numbers))
+    monkeypatch.setattr(lifecycle, "new_tracking_number", lambda: next(numbers))
+    second = _new_message(people["warga"]._user)
+    assert second.tracking == "ASP-NEWNUMB2"
+    assert Message.query.filter_by(tracking=first.tracking).count() == 1
