@@ -30,6 +30,8 @@ PAGES = [
     ("admin", "/admin/"),
     ("admin", "/admin/pesan/"),
     ("admin", "/admin/laporan/"),
+    ("admin", "/admin/laporan/pesan/ekspor.csv"),
+    ("admin", "/admin/laporan/pesan/ekspor.xlsx"),
     ("op-diskominfo", "/admin/"),
     ("evaluator", "/admin/evaluasi/"),
 ]
