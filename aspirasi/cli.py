@@ -7,7 +7,7 @@ from flask import current_app
 from flask_security import hash_password
 
 from aspirasi import demo_data
-from models import Category, Message, Opd, Role, Subcategory, User, db, utcnow
+from models import Category, Holiday, Message, Opd, Role, Subcategory, User, db, utcnow
 from models import lifecycle
 from models.user import ALL_ROLES
 
@@ -87,6 +87,16 @@ def seed_messages(opds, subcategories, users):
                 lifecycle.perform(message, "rate", warga, stars="4.5", note="Cepat ditangani.")
 
 
+def seed_holidays():
+    """The fixed-date national holidays of this year and the next."""
+    this_year = utcnow().year
+    for year in (this_year, this_year + 1):
+        for (month, day), name in demo_data.FIXED_HOLIDAYS:
+            when = date(year, month, day)
+            if not Holiday.query.filter_by(day=when).first():
+                db.session.add(Holiday(day=when, name=name))
+
+
 def create_operator_for(opd_code, opds, users):
     username = f"op-{opd_code.lower()}"
     if username not in users:
@@ -120,6 +130,7 @@ def seed_demo(password: str) -> dict:
     lahan = subcategories[demo_data.MONITORED_SUBCATEGORY]
     if users["op-biroekonomi"] not in lahan.monitors:
         lahan.monitors.append(users["op-biroekonomi"])
+    seed_holidays()
     db.session.flush()
     if Message.query.count() == 0:
         seed_messages(opds, subcategories, users)

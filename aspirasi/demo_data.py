@@ -83,3 +83,13 @@ SAMPLE_MESSAGES = [
     ("Lampu jalan padam di Tenggarong", "Lampu penerangan jalan padam sepanjang 1 km.",
      "Kabupaten Kutai Kartanegara", None, None, "baru"),
 ]
+
+# Fixed-date national holidays; the moving ones (Idul Fitri, Waisak, ...) and cuti bersama
+# are entered each year by the superadmin from the government's decree.
+FIXED_HOLIDAYS = [
+    ((1, 1), "Tahun Baru Masehi"),
+    ((5, 1), "Hari Buruh Internasional"),
+    ((6, 1), "Hari Lahir Pancasila"),
+    ((8, 17), "Hari Kemerdekaan Republik Indonesia"),
+    ((12, 25), "Hari Raya Natal"),
+]

@@ -5,13 +5,13 @@ sends anonymous visitors to the login page and answers 403 to everyone else, cit
 included. `ScopedModelView` also narrows rows through `models.access` in all three loading
 paths of Flask-Admin: the list query, the count query and `get_one` (edit, details, delete).
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 from flask_login import current_user
@@ -60,7 +60,8 @@ def local_datetime(view, value, name=None) -> str:
 
 class GuardedModelView(RoleGuard, ModelView):
     form_base_class = AdminForm  # CSRF token in every Flask-Admin form
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: local_datetime}
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: local_datetime,
+                              date: lambda view, value, name=None: format_date(value, "d MMM yyyy")}
     can_set_page_size = True
     page_size = 25
     page_size_options = (25, 50, 100)

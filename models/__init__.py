@@ -24,10 +24,10 @@ from models.timeline import MessageEvent  # noqa: E402
 from models.feedback import Rating, Reprimand, ResponseTemplate  # noqa: E402
 from models.notification import Notification, QueuedMail  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
-from models.settings import ApiKey, Setting  # noqa: E402
+from models.settings import ApiKey, Holiday, Setting  # noqa: E402
 
 __all__ = [
     "db", "utcnow", "Role", "User", "roles_users", "Opd", "Category", "Subcategory",
     "subcategory_monitors", "Message", "Attachment", "MessageEvent", "Rating", "Reprimand",
-    "ResponseTemplate", "Notification", "QueuedMail", "AuditLog", "Setting", "ApiKey",
+    "ResponseTemplate", "Notification", "QueuedMail", "AuditLog", "Setting", "ApiKey", "Holiday",
 ]

@@ -16,7 +16,7 @@ from models.base import utcnow
 from models.feedback import Rating, Reprimand
 from models.message import Message, new_tracking_number
 from models.settings import Setting
-from models.sla import answer_deadline, triage_deadline, workdays_between
+from models.sla import answer_deadline, triage_deadline, workdays_since
 from models.timeline import MessageEvent
 
 # Receivers (notifications, mail) run inside the same transaction as the change.
@@ -321,7 +321,7 @@ def _reopen(message, actor, note=None, **data):
     if message.reopen_count >= 1:
         raise TransitionError(_l("Pesan hanya dapat dibuka kembali satu kali."), 409)
     limit = Setting.get_int("reopen_workdays")
-    if message.finished_at and workdays_between(message.finished_at, utcnow()) > limit:
+    if message.finished_at and workdays_since(message.finished_at, utcnow()) > limit:
         raise TransitionError(_l("Batas %(days)s hari kerja untuk membuka kembali pesan telah "
                                  "lewat.", days=limit), 409)
     if message.opd_id is None:

@@ -34,6 +34,16 @@ class Setting(db.Model):
         return row.value if row else TEXT_DEFAULTS[key]
 
 
+class Holiday(db.Model):
+    """A public holiday (hari libur nasional or cuti bersama): not a working day for the SLA."""
+    id = db.Column(db.Integer, primary_key=True)
+    day = db.Column(db.Date, unique=True, nullable=False)
+    name = db.Column(db.String(120), nullable=False)
+
+    def __str__(self):
+        return f"{self.day:%d-%m-%Y} {self.name}"
+
+
 class ApiKey(db.Model):
     """An Open311 client's key. Only its hash is stored; the key is shown once."""
     id = db.Column(db.Integer, primary_key=True)

@@ -1,37 +1,57 @@
-"""Working-day arithmetic and the SLA deadlines of the SOP's "Mutu Baku"."""
+"""Working-day arithmetic and the SLA deadlines of the SOP's "Mutu Baku".
+
+Working days are Monday to Friday in the province's own time (WITA, UTC+8), less the
+public holidays the superadmin keeps in the `Holiday` table. Timestamps are stored as naive
+UTC; the arithmetic happens on the local calendar and the result goes back to UTC.
+"""
 from datetime import date, datetime, timedelta
 
-from models.settings import Setting
+from models import db
+from models.settings import Holiday, Setting
+
+LOCAL_OFFSET = timedelta(hours=8)  # WITA has no daylight saving time
 
 
-def is_workday(day: date) -> bool:
-    return day.weekday() < 5
+def is_workday(day: date, holidays=frozenset()) -> bool:
+    return day.weekday() < 5 and day not in holidays
 
 
-def add_workdays(start: datetime, days: int) -> datetime:
-    """`start` plus `days` working days (Monday to Friday), keeping the time of day.
+def holidays_between(first: date, last: date) -> frozenset:
+    """The public holidays from `first` to `last`, as dates."""
+    rows = db.session.execute(db.select(Holiday.day).where(Holiday.day.between(first, last)))
+    return frozenset(day for (day,) in rows)
 
-    A start on a weekend counts from the next Monday at the same time.
+
+def add_workdays(start: datetime, days: int, holidays=frozenset()) -> datetime:
+    """`start` (UTC) plus `days` working days, keeping the local time of day.
+
+    A start on a day off counts from the next working day at the same time.
     """
-    current = start
-    while not is_workday(current.date()):
+    current = start + LOCAL_OFFSET
+    while not is_workday(current.date(), holidays):
         current += timedelta(days=1)
     added = 0
     while added < days:
         current += timedelta(days=1)
-        if is_workday(current.date()):
+        if is_workday(current.date(), holidays):
             added += 1
-    return current
+    return current - LOCAL_OFFSET
 
 
-def workdays_between(start: datetime, end: datetime) -> int:
-    """Whole working days from `start` to `end` (0 on the same day)."""
-    count, day = 0, start.date()
-    while day < end.date():
+def workdays_between(start: datetime, end: datetime, holidays=frozenset()) -> int:
+    """Whole working days from `start` to `end` (UTC; 0 on the same local day)."""
+    count, day, last = 0, (start + LOCAL_OFFSET).date(), (end + LOCAL_OFFSET).date()
+    while day < last:
         day += timedelta(days=1)
-        if is_workday(day):
+        if is_workday(day, holidays):
             count += 1
     return count
+
+
+def _holidays_around(start: datetime, days: int) -> frozenset:
+    # Wide enough for any run of weekends and holidays the calendar can hold.
+    first = (start + LOCAL_OFFSET).date()
+    return holidays_between(first, first + timedelta(days=days * 3 + 30))
 
 
 def triage_deadline(created_at: datetime) -> datetime:
@@ -41,4 +61,10 @@ def triage_deadline(created_at: datetime) -> datetime:
 def answer_deadline(forwarded_at: datetime, subcategory=None) -> datetime:
     if subcategory is not None and subcategory.sla_hours:
         return forwarded_at + timedelta(hours=subcategory.sla_hours)
-    return add_workdays(forwarded_at, Setting.get_int("sla_answer_workdays"))
+    days = Setting.get_int("sla_answer_workdays")
+    return add_workdays(forwarded_at, days, _holidays_around(forwarded_at, days))
+
+
+def workdays_since(start: datetime, now: datetime) -> int:
+    first, last = (start + LOCAL_OFFSET).date(), (now + LOCAL_OFFSET).date()
+    return workdays_between(start, now, holidays_between(first, last))

@@ -131,3 +131,25 @@ def test_staff_sign_ins_and_failed_attempts_are_audited(app, client, demo):
     with app.app_context():
         rows = [(r.action, r.username) for r in AuditLog.query.order_by(AuditLog.id)]
     assert rows == [("login_failed", "op-dlh"), ("login", "op-dlh")]
+
+
+def test_superadmin_keeps_the_holiday_calendar(app, client, login_as):
+    """Can the superadmin add a public holiday, is a second one on the same date refused at the
+    date field, and may an admin not touch the calendar?"""
+    from models import AuditLog, Holiday
+
+    login_as("admin")
+    assert client.get("/admin/hari-libur/").status_code == 403
+    login_as("superadmin")
+    with app.app_context():
+        before = Holiday.query.count()
+    added = client.post("/admin/hari-libur/new/", data={"day": "2026-03-19",
+                                                        "name": "Hari Suci Nyepi"})
+    assert added.status_code == 302
+    again = client.post("/admin/hari-libur/new/", data={"day": "2026-03-19", "name": "Lagi"})
+    assert again.status_code == 200 and "Sudah ada." in again.get_data(as_text=True)
+    with app.app_context():
+        assert Holiday.query.count() == before + 1
+        assert AuditLog.query.filter_by(action="libur.buat").count() == 1
+    listing = client.get("/admin/hari-libur/").get_data(as_text=True)
+    assert "Hari Suci Nyepi" in listing and "19 Mar 2026" in listing

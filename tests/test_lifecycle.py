@@ -197,3 +197,34 @@ def test_submit_never_reuses_a_tracking_number(app, people, monkeypatch):
     second = _new_message(people["warga"]._user)
     assert second.tracking == "ASP-NEWNUMB2"
     assert Message.query.filter_by(tracking=first.tracking).count() == 1
+
+
+def test_working_days_skip_public_holidays():
+    """Is a public holiday skipped like a weekend?"""
+    from datetime import date
+
+    thursday = datetime(2026, 12, 24, 2, 0)  # 10:00 WITA, Thursday 24 December
+    christmas = frozenset({date(2026, 12, 25)})
+    assert add_workdays(thursday, 1) == datetime(2026, 12, 25, 2, 0)
+    assert add_workdays(thursday, 1, christmas) == datetime(2026, 12, 28, 2, 0)  # Monday
+
+
+def test_working_days_follow_the_local_calendar():
+    """Is Monday 07:00 WITA (Sunday 23:00 UTC) counted as a Monday, not a Sunday?"""
+    monday_early = datetime(2026, 11, 22, 23, 0)  # = Monday 23 Nov 07:00 WITA
+    assert add_workdays(monday_early, 2) == datetime(2026, 11, 24, 23, 0)  # Wednesday 07:00 WITA
+
+
+def test_answer_deadline_uses_the_holidays_the_superadmin_keeps(app, people):
+    """With Thursday 19 March recorded as a holiday, does a Wednesday forwarding get a Monday
+    deadline instead of a Friday one?"""
+    from datetime import date
+
+    from models import Holiday
+    from models.sla import answer_deadline
+
+    wednesday = datetime(2026, 3, 18, 2, 0)
+    assert answer_deadline(wednesday) == datetime(2026, 3, 20, 2, 0)
+    db.session.add(Holiday(day=date(2026, 3, 19), name="Hari libur uji"))
+    db.session.commit()
+    assert answer_deadline(wednesday) == datetime(2026, 3, 23, 2, 0)  # Thu off, Fri, weekend, Mon

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional
 
 from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
-from models import AuditLog, Category, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
+from models import (AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting,
+                    Subcategory, User, db)
 from models.audit import record
 from models.settings import DEFAULTS, TEXT_DEFAULTS
 
@@ -71,6 +72,16 @@ class ResponseTemplateView(AuditedModelView):
     column_list = ("title", "category")
     column_labels = {"title": _l("Judul"), "category": _l("Kategori"), "body": _l("Isi")}
     form_columns = ("category", "title", "body")
+
+
+class HolidayView(AuditedModelView):
+    """Public holidays: the SLA clock does not run on them (with weekends)."""
+    column_list = ("day", "name")
+    column_labels = {"day": _l("Tanggal"), "name": _l("Keterangan")}
+    column_default_sort = ("day", False)
+    column_searchable_list = ("name",)
+    form_columns = ("day", "name")
+    # A second holiday on the same date is refused at the field by Flask-Admin's own unique check.
 
 
 class AuditLogView(GuardedModelView):
@@ -169,5 +180,7 @@ def register(admin):
                                         endpoint="templat", url="/admin/templat-jawaban"))
     admin.add_view(SettingsView(name=_l("Pengaturan SLA"), category=data, endpoint="pengaturan",
                                 url="/admin/pengaturan"))
+    admin.add_view(HolidayView(Holiday, name=_l("Hari libur"), category=data, endpoint="libur",
+                               url="/admin/hari-libur"))
     admin.add_view(AuditLogView(AuditLog, name=_l("Log audit"), category=_l("Pengguna"),
                                 endpoint="audit", url="/admin/audit"))
