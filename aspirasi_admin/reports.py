@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from aspirasi_admin import charts
 from aspirasi_admin.exports import download, local_time
-from aspirasi_admin.guards import GuardedView, expose, has_role
+from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
 from models import Message, db
-from models.access import display_sender, staff_message_scope
+from models.access import display_sender, may_export_personal_data, staff_message_scope
 from models.audit import record
 from models.lifecycle import STATUS_LABELS
 from models.message import CHANNELS, STATUSES
@@ -191,7 +191,8 @@ class MessageExportView(GuardedView):
         except FilterError as error:
             return self.render("admin/reports/error.html", error=str(error)), 400
         # Personal data only for a superadmin who asks; anyone else asking gets it left out.
-        personal = request.args.get("include_personal") == "1" and has_role()
+        personal = (request.args.get("include_personal") == "1"
+                    and may_export_personal_data(current_user))
         messages = (Message.query.filter(staff_message_scope(current_user), *conditions)
                     .options(selectinload(Message.reporter), selectinload(Message.category),
                              selectinload(Message.subcategory), selectinload(Message.opd),

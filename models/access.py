@@ -94,3 +94,8 @@ def display_sender(message: Message, viewer=None) -> str:
             viewer is not None and viewer.is_authenticated and viewer.id == message.reporter_id):
         return "Anonim"
     return message.sender_name
+
+
+def may_export_personal_data(user) -> bool:
+    """NIK, email and phone leave the system only for a superadmin (UU 27/2022)."""
+    return bool(user is not None and user.is_authenticated and "superadmin" in user.role_names)
