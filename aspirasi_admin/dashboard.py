@@ -8,6 +8,7 @@ from aspirasi.notify import mark_read, unread_notifications
 from aspirasi_admin.guards import RoleGuard, scoped_messages
 from models import Message, Reprimand, db
 from models import lifecycle
+from models.access import monitored_clause
 from models.audit import record
 
 
@@ -37,18 +38,14 @@ def operator_figures():
 
 
 def monitor_figures():
-    from models.taxonomy import subcategory_monitors
-
-    monitored = db.select(subcategory_monitors.c.subcategory_id).where(
-        subcategory_monitors.c.user_id == current_user.id)
-    watched = Message.query.filter(Message.subcategory_id.in_(monitored))
+    watched = Message.query.filter(monitored_clause(current_user))
     return [(_("Pesan dipantau yang masih terbuka"),
              _count(watched, Message.status.in_(("diteruskan", "diproses"))), url_for("pantauan.index_view"))]
 
 
 def evaluator_figures():
     return [
-        (_("Terlambat (semua OPD)"), _count(Message.query, Message.overdue_clause()),
+        (_("Terlambat (semua OPD)"), _count(scoped_messages(), Message.overdue_clause()),
          url_for("terlambat.index_view")),
         (_("Teguran belum diterima OPD"), Reprimand.query.filter_by(acknowledged_at=None).count(),
          url_for("evaluasi.teguran")),

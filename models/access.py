@@ -28,12 +28,17 @@ def message_scope(user, include_own: bool = True):
     if "operator" in roles and user.opd_id is not None:
         conditions.append(Message.opd_id == user.opd_id)
     if "monitor" in roles:
-        monitored = db.select(subcategory_monitors.c.subcategory_id).where(
-            subcategory_monitors.c.user_id == user.id)
-        conditions.append(Message.subcategory_id.in_(monitored))
+        conditions.append(monitored_clause(user))
     if include_own:
         conditions.append(Message.reporter_id == user.id)
     return or_(*conditions) if conditions else false()
+
+
+def monitored_clause(user):
+    """Messages in the sub categories `user` monitors, whatever OPD handles them."""
+    monitored = db.select(subcategory_monitors.c.subcategory_id).where(
+        subcategory_monitors.c.user_id == user.id)
+    return Message.subcategory_id.in_(monitored)
 
 
 def staff_message_scope(user):

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from aspirasi_admin.guards import ScopedModelView
 from models import Category, Message, Opd, db, utcnow
+from models.access import monitored_clause
 from models.lifecycle import STATUS_LABELS
 from models.message import CHANNELS, STATUSES
 
@@ -166,11 +167,7 @@ class MonitorView(MessageListView):
     roles = ("monitor",)
 
     def scope(self, query):
-        from models.taxonomy import subcategory_monitors
-
-        monitored = db.select(subcategory_monitors.c.subcategory_id).where(
-            subcategory_monitors.c.user_id == current_user.id)
-        return super().scope(query).filter(Message.subcategory_id.in_(monitored))
+        return super().scope(query).filter(monitored_clause(current_user))
 
 
 def register(admin):
