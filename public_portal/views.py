@@ -81,12 +81,16 @@ def tracking():
         ).all()
     elif q:
         mode = "tracking"
-        found = Message.query.filter_by(tracking=normalise_tracking(q)).first()
+        found = Message.query.filter(Message.tracking == normalise_tracking(q),
+                                     Message.status != "dicabut").first()
     return render_template("portal/tracking.html", q=q, mode=mode, found=found, results=results)
 
 
 @bp.get("/tracking/<nomor>")
 def tracking_detail(nomor):
-    message = Message.query.filter_by(tracking=normalise_tracking(nomor)).first_or_404()
+    # A withdrawn message is kept for audit but hidden everywhere public (its owner still
+    # finds it under /riwayat).
+    message = Message.query.filter(Message.tracking == normalise_tracking(nomor),
+                                   Message.status != "dicabut").first_or_404()
     return render_template("portal/tracking_detail.html", message=message,
                            sender=access.display_sender(message))

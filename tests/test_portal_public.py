@@ -143,3 +143,12 @@ def test_public_log_of_an_anonim_message_shows_no_name(client, mixed):
 def test_unknown_tracking_detail_is_404(client):
     """Does a made-up tracking number answer 404?"""
     assert client.get("/tracking/ASP-ZZZZZZZZ").status_code == 404
+
+
+def test_withdrawn_message_is_hidden_from_public_tracking(client, mixed):
+    """Is a withdrawn message absent from /tracking by number and its public log (404)?"""
+    number = mixed["dicabut"]
+    page = client.get(f"/tracking?q={number}").get_data(as_text=True)
+    assert "Dicabut" not in page and 'href="/tracking/' + number not in page
+    assert client.get(f"/tracking/{number}").status_code == 404
+    assert client.get(f"/tracking/{mixed['anonim']}").status_code == 200
