@@ -104,3 +104,13 @@ def display_sender(message: Message, viewer=None) -> str:
 def may_export_personal_data(user) -> bool:
     """NIK, email and phone leave the system only for a superadmin (UU 27/2022)."""
     return bool(user is not None and user.is_authenticated and "superadmin" in user.role_names)
+
+
+def may_see_contact_details(user) -> bool:
+    """The reporter's NIK, phone and email, in the back office: the admins who triage only.
+
+    OPD operators, monitors and evaluators work from the message itself.
+    """
+    from models.lifecycle import is_admin
+
+    return is_admin(user)

@@ -108,3 +108,18 @@ def test_operator_acknowledges_teguran(app, client, login_as):
         assert reprimand.acknowledged_by.username == "op-diskominfo"
     page = client.get("/admin/").get_data(as_text=True)
     assert 'id="open-reprimands"' not in page and 'data-count="1"' in page
+
+
+def test_operator_sees_neither_the_name_nor_the_contact_of_an_anonim_reporter(app, client,
+                                                                             login_as):
+    """Does an OPD operator see "Anonim" and no NIK for an anonim message, while the admin sees
+    who sent it?"""
+    from aspirasi.demo_data import WARGA_NIK
+
+    mid = forwarded(app, anonim=True)
+    login_as("op-diskominfo")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    assert "Anonim" in page and "Budi Santoso" not in page and WARGA_NIK not in page
+    login_as("admin")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    assert "Budi Santoso" in page and WARGA_NIK in page

@@ -15,7 +15,7 @@ from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.letter import forwarding_letter_pdf
 from models import Attachment, Category, Opd, ResponseTemplate, Subcategory, db
 from models import lifecycle
-from models.access import display_sender, staff_message_or_404
+from models.access import display_sender, may_see_contact_details, staff_message_or_404
 from models.audit import record
 from models.lifecycle import CLOSE_REASONS, Forbidden, StaleError, TransitionError
 
@@ -118,7 +118,8 @@ class MessageDetailView(GuardedView):
             opds=Opd.query.filter_by(active=True).order_by(Opd.name).all(),
             templates=templates, close_reasons=CLOSE_REASONS,
             letter_available=message.forwarded_at is not None and message.opd is not None,
-            sender=display_sender(message, current_user))
+            sender=display_sender(message, current_user),
+            contact_details=may_see_contact_details(current_user))
         return make_response(html, status)
 
     @expose("/<int:message_id>/aksi/<action>", methods=("POST",))
