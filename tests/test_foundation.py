@@ -126,3 +126,29 @@ def test_behind_a_declared_proxy_the_client_address_is_used(tmp_path):
     proxied.add_url_rule("/_addr", "addr", lambda: request.remote_addr)
     seen = proxied.test_client().get("/_addr", headers={"X-Forwarded-For": "198.51.100.7"})
     assert seen.get_data(as_text=True) == "198.51.100.7"
+
+
+def test_create_superadmin_interactively(app, runner):
+    """Does `create-superadmin` ask for what it needs when given no options?"""
+    from models import User
+
+    answers = "kepala2\nkepala2@kaltimprov.go.id\nSangat-Rahasia-2\nSangat-Rahasia-2\n"
+    result = runner.invoke(args=["create-superadmin"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Username" in result.output and "Kata sandi" in result.output
+    with app.app_context():
+        assert User.query.filter_by(username="kepala2").one().role_names == {"superadmin"}
+
+
+def test_create_superadmin_refuses_a_bad_email_and_a_short_password(app, runner):
+    """Are a malformed email and a 5-character password refused, creating nobody?"""
+    from models import User
+
+    bad_email = runner.invoke(args=["create-superadmin", "--username", "x1", "--email",
+                                    "bukan-email", "--password", "Panjang-sekali-1"])
+    short = runner.invoke(args=["create-superadmin", "--username", "x2", "--email",
+                                "x2@kaltimprov.go.id", "--password", "abc12"])
+    assert bad_email.exit_code != 0 and "Email tidak valid" in bad_email.output
+    assert short.exit_code != 0 and "minimal 8" in short.output
+    with app.app_context():
+        assert User.query.count() == 0
