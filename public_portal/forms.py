@@ -14,7 +14,7 @@ from aspirasi.demo_data import KABUPATEN_KOTA
 from models import User
 from models.message import GUEST_KINDS
 from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
-from public_portal.nik import nik_problem
+from models.nik import nik_problem
 
 REQUIRED = _l("Wajib diisi.")
 

@@ -7,7 +7,7 @@ from aspirasi.extensions import limiter
 from models import Category, Message, Opd, User, access
 from models.message import STATUSES, TRACKING_PREFIX
 from public_portal import bp
-from public_portal.nik import looks_like_nik
+from models.nik import looks_like_nik
 
 PER_PAGE = 20
 PUBLIC_STATUSES = [s for s in STATUSES if s != "dicabut"]

@@ -178,7 +178,23 @@ def test_intake_with_bad_nik_changes_nothing(app, client, login_as):
         "perihal": "Banjir", "body": "Air tinggi"})
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert "NIK harus 16 digit" in body and "Pilih kanal" in body
+    assert "NIK harus terdiri dari tepat 16 angka" in body and "Pilih kanal" in body
+    with app.app_context():
+        assert Message.query.count() == count
+
+
+def test_intake_checks_nik_and_email_as_the_portal_does(app, client, login_as):
+    """Is an intake refused for a 16-digit NIK with an impossible birth date, and for a malformed
+    email, with the portal's own messages and nothing stored?"""
+    login_as("admin")
+    with app.app_context():
+        count = Message.query.count()
+    response = client.post("/admin/intake/", data={
+        "channel": "phone", "guest_name": "Siti", "guest_nik": "6472019913880002",
+        "guest_email": "siti@", "perihal": "Banjir", "body": "Air tinggi"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Tanggal lahir di dalam NIK" in body and "Alamat email tidak valid" in body
     with app.app_context():
         assert Message.query.count() == count
 

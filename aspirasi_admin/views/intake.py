@@ -1,6 +1,7 @@
 """Intake on behalf of a citizen (SOP "penginputan aspirasi"): phone, walk-in or letter."""
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,11 +12,18 @@ from aspirasi_admin.views.messages import CHANNEL_LABELS
 from models import Message, db
 from models import lifecycle
 from models.audit import record
+from models.nik import nik_problem
 
 INTAKE_CHANNELS = ("phone", "walkin", "letter")
-NIK_PATTERN = re.compile(r"^\d{16}$")
 PHONE_PATTERN = re.compile(r"^\+?\d{8,15}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_problem(email: str):
+    try:
+        validate_email(email, check_deliverability=False)  # form only, never DNS
+    except EmailNotValidError:
+        return _("Alamat email tidak valid.")
+    return None
 
 
 def intake_errors(form) -> list[str]:
@@ -31,14 +39,14 @@ def intake_errors(form) -> list[str]:
     if not form.get("body", "").strip():
         errors.append(_("Isi pesan wajib diisi."))
     nik = form.get("guest_nik", "").strip()
-    if nik and not NIK_PATTERN.match(nik):
-        errors.append(_("NIK harus 16 digit angka."))
+    if nik and nik_problem(nik):
+        errors.append(str(nik_problem(nik)))
     phone = re.sub(r"[\s-]", "", form.get("guest_phone", ""))
     if phone and not PHONE_PATTERN.match(phone):
         errors.append(_("Nomor telepon tidak valid."))
     email = form.get("guest_email", "").strip()
-    if email and not EMAIL_PATTERN.match(email):
-        errors.append(_("Alamat email tidak valid."))
+    if email and email_problem(email):
+        errors.append(email_problem(email))
     if not (phone or email or nik):
         errors.append(_("Isi paling sedikit satu kontak pelapor: telepon, email, atau NIK."))
     return errors
