@@ -105,10 +105,6 @@ class Message(db.Model):
         )
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def nik(self):
         return self.reporter.nik if self.reporter else self.guest_nik
 
