@@ -208,7 +208,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from aspirasi.notify import unread_count
-    from models.lifecycle import ACTION_LABELS, CLOSE_REASONS, STATUS_LABELS
+    from models.vocabulary import (
+        ACTION_LABELS,
+        AT_OPD_STATUSES,
+        CHANNEL_LABELS,
+        CLOSE_REASONS,
+        STATUS_LABELS,
+    )
 
     @app.context_processor
     def globals_for_templates():
@@ -216,6 +222,8 @@ def register_template_helpers(app: Flask) -> None:
             "STATUS_LABELS": STATUS_LABELS,
             "ACTION_LABELS": ACTION_LABELS,
             "CLOSE_REASONS": CLOSE_REASONS,
+            "CHANNEL_LABELS": CHANNEL_LABELS,
+            "AT_OPD_STATUSES": AT_OPD_STATUSES,
             "current_locale": str(get_locale()),
             "badge_count": (lambda: unread_count(current_user)),
         }

@@ -8,6 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from models.vocabulary import LOCAL_ZONE_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
@@ -69,7 +71,7 @@ class Config:
     MAIL_MAX_ATTEMPTS = 5
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"  # WITA, East Kalimantan
+    BABEL_DEFAULT_TIMEZONE = LOCAL_ZONE_NAME
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("id", "en")
 

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 
 from aspirasi import mailer
 from models import Notification, Role, User, db, utcnow
-from models.lifecycle import ACTION_LABELS, STATUS_LABELS, message_changed
+from models.lifecycle import message_changed
+from models.vocabulary import ACTION_LABELS, STATUS_LABELS
 
 
 def external_url(endpoint: str, **values) -> str:

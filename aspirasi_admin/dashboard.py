@@ -10,6 +10,7 @@ from models import Message, Reprimand, db
 from models import lifecycle
 from models.access import monitored_clause
 from models.audit import record
+from models.vocabulary import AT_OPD_STATUSES
 
 
 def _count(query, *conditions):
@@ -22,7 +23,7 @@ def admin_figures():
         (_("Belum dikonfirmasi"), _count(messages, Message.status == "baru"), url_for("inbox.index_view")),
         (_("Terlambat triase"), _count(messages, Message.status == "baru", Message.overdue_clause()),
          url_for("terlambat.index_view")),
-        (_("Terlambat di OPD"), _count(messages, Message.status.in_(("diteruskan", "diproses")),
+        (_("Terlambat di OPD"), _count(messages, Message.status.in_(AT_OPD_STATUSES),
                                        Message.overdue_clause()), url_for("terlambat.index_view")),
     ]
 
@@ -40,7 +41,7 @@ def operator_figures():
 def monitor_figures():
     watched = Message.query.filter(monitored_clause(current_user))
     return [(_("Pesan dipantau yang masih terbuka"),
-             _count(watched, Message.status.in_(("diteruskan", "diproses"))), url_for("pantauan.index_view"))]
+             _count(watched, Message.status.in_(AT_OPD_STATUSES)), url_for("pantauan.index_view"))]
 
 
 def evaluator_figures():

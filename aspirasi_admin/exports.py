@@ -5,23 +5,15 @@ formula (=, +, -, @ at the start of text) are quoted, so a citizen's text stays 
 """
 import csv
 import io
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Response
+from flask_babel import gettext as _
 from openpyxl import Workbook
 
-LOCAL_ZONE = ZoneInfo("Asia/Makassar")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIME = {"csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def local_time(value: datetime | None) -> datetime | None:
-    """A stored naive-UTC time as naive WITA, as people in Samarinda read it."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 def safe_cell(value):
@@ -30,13 +22,17 @@ def safe_cell(value):
     return value
 
 
+def yes_no(value: bool) -> str:
+    return _("ya") if value else _("tidak")
+
+
 def _csv_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return yes_no(value)
     return str(safe_cell(value))
 
 
@@ -57,7 +53,7 @@ def csv_bytes(tables) -> bytes:
 
 def _xlsx_cell(value):
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return yes_no(value)
     return safe_cell(value)
 
 

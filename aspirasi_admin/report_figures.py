@@ -8,20 +8,18 @@ everywhere: the citizen took them back.
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
 from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import staff_message_scope
+from models.vocabulary import OPEN_STATUSES, local_midnight_utc
 
-LOCAL_ZONE = ZoneInfo("Asia/Makassar")  # WITA: the report's days are East Kalimantan's
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
 
 
 class FilterError(ValueError):
@@ -40,12 +38,6 @@ def parse_date(raw: str | None, label: str) -> date | None:
             continue
     raise FilterError(_("%(label)s tidak valid: tulis tanggal sebagai HH/BB/TTTT, misalnya "
                         "31/12/2026.", label=label))
-
-
-def local_midnight_utc(day: date) -> datetime:
-    """00:00 WITA of `day` as the naive UTC the columns store."""
-    return (datetime.combine(day, time(), tzinfo=LOCAL_ZONE)
-            .astimezone(timezone.utc).replace(tzinfo=None))
 
 
 @dataclass
@@ -119,7 +111,7 @@ def by_status(conditions, now=None) -> dict:
     total, selesai, ditangani, ditutup, overdue = db.session.query(
         func.count(Message.id),
         count_if(Message.status == "selesai"),
-        count_if(Message.status.in_(("baru", "diteruskan", "diproses"))),
+        count_if(Message.status.in_(OPEN_STATUSES)),
         count_if(Message.status == "ditutup"),
         count_if(Message.overdue_clause(now or utcnow())),
     ).filter(*conditions).one()
@@ -133,7 +125,12 @@ def monthly(conditions) -> list[tuple[str, int]]:
     month = func.extract("month", Message.created_at)
     rows = (db.session.query(year, month, func.count(Message.id)).filter(*conditions)
             .group_by(year, month).order_by(year, month).all())
-    return [(f"{MONTHS[int(m) - 1]} {int(y)}", count) for y, m, count in rows]
+    return [(month_label(int(y), int(m)), count) for y, m, count in rows]
+
+
+def month_label(year: int, month: int) -> str:
+    """"Januari 2026", in the reader's language."""
+    return format_date(date(year, month, 1), "LLLL yyyy")
 
 
 # --- quality per OPD ----------------------------------------------------------------------------

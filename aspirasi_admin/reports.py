@@ -13,17 +13,13 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from aspirasi_admin import charts
-from aspirasi_admin.exports import download, local_time
+from aspirasi_admin.exports import download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
 from models import Message, db
 from models.access import display_sender, may_export_personal_data, staff_message_scope
 from models.audit import record
-from models.lifecycle import STATUS_LABELS
-from models.message import CHANNELS, STATUSES
-
-CHANNEL_LABELS = {"web": _l("Portal web"), "guest": _l("Formulir tamu"), "api": _l("Open311 API"),
-                  "phone": _l("Telepon"), "walkin": _l("Datang langsung"), "letter": _l("Surat")}
+from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
 
 
 def report_tables(report):
@@ -162,7 +158,7 @@ def message_row(message: Message, viewer, personal: bool) -> list:
            message.category.name if message.category else None,
            message.subcategory.name if message.subcategory else None,
            message.opd.name if message.opd else None,
-           str(CHANNEL_LABELS.get(message.channel, message.channel)), message.kabupaten,
+           channel_label(message.channel), message.kabupaten,
            message.address, display_sender(message, viewer), message.anonim, message.rahasia,
            message.is_overdue, local_time(message.forwarded_at), local_time(message.finished_at),
            message.rating.stars if message.rating else None]

@@ -18,43 +18,10 @@ from models.message import Message, new_tracking_number
 from models.settings import Setting
 from models.sla import answer_deadline, triage_deadline, workdays_since
 from models.timeline import MessageEvent
+from models.vocabulary import CLOSE_REASONS, STATUS_LABELS
 
 # Receivers (notifications, mail) run inside the same transaction as the change.
 message_changed = signal("message-changed")
-
-STATUS_LABELS = {
-    "baru": _l("Belum Dikonfirmasi"),
-    "diteruskan": _l("Diteruskan ke OPD"),
-    "diproses": _l("Sedang Diproses"),
-    "selesai": _l("Selesai"),
-    "ditutup": _l("Ditutup"),
-    "dicabut": _l("Dicabut"),
-}
-
-ACTION_LABELS = {
-    "submit": _l("Pesan dikirim"),
-    "forward": _l("Diteruskan ke OPD"),
-    "reroute": _l("Dialihkan ke OPD lain"),
-    "answer": _l("Dijawab oleh admin"),
-    "close": _l("Ditutup"),
-    "withdraw": _l("Dicabut oleh pelapor"),
-    "return": _l("Dikembalikan ke admin"),
-    "accept": _l("Diterima OPD, sedang diproses"),
-    "update": _l("Pembaruan status"),
-    "note": _l("Catatan internal"),
-    "reply": _l("Tanggapan OPD"),
-    "reopen": _l("Dibuka kembali oleh pelapor"),
-    "rate": _l("Penilaian pelapor"),
-    "flags": _l("Pengaturan privasi diubah"),
-    "reprimand": _l("Teguran dikirim"),
-    "acknowledge": _l("Teguran diterima OPD"),
-}
-
-CLOSE_REASONS = {
-    "spam": _l("Spam"),
-    "out_of_scope": _l("Di luar kewenangan"),
-    "duplicate": _l("Duplikat pesan lain"),
-}
 
 
 class TransitionError(Exception):

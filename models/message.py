@@ -3,15 +3,12 @@ import secrets
 
 from models import db
 from models.base import utcnow
+from models.vocabulary import AT_OPD_STATUSES
 
 # No 0/O/1/I/L: a tracking number is read aloud over the phone and typed on a small keyboard.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_PREFIX = "ASP-"
 
-CHANNELS = ("web", "guest", "api", "phone", "walkin", "letter")
-STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
-OPEN_STATUSES = ("baru", "diteruskan", "diproses")
-CLOSED_STATUSES = ("selesai", "ditutup", "dicabut")
 GUEST_KINDS = ("umum", "layanan")
 
 
@@ -91,7 +88,7 @@ class Message(db.Model):
         now = utcnow()
         if self.status == "baru":
             return bool(self.triage_due_at and self.triage_due_at < now)
-        if self.status in ("diteruskan", "diproses"):
+        if self.status in AT_OPD_STATUSES:
             return bool(self.answer_due_at and self.answer_due_at < now)
         return False
 
@@ -101,7 +98,7 @@ class Message(db.Model):
         now = now or utcnow()
         return db.or_(
             db.and_(cls.status == "baru", cls.triage_due_at < now),
-            db.and_(cls.status.in_(("diteruskan", "diproses")), cls.answer_due_at < now),
+            db.and_(cls.status.in_(AT_OPD_STATUSES), cls.answer_due_at < now),
         )
 
     @property

@@ -8,8 +8,7 @@ from datetime import date, datetime, timedelta
 
 from models import db
 from models.settings import Holiday, Setting
-
-LOCAL_OFFSET = timedelta(hours=8)  # WITA has no daylight saving time
+from models.vocabulary import local_time, utc_time
 
 
 def is_workday(day: date, holidays=frozenset()) -> bool:
@@ -27,7 +26,7 @@ def add_workdays(start: datetime, days: int, holidays=frozenset()) -> datetime:
 
     A start on a day off counts from the next working day at the same time.
     """
-    current = start + LOCAL_OFFSET
+    current = local_time(start)
     while not is_workday(current.date(), holidays):
         current += timedelta(days=1)
     added = 0
@@ -35,12 +34,12 @@ def add_workdays(start: datetime, days: int, holidays=frozenset()) -> datetime:
         current += timedelta(days=1)
         if is_workday(current.date(), holidays):
             added += 1
-    return current - LOCAL_OFFSET
+    return utc_time(current)
 
 
 def workdays_between(start: datetime, end: datetime, holidays=frozenset()) -> int:
     """Whole working days from `start` to `end` (UTC; 0 on the same local day)."""
-    count, day, last = 0, (start + LOCAL_OFFSET).date(), (end + LOCAL_OFFSET).date()
+    count, day, last = 0, local_time(start).date(), local_time(end).date()
     while day < last:
         day += timedelta(days=1)
         if is_workday(day, holidays):
@@ -50,7 +49,7 @@ def workdays_between(start: datetime, end: datetime, holidays=frozenset()) -> in
 
 def _holidays_around(start: datetime, days: int) -> frozenset:
     # Wide enough for any run of weekends and holidays the calendar can hold.
-    first = (start + LOCAL_OFFSET).date()
+    first = local_time(start).date()
     return holidays_between(first, first + timedelta(days=days * 3 + 30))
 
 
@@ -66,5 +65,5 @@ def answer_deadline(forwarded_at: datetime, subcategory=None) -> datetime:
 
 
 def workdays_since(start: datetime, now: datetime) -> int:
-    first, last = (start + LOCAL_OFFSET).date(), (now + LOCAL_OFFSET).date()
+    first, last = local_time(start).date(), local_time(now).date()
     return workdays_between(start, now, holidays_between(first, last))

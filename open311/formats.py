@@ -1,11 +1,11 @@
 """How GeoReport v2 answers look: JSON lists or XML documents, dates in W3C form, errors."""
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
-from zoneinfo import ZoneInfo
 
 from flask import Response, json
 
-LOCAL_ZONE = ZoneInfo("Asia/Makassar")  # WITA: East Kalimantan's time
+from models.vocabulary import aware_local_time
+
 FORMATS = ("json", "xml")
 
 
@@ -13,7 +13,7 @@ def w3c(value: datetime | None) -> str | None:
     """A stored naive-UTC timestamp as W3C date-time in WITA, e.g. 2026-11-22T18:04:05+08:00."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_ZONE).isoformat(timespec="seconds")
+    return aware_local_time(value).isoformat(timespec="seconds")
 
 
 def parse_w3c(text: str) -> datetime:

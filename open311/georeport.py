@@ -13,7 +13,12 @@ from aspirasi.extensions import limiter
 from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
 from models.access import public_clause
 from models.audit import record
-from models.message import CLOSED_STATUSES, OPEN_STATUSES
+from models.vocabulary import (
+    AT_OPD_STATUSES,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    SHOWN_STATUSES,
+)
 from open311 import bp
 from open311.formats import FORMATS, error, parse_w3c, respond, w3c
 
@@ -21,7 +26,8 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-STATUS_GROUPS = {"open": OPEN_STATUSES, "closed": tuple(s for s in CLOSED_STATUSES if s != "dicabut")}
+STATUS_GROUPS = {"open": OPEN_STATUSES,
+                 "closed": tuple(s for s in CLOSED_STATUSES if s in SHOWN_STATUSES)}
 
 
 class BadRequest(Exception):
@@ -129,7 +135,7 @@ def _latest_public_notes(message_ids) -> dict:
 def _expected(message: Message):
     if message.status == "baru":
         return message.triage_due_at
-    if message.status in ("diteruskan", "diproses"):
+    if message.status in AT_OPD_STATUSES:
         return message.answer_due_at
     return None
 

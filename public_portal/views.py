@@ -5,12 +5,12 @@ from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter
 from models import Category, Message, Opd, User, access
-from models.message import STATUSES, TRACKING_PREFIX
-from public_portal import bp
+from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
+from models.vocabulary import SHOWN_STATUSES
+from public_portal import bp
 
 PER_PAGE = 20
-PUBLIC_STATUSES = [s for s in STATUSES if s != "dicabut"]
 
 
 def _newest_first(query):
@@ -41,7 +41,7 @@ def messages():
     status = request.args.get("status", "")
     category_id, opd_id = _int_arg("kategori"), _int_arg("opd")
     q = request.args.get("q", "").strip()[:100]
-    if status in PUBLIC_STATUSES:
+    if status in SHOWN_STATUSES:
         query = query.filter(Message.status == status)
     if category_id:
         query = query.filter(Message.category_id == category_id)
@@ -53,7 +53,7 @@ def messages():
                                                error_out=False)
     filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
     return render_template("portal/messages.html", pagination=pagination, filters=filters,
-                           statuses=PUBLIC_STATUSES,
+                           statuses=SHOWN_STATUSES,
                            categories=Category.query.order_by(Category.name).all(),
                            opds=Opd.query.order_by(Opd.name).all())
 

@@ -17,7 +17,8 @@ from models import Attachment, Category, Opd, ResponseTemplate, Subcategory, db
 from models import lifecycle
 from models.access import display_sender, may_see_contact_details, staff_message_or_404
 from models.audit import record
-from models.lifecycle import CLOSE_REASONS, Forbidden, StaleError, TransitionError
+from models.lifecycle import Forbidden, StaleError, TransitionError
+from models.vocabulary import ACTION_LABELS, CLOSE_REASONS
 
 
 def _int_or_none(name):
@@ -148,7 +149,7 @@ class MessageDetailView(GuardedView):
             flash(str(error), "error")
             return self.render_page(message, getattr(error, "status_code", 400), form=request.form)
         flash(_("Tindakan \"%(action)s\" tersimpan.",
-                action=lifecycle.ACTION_LABELS.get(action, action)), "success")
+                action=ACTION_LABELS.get(action, action)), "success")
         if not staff_can_still_see(message_id):
             return redirect(url_for("admin.index"))  # e.g. a returned message leaves the OPD
         return redirect(url_for(".show", message_id=message_id))

@@ -8,13 +8,10 @@ from sqlalchemy import func
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.views.messages import OVERDUE_COLUMN
 from models import Message, Opd, Reprimand, db
+from models.vocabulary import STATUS_LABELS
 
-REPORT_COLUMNS = (
-    ("baru", _l("Belum dikonfirmasi")),
-    ("diteruskan", _l("Diteruskan")),
-    ("diproses", _l("Sedang diproses")),
-    ("selesai", _l("Selesai")),
-)
+REPORT_COLUMNS = tuple((code, STATUS_LABELS[code])
+                       for code in ("baru", "diteruskan", "diproses", "selesai"))
 
 
 def status_by_opd():

@@ -8,13 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.views.messages import CHANNEL_LABELS
 from models import Message, db
 from models import lifecycle
 from models.audit import record
 from models.nik import nik_problem
+from models.vocabulary import CHANNEL_LABELS, INTAKE_CHANNELS
 
-INTAKE_CHANNELS = ("phone", "walkin", "letter")
 PHONE_PATTERN = re.compile(r"^\+?\d{8,15}$")
 
 

@@ -14,13 +14,7 @@ from markupsafe import Markup
 from aspirasi_admin.guards import ScopedModelView
 from models import Category, Message, Opd, db, utcnow
 from models.access import monitored_clause
-from models.lifecycle import STATUS_LABELS
-from models.message import CHANNELS, STATUSES
-
-CHANNEL_LABELS = {
-    "web": _l("Portal"), "guest": _l("Tamu (tanpa akun)"), "api": _l("API Open311"),
-    "phone": _l("Telepon"), "walkin": _l("Datang langsung"), "letter": _l("Surat"),
-}
+from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
 
 
 # The overdue filter needs a column of its own so drill-down links can find it.
@@ -53,7 +47,7 @@ def _age(view, context, model, name):
 
 
 def _channel(view, context, model, name):
-    return CHANNEL_LABELS.get(model.channel, model.channel)
+    return channel_label(model.channel)
 
 
 class MessageListView(ScopedModelView):

@@ -1,0 +1,106 @@
+"""The words every door shares: statuses and their groups, channels, labels, the local time.
+
+Status codes, channel codes and the province's time zone are defined here once; the portal,
+the back office, Open311, mail and reports import them, so a label or a group cannot drift
+between two pages. Labels are lazy: they are translated when shown.
+"""
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+# --- statuses -----------------------------------------------------------------------------------
+
+STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
+WITHDRAWN = "dicabut"
+OPEN_STATUSES = ("baru", "diteruskan", "diproses")
+# Forwarded and not yet answered: the OPD's answer clock runs.
+AT_OPD_STATUSES = ("diteruskan", "diproses")
+CLOSED_STATUSES = ("selesai", "ditutup", "dicabut")
+# A withdrawn message is kept for audit only: the public, the tracking pages and the reports
+# deal with every other status.
+SHOWN_STATUSES = tuple(s for s in STATUSES if s != WITHDRAWN)
+
+STATUS_LABELS = {
+    "baru": _l("Belum Dikonfirmasi"),
+    "diteruskan": _l("Diteruskan ke OPD"),
+    "diproses": _l("Sedang Diproses"),
+    "selesai": _l("Selesai"),
+    "ditutup": _l("Ditutup"),
+    "dicabut": _l("Dicabut"),
+}
+
+ACTION_LABELS = {
+    "submit": _l("Pesan dikirim"),
+    "forward": _l("Diteruskan ke OPD"),
+    "reroute": _l("Dialihkan ke OPD lain"),
+    "answer": _l("Dijawab oleh admin"),
+    "close": _l("Ditutup"),
+    "withdraw": _l("Dicabut oleh pelapor"),
+    "return": _l("Dikembalikan ke admin"),
+    "accept": _l("Diterima OPD, sedang diproses"),
+    "update": _l("Pembaruan status"),
+    "note": _l("Catatan internal"),
+    "reply": _l("Tanggapan OPD"),
+    "reopen": _l("Dibuka kembali oleh pelapor"),
+    "rate": _l("Penilaian pelapor"),
+    "flags": _l("Pengaturan privasi diubah"),
+    "reprimand": _l("Teguran dikirim"),
+    "acknowledge": _l("Teguran diterima OPD"),
+}
+
+CLOSE_REASONS = {
+    "spam": _l("Spam"),
+    "out_of_scope": _l("Di luar kewenangan"),
+    "duplicate": _l("Duplikat pesan lain"),
+}
+
+# --- channels -----------------------------------------------------------------------------------
+
+CHANNELS = ("web", "guest", "api", "phone", "walkin", "letter")
+CHANNEL_LABELS = {
+    "web": _l("Portal web"),
+    "guest": _l("Tamu (tanpa akun)"),
+    "api": _l("API Open311"),
+    "phone": _l("Telepon"),
+    "walkin": _l("Datang langsung"),
+    "letter": _l("Surat"),
+}
+# What staff may record at the desk: the other channels arrive by themselves.
+INTAKE_CHANNELS = ("phone", "walkin", "letter")
+
+
+def channel_label(code: str) -> str:
+    return str(CHANNEL_LABELS.get(code, code))
+
+
+# --- the local time -----------------------------------------------------------------------------
+
+# WITA (UTC+8, no daylight saving time): East Kalimantan's clock. Times are stored as naive
+# UTC; people read and type them in WITA.
+LOCAL_ZONE_NAME = "Asia/Makassar"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
+
+
+def local_time(value: datetime | None) -> datetime | None:
+    """A stored naive-UTC time as naive WITA, as people in Samarinda read it."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def aware_local_time(value: datetime | None) -> datetime | None:
+    """A stored naive-UTC time as a WITA time that carries its zone (+08:00)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE)
+
+
+def utc_time(value: datetime) -> datetime:
+    """A naive WITA time as the naive UTC the columns store."""
+    return value.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """00:00 WITA of `day` as naive UTC."""
+    return utc_time(datetime.combine(day, time()))
