@@ -16,7 +16,7 @@ from sqlalchemy import case, func
 
 from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
-from models.access import staff_message_scope
+from models.access import counted_clause, staff_message_scope
 from models.vocabulary import OPEN_STATUSES, local_midnight_utc
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
@@ -77,7 +77,7 @@ class Period:
 
 
 def base_conditions(user, period: Period) -> list:
-    return [staff_message_scope(user), Message.status != "dicabut", *period.conditions()]
+    return [staff_message_scope(user), counted_clause(), *period.conditions()]
 
 
 def _counts(column, conditions, empty_label: str, join=None) -> list[tuple[str, int]]:

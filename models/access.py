@@ -2,14 +2,24 @@
 
 Staff scoping: admins, superadmins and evaluators see every message; an operator only its
 OPD's; a monitor only its monitored sub categories'; a citizen only its own. A user holding
-several roles sees the union. The public sees `public_messages()`.
+several roles sees the union.
+
+Strangers: a tracking number or a NIK finds every `trackable` message; only `public` ones are
+listed (/pesan, the home page's figures, Open311) and show more than their status
+(`stranger_view`). Reports count every message that is `counted`. A withdrawn message is in
+none of these: it is kept for audit, and its owner still finds it in their history.
 """
+from dataclasses import dataclass, replace
+
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import false, or_
 
 from models import db
 from models.message import Attachment, Message
 from models.taxonomy import subcategory_monitors
+from models.user import User
+from models.vocabulary import WITHDRAWN
 
 ALL_SEEING = {"superadmin", "admin", "evaluator"}
 
@@ -76,14 +86,88 @@ def staff_message_or_404(user, message_id) -> Message:
     return message
 
 
+# --- what strangers and reports see -------------------------------------------------------------
+
+def not_withdrawn_clause():
+    return Message.status != WITHDRAWN
+
+
+def counted_clause():
+    """The messages reports and the evaluator's table count: all but withdrawn ones."""
+    return not_withdrawn_clause()
+
+
+def trackable_clause():
+    """The messages a tracking number finds (/tracking and /tracking/<nomor>)."""
+    return not_withdrawn_clause()
+
+
+def nik_lookup_clause(nik: str):
+    """The messages a NIK lookup lists: the account's or the guest's with that NIK, trackable."""
+    accounts = db.select(User.id).where(User.nik == nik)
+    return db.and_(or_(Message.reporter_id.in_(accounts), Message.guest_nik == nik),
+                   trackable_clause())
+
+
 def public_clause():
+    """Messages anyone may see listed: never confidential, hidden or withdrawn."""
     return db.and_(Message.rahasia.is_(False), Message.hidden.is_(False),
-                   Message.status != "dicabut")
+                   Message.status != WITHDRAWN)
+
+
+def is_public(message: Message) -> bool:
+    """`public_clause` for one loaded message (tests prove the two agree)."""
+    return not (message.rahasia or message.hidden or message.status == WITHDRAWN)
 
 
 def public_messages():
-    """Messages anyone may see listed: never confidential, hidden or withdrawn."""
     return Message.query.filter(public_clause())
+
+
+def trackable_message(tracking: str) -> Message | None:
+    return Message.query.filter(Message.tracking == tracking, trackable_clause()).first()
+
+
+def messages_under_nik(nik: str):
+    return Message.query.filter(nik_lookup_clause(nik))
+
+
+@dataclass(frozen=True)
+class StrangerView:
+    """What anyone holding a tracking number (or NIK) may read of one message.
+
+    A message that is not public shows its number, status, dates and the public timeline
+    steps only: no subject, sender, category, OPD or timeline notes.
+    """
+    tracking: str
+    status: str
+    created_at: object
+    updated_at: object
+    shows_details: bool
+    perihal: str | None = None
+    sender: str | None = None
+    category_name: str | None = None
+    opd_name: str | None = None
+    original_tracking: str | None = None  # the original of a duplicate, when it is public
+    events: tuple = ()
+    shows_notes: bool = False
+
+
+def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
+    """`message` as a stranger may read it; `with_timeline` adds its public timeline steps."""
+    view = StrangerView(tracking=message.tracking, status=message.status,
+                        created_at=message.created_at, updated_at=message.updated_at,
+                        shows_details=False,
+                        events=tuple(message.public_events) if with_timeline else ())
+    if not is_public(message):
+        return view
+    original = message.duplicate_of
+    return replace(
+        view, shows_details=True, shows_notes=True, perihal=message.perihal,
+        sender=display_sender(message),
+        category_name=message.category.name if message.category else None,
+        opd_name=message.opd.name if message.opd else None,
+        original_tracking=original.tracking if original and is_public(original) else None)
 
 
 def can_download(user, attachment: Attachment) -> bool:
@@ -97,7 +181,7 @@ def display_sender(message: Message, viewer=None) -> str:
 
     if message.anonim and not is_admin(viewer) and not (
             viewer is not None and viewer.is_authenticated and viewer.id == message.reporter_id):
-        return "Anonim"
+        return _("Anonim")
     return message.sender_name
 
 

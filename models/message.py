@@ -80,10 +80,6 @@ class Message(db.Model):
                                  order_by="Reprimand.id")
 
     @property
-    def is_public(self) -> bool:
-        return not (self.rahasia or self.hidden or self.status == "dicabut")
-
-    @property
     def is_overdue(self) -> bool:
         now = utcnow()
         if self.status == "baru":

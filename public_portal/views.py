@@ -1,10 +1,10 @@
 """Public pages of the portal: home, the public message list and tracking."""
-from flask import current_app, render_template, request
-from sqlalchemy import func, or_
+from flask import abort, current_app, render_template, request
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter
-from models import Category, Message, Opd, User, access
+from models import Category, Message, Opd, access
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
 from models.vocabulary import SHOWN_STATUSES
@@ -75,22 +75,19 @@ def tracking():
     found, results, mode = None, [], None
     if _is_nik_lookup():
         mode = "nik"
-        results = _newest_first(
-            Message.query.outerjoin(User, Message.reporter_id == User.id)
-            .filter(or_(User.nik == q, Message.guest_nik == q), Message.status != "dicabut")
-        ).all()
+        results = [access.stranger_view(m)
+                   for m in _newest_first(access.messages_under_nik(q)).all()]
     elif q:
         mode = "tracking"
-        found = Message.query.filter(Message.tracking == normalise_tracking(q),
-                                     Message.status != "dicabut").first()
+        message = access.trackable_message(normalise_tracking(q))
+        found = access.stranger_view(message) if message else None
     return render_template("portal/tracking.html", q=q, mode=mode, found=found, results=results)
 
 
 @bp.get("/tracking/<nomor>")
 def tracking_detail(nomor):
-    # A withdrawn message is kept for audit but hidden everywhere public (its owner still
-    # finds it under /riwayat).
-    message = Message.query.filter(Message.tracking == normalise_tracking(nomor),
-                                   Message.status != "dicabut").first_or_404()
-    return render_template("portal/tracking_detail.html", message=message,
-                           sender=access.display_sender(message))
+    message = access.trackable_message(normalise_tracking(nomor))
+    if message is None:
+        abort(404)
+    return render_template("portal/tracking_detail.html",
+                           message=access.stranger_view(message, with_timeline=True))

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.views.messages import OVERDUE_COLUMN
 from models import Message, Opd, Reprimand, db
+from models.access import counted_clause
 from models.vocabulary import STATUS_LABELS
 
 REPORT_COLUMNS = tuple((code, STATUS_LABELS[code])
@@ -19,7 +20,7 @@ def status_by_opd():
     table: dict = {}
     rows = db.session.execute(
         db.select(Message.opd_id, Message.status, func.count(Message.id))
-        .where(Message.status != "dicabut")
+        .where(counted_clause())
         .group_by(Message.opd_id, Message.status)).all()
     for opd_id, status, count in rows:
         table.setdefault(opd_id, {})[status] = count
