@@ -1,0 +1,135 @@
+"""One vocabulary everywhere: channel and status labels, the WITA clock, translated words."""
+import csv
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from models import Message, db
+
+# Written out by hand: what staff read for each channel, in Indonesian and in English.
+CHANNEL_WORDS = {
+    "web": ("Portal web", "Web portal"),
+    "guest": ("Tamu (tanpa akun)", "Guest (no account)"),
+    "api": ("API Open311", "Open311 API"),
+    "phone": ("Telepon", "Telephone"),
+    "walkin": ("Datang langsung", "In person"),
+    "letter": ("Surat", "Letter"),
+}
+
+
+@pytest.fixture
+def one_per_channel(app, demo):
+    """One message per channel, each with a distinct subject; {channel: (id, tracking)}."""
+    made = {}
+    with app.app_context():
+        for channel in CHANNEL_WORDS:
+            message = Message(perihal=f"Kanal uji {channel}", body="Isi pesan uji kanal.",
+                              channel=channel, guest_name="Warga Uji", rahasia=True,
+                              anonim=(channel == "web"))
+            db.session.add(message)
+            db.session.flush()
+            made[channel] = (message.id, message.tracking)
+        db.session.commit()
+    return made
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def list_cells(page: str, tracking: str) -> list[str]:
+    """The text of each cell in the list row of `tracking`."""
+    rows = [row for row in re.findall(r"<tr.*?</tr>", page, re.S) if tracking in row]
+    assert len(rows) == 1, tracking
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
+
+
+def test_channel_labels_are_the_same_in_list_detail_and_export(login_as, one_per_channel):
+    """Does each channel carry the same label in the admin list, the message page and the
+    CSV export of the message list?"""
+    client = login_as("admin")
+    listing = client.get("/admin/pesan/?page_size=100").get_data(as_text=True)
+    rows = csv_rows(client.get("/admin/laporan/pesan/ekspor.csv"))
+    column = rows[0].index("Saluran")
+    exported = {row[0]: row[column] for row in rows[1:]}
+    for channel, (message_id, tracking) in one_per_channel.items():
+        label = CHANNEL_WORDS[channel][0]
+        assert label in list_cells(listing, tracking), channel
+        detail = client.get(f"/admin/detail/{message_id}").get_data(as_text=True)
+        assert f"<td>{label}" in detail, channel
+        assert exported[tracking] == label, channel
+
+
+def test_channel_labels_follow_the_chosen_language(login_as, one_per_channel):
+    """With English chosen, do the list and the XLSX export name the channels in English?"""
+    client = login_as("admin")
+    listing = client.get("/admin/pesan/?page_size=100&lang=en").get_data(as_text=True)
+    sheet = load_workbook(io.BytesIO(client.get("/admin/laporan/pesan/ekspor.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Channel")
+    exported = {row[0]: row[column] for row in rows[1:]}
+    for channel, (_id, tracking) in one_per_channel.items():
+        label = CHANNEL_WORDS[channel][1]
+        assert label in list_cells(listing, tracking), channel
+        assert exported[tracking] == label, channel
+
+
+def test_english_export_says_yes_no_and_anonymous(login_as, one_per_channel):
+    """Does the English CSV export write the flags as yes/no and an anonim sender as
+    Anonymous, where the Indonesian one writes ya/tidak and Anonim?"""
+    client = login_as("evaluator")  # an admin would see through anonim
+    web = one_per_channel["web"][1]
+    for lang, anonymous, yes, no in (("id", "Anonim", "ya", "tidak"),
+                                     ("en", "Anonymous", "yes", "no")):
+        client.get(f"/?lang={lang}")
+        rows = csv_rows(client.get("/admin/laporan/pesan/ekspor.csv"))
+        header, row = rows[0], next(r for r in rows[1:] if r[0] == web)
+        sender, anonim, rahasia, overdue = (row[i] for i in (11, 12, 13, 14))
+        assert (sender, anonim, rahasia, overdue) == (anonymous, yes, yes, no), (lang, header)
+
+
+def test_evaluator_columns_are_the_status_labels(login_as, demo):
+    """Are the evaluator's status × OPD columns headed by the very labels statuses carry
+    everywhere else (Belum Dikonfirmasi, Diteruskan ke OPD, Sedang Diproses, Selesai)?"""
+    client = login_as("evaluator")
+    page = client.get("/admin/evaluasi/").get_data(as_text=True)
+    headers = dict(re.findall(r'<th data-status="(\w+)">([^<]*)</th>', page))
+    assert headers == {"baru": "Belum Dikonfirmasi", "diteruskan": "Diteruskan ke OPD",
+                       "diproses": "Sedang Diproses", "selesai": "Selesai"}
+    listing = login_as("admin").get("/admin/pesan/").get_data(as_text=True)
+    for label in headers.values():
+        assert label in listing  # the list's status column and filter use the same words
+
+
+def test_report_months_follow_the_chosen_language(app, login_as):
+    """Does the report's monthly trend say "Januari 2026" in Indonesian and "January 2026"
+    in English?"""
+    with app.app_context():
+        for day in (date(2026, 1, 15), date(2026, 5, 15)):
+            db.session.add(Message(perihal="Tren", body="Isi", channel="guest", guest_name="A",
+                                   created_at=datetime.combine(day, datetime.min.time())))
+        db.session.commit()
+    client = login_as("evaluator")
+    for lang, words in (("id", ["Januari 2026", "Mei 2026"]),
+                        ("en", ["January 2026", "May 2026"])):
+        client.get(f"/?lang={lang}")
+        rows = csv_rows(client.get("/admin/laporan/ekspor.csv?start=2026-01-01&end=2026-06-30"))
+        months = [row[0] for row in rows if row and row[0].endswith(" 2026")]
+        assert months == words, lang
+
+
+def test_one_local_clock():
+    """Is WITA UTC+8 for Babel, the exports and the SLA clock alike (one constant)?"""
+    from aspirasi.config import Config
+    from models.vocabulary import local_midnight_utc, local_time, utc_time
+
+    assert Config.BABEL_DEFAULT_TIMEZONE == "Asia/Makassar"
+    assert local_time(datetime(2026, 1, 1, 16, 30)) == datetime(2026, 1, 2, 0, 30)
+    assert utc_time(datetime(2026, 1, 2, 0, 30)) == datetime(2026, 1, 1, 16, 30)
+    assert local_midnight_utc(date(2026, 3, 1)) == datetime(2026, 2, 28, 16, 0)
+    assert local_time(None) is None
