@@ -10,6 +10,7 @@ listed (/pesan, the home page's figures, Open311) and show more than their statu
 none of these: it is kept for audit, and its owner still finds it in their history.
 """
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
@@ -111,8 +112,7 @@ def nik_lookup_clause(nik: str):
 
 def public_clause():
     """Messages anyone may see listed: never confidential, hidden or withdrawn."""
-    return db.and_(Message.rahasia.is_(False), Message.hidden.is_(False),
-                   Message.status != WITHDRAWN)
+    return db.and_(Message.rahasia.is_(False), Message.hidden.is_(False), not_withdrawn_clause())
 
 
 def is_public(message: Message) -> bool:
@@ -141,8 +141,8 @@ class StrangerView:
     """
     tracking: str
     status: str
-    created_at: object
-    updated_at: object
+    created_at: datetime
+    updated_at: datetime
     shows_details: bool
     perihal: str | None = None
     sender: str | None = None

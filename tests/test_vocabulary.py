@@ -43,9 +43,9 @@ def csv_rows(response) -> list[list[str]]:
 
 def list_cells(page: str, tracking: str) -> list[str]:
     """The text of each cell in the list row of `tracking`."""
-    rows = [row for row in re.findall(r"<tr.*?</tr>", page, re.S) if tracking in row]
+    rows = [row for row in re.findall(r"<tr.*?</tr>", page, re.DOTALL) if tracking in row]
     assert len(rows) == 1, tracking
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], re.DOTALL)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
 
 
