@@ -10,6 +10,7 @@ from models import Message, Reprimand, db
 from models import lifecycle
 from models.access import monitored_clause
 from models.audit import record
+from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
 
 
 def _count(query, *conditions):
@@ -53,25 +54,24 @@ def evaluator_figures():
 
 
 def figures_for(user):
-    roles = user.role_names
-    everything = "superadmin" in roles
     figures = []
-    if everything or "admin" in roles:
+    if is_admin(user):
         figures += admin_figures()
-    if "operator" in roles and user.opd_id:
+    if operated_opd_id(user) is not None:
         figures += operator_figures()
-    if "monitor" in roles:
+    if is_monitor(user):
         figures += monitor_figures()
-    if everything or "evaluator" in roles:
+    if is_evaluator(user):
         figures += evaluator_figures()
     return figures
 
 
 def open_reprimands(user):
     """Unacknowledged teguran addressed to the user's OPD (operators only)."""
-    if "operator" not in user.role_names or not user.opd_id:
+    opd_id = operated_opd_id(user)
+    if opd_id is None:
         return []
-    return (Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None)
+    return (Reprimand.query.filter_by(opd_id=opd_id, acknowledged_at=None)
             .order_by(Reprimand.id.desc()).all())
 
 

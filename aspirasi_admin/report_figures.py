@@ -17,6 +17,7 @@ from sqlalchemy import case, func
 from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import staff_message_scope
+from models.errors import DomainError
 
 LOCAL_ZONE = ZoneInfo("Asia/Makassar")  # WITA: the report's days are East Kalimantan's
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
@@ -24,7 +25,7 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
           "September", "Oktober", "November", "Desember")
 
 
-class FilterError(ValueError):
+class FilterError(DomainError, ValueError):
     """A filter value the user must correct; `str(error)` is the Indonesian message."""
 
 
