@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aspirasi.notify import mark_read, unread_notifications
-from aspirasi_admin.guards import RoleGuard, scoped_messages
+from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db
 from models import lifecycle
 from models.access import monitored_clause
 from models.audit import record
+from models.errors import DomainError
 from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
 
 
@@ -106,12 +107,7 @@ class DashboardView(RoleGuard, AdminIndexView):
             lifecycle.acknowledge(reprimand, current_user._get_current_object())
             record("teguran.terima", reprimand.message, detail=reprimand.text[:500])
             lifecycle.commit()
-        except lifecycle.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except lifecycle.TransitionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for(".index"))
+        except DomainError as error:
+            return refused(error, lambda status: redirect(url_for(".index")))
         flash(_("Teguran telah diterima."), "success")
         return redirect(url_for(".index"))
