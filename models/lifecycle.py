@@ -1,9 +1,14 @@
-"""Every status transition of a message, and who may make it (SPEC "Message lifecycle").
+"""Every status transition of a message, who may make it, and what must hold first.
 
 Views never change `Message.status` themselves: they call `perform(...)`, which checks the
 current status, the actor's right to act on this message, the required data and the version
 the actor saw; then applies the change, appends the timeline event and emits
 `message_changed` in the same transaction. The caller commits (see `commit`).
+
+Each action is one `Rule` in `RULES`: the statuses it starts from, the one it leads to, who
+may take it, what else must hold first, and the handler that applies it. `allowed_actions`
+reads the same rules as `perform`, so an action is offered exactly when it would be accepted
+(given complete input), and adding an action means adding one entry.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
