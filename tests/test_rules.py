@@ -4,7 +4,17 @@ from datetime import timedelta
 import pytest
 from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound, TemplateSyntaxError
 
-from models import Category, Message, Opd, Setting, Subcategory, User, db, lifecycle, utcnow
+from models import (
+    Category,
+    Message,
+    Opd,
+    Setting,
+    Subcategory,
+    User,
+    db,
+    lifecycle,
+    utcnow,
+)
 from tests.admin_support import forwarded, new_message
 
 ROLES = ("superadmin", "admin", "op-diskominfo", "op-dlh", "op-biroekonomi", "evaluator", "warga")
@@ -20,19 +30,19 @@ def _sample_data(action, message):
     other_opd = Opd.query.filter(Opd.active.is_(True), Opd.id != message.opd_id).first()
     informasi = next(c for c in Category.query.all() if c.is_informasi)
     return {
-        "forward": dict(category=sub.category, subcategory=sub,
-                        opd=Opd.query.filter_by(code="DISKOMINFO").one()),
-        "reroute": dict(opd=other_opd),
-        "answer": dict(category=informasi, answer="Loket buka sampai pukul 16.00."),
-        "close": dict(reason="spam", note="Iklan."),
-        "return": dict(note="Bukan kewenangan kami."),
-        "update": dict(note="Teknisi dijadwalkan."),
-        "reply": dict(answer="Sudah diperbaiki."),
-        "reopen": dict(note="Belum diperbaiki."),
-        "note": dict(note="Catatan."),
-        "flags": dict(anonim=not message.anonim),
-        "rate": dict(stars=4),
-        "reprimand": dict(note="Segera tanggapi."),
+        "forward": {"category": sub.category, "subcategory": sub,
+                    "opd": Opd.query.filter_by(code="DISKOMINFO").one()},
+        "reroute": {"opd": other_opd},
+        "answer": {"category": informasi, "answer": "Loket buka sampai pukul 16.00."},
+        "close": {"reason": "spam", "note": "Iklan."},
+        "return": {"note": "Bukan kewenangan kami."},
+        "update": {"note": "Teknisi dijadwalkan."},
+        "reply": {"answer": "Sudah diperbaiki."},
+        "reopen": {"note": "Belum diperbaiki."},
+        "note": {"note": "Catatan."},
+        "flags": {"anonim": not message.anonim},
+        "rate": {"stars": 4},
+        "reprimand": {"note": "Segera tanggapi."},
     }.get(action, {})
 
 

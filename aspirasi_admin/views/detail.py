@@ -14,7 +14,15 @@ from aspirasi.notify import mark_read_for_message
 from aspirasi_admin.forms import form_for
 from aspirasi_admin.guards import GuardedView, expose, refused
 from aspirasi_admin.letter import forwarding_letter_pdf
-from models import Attachment, Category, Opd, ResponseTemplate, Subcategory, db, lifecycle
+from models import (
+    Attachment,
+    Category,
+    Opd,
+    ResponseTemplate,
+    Subcategory,
+    db,
+    lifecycle,
+)
 from models.access import display_sender, may_see_contact_details, staff_message_or_404
 from models.audit import record
 from models.errors import DomainError
