@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app, g, render_template
 from flask_mailman import EmailMultiAlternatives
 from flask_security import MailUtil
+from jinja2 import TemplateNotFound
 
 from models import QueuedMail, db, utcnow
 
@@ -27,10 +28,13 @@ def enqueue(recipient: str, subject: str, body: str, html: str | None = None) ->
 def enqueue_template(recipient: str, subject: str, template: str, **context) -> QueuedMail | None:
     """Queue a mail rendered from templates/mail/<template>.txt (and .html when it exists)."""
     body = render_template(f"mail/{template}.txt", **context)
+    html_name = f"mail/{template}.html"
     try:
-        html = render_template(f"mail/{template}.html", **context)
-    except Exception:  # noqa: BLE001 - the html part is optional
-        html = None
+        html = render_template(html_name, **context)
+    except TemplateNotFound as missing:
+        if missing.name != html_name:
+            raise  # the HTML part exists but includes something missing: a bug to see
+        html = None  # the HTML part is optional; a broken one raises like any template
     return enqueue(recipient, subject, body, html)
 
 

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 
 from aspirasi import mailer
 from models import Notification, Role, User, db, utcnow
-from models.lifecycle import message_changed
+from models.lifecycle import RULES, message_changed
+from models.roles import operated_opd_id
 from models.vocabulary import ACTION_LABELS, STATUS_LABELS
 
 
@@ -49,18 +50,12 @@ def _mail_citizen(message, event):
                             link=external_url("portal.tracking_detail", nomor=message.tracking))
 
 
-# Notifications that ask for an action are done once that action has happened, whoever did it:
-# a new message stops waiting for the admins when one of them triages it, and so on.
-SETTLED_BY = {
-    "forward": ("baru", "dikembalikan"), "answer": ("baru", "dikembalikan"),
-    "close": ("baru", "dikembalikan"), "withdraw": ("baru", "dikembalikan"),
-    "accept": ("diteruskan", "dibuka"), "return": ("diteruskan", "dibuka"),
-    "reroute": ("diteruskan",), "reply": ("dibuka",),
-}
-
-
 def settle_notifications(message, action) -> None:
-    kinds = SETTLED_BY.get(action)
+    """Notifications that ask for an action are done once that action has happened, whoever
+    did it: a new message stops waiting for the admins when one of them triages it, and so on.
+    Which kinds each action settles is part of its rule (`Rule.settles`)."""
+    rule = RULES.get(action)
+    kinds = rule.settles if rule else ()
     if kinds and message.id is not None:
         (Notification.query
          .filter(Notification.message_id == message.id, Notification.kind.in_(kinds),
@@ -104,8 +99,9 @@ def unread_count(user) -> int:
     # Teguran are counted from the reprimands themselves, until the OPD acknowledges them.
     count = (Notification.query.filter_by(user_id=user.id, read_at=None)
              .filter(Notification.kind != "teguran").count())
-    if "operator" in user.role_names and user.opd_id:
-        count += Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None).count()
+    opd_id = operated_opd_id(user)
+    if opd_id is not None:
+        count += Reprimand.query.filter_by(opd_id=opd_id, acknowledged_at=None).count()
     return count
 
 

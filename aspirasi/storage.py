@@ -7,12 +7,13 @@ from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 
 from models import Attachment, db
+from models.errors import DomainError
 
 JPEG, PDF = "image/jpeg", "application/pdf"
 EXTENSIONS = {JPEG: ".jpg", PDF: ".pdf"}
 
 
-class UploadError(ValueError):
+class UploadError(DomainError, ValueError):
     """A file the service refuses; `str(error)` is shown to the user."""
 
 

@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aspirasi.notify import mark_read, unread_notifications
-from aspirasi_admin.guards import RoleGuard, scoped_messages
+from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db
 from models import lifecycle
 from models.access import monitored_clause
 from models.audit import record
+from models.errors import DomainError
+from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
 from models.vocabulary import AT_OPD_STATUSES
 
 
@@ -54,25 +56,24 @@ def evaluator_figures():
 
 
 def figures_for(user):
-    roles = user.role_names
-    everything = "superadmin" in roles
     figures = []
-    if everything or "admin" in roles:
+    if is_admin(user):
         figures += admin_figures()
-    if "operator" in roles and user.opd_id:
+    if operated_opd_id(user) is not None:
         figures += operator_figures()
-    if "monitor" in roles:
+    if is_monitor(user):
         figures += monitor_figures()
-    if everything or "evaluator" in roles:
+    if is_evaluator(user):
         figures += evaluator_figures()
     return figures
 
 
 def open_reprimands(user):
     """Unacknowledged teguran addressed to the user's OPD (operators only)."""
-    if "operator" not in user.role_names or not user.opd_id:
+    opd_id = operated_opd_id(user)
+    if opd_id is None:
         return []
-    return (Reprimand.query.filter_by(opd_id=user.opd_id, acknowledged_at=None)
+    return (Reprimand.query.filter_by(opd_id=opd_id, acknowledged_at=None)
             .order_by(Reprimand.id.desc()).all())
 
 
@@ -107,12 +108,7 @@ class DashboardView(RoleGuard, AdminIndexView):
             lifecycle.acknowledge(reprimand, current_user._get_current_object())
             record("teguran.terima", reprimand.message, detail=reprimand.text[:500])
             lifecycle.commit()
-        except lifecycle.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except lifecycle.TransitionError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for(".index"))
+        except DomainError as error:
+            return refused(error, lambda status: redirect(url_for(".index")))
         flash(_("Teguran telah diterima."), "success")
         return redirect(url_for(".index"))

@@ -7,7 +7,7 @@ paths of Flask-Admin: the list query, the count query and `get_one` (edit, detai
 """
 from datetime import date, datetime
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
@@ -92,3 +92,14 @@ class ScopedModelView(GuardedModelView):
 def scoped_messages():
     """Messages the current staff user may see, for custom pages."""
     return visible_messages(current_user)
+
+
+def refused(error, show_page):
+    """A domain refusal, answered the back office's way: nothing is kept; a 403 is the
+    forbidden page, anything else flashes its reason on the page shown again under the
+    error's HTTP status. `show_page(status)` renders that page."""
+    db.session.rollback()
+    if error.status_code == 403:
+        abort(403)
+    flash(str(error), "error")
+    return show_page(error.status_code)

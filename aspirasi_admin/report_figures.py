@@ -17,12 +17,13 @@ from sqlalchemy import case, func
 from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope
+from models.errors import DomainError
 from models.vocabulary import OPEN_STATUSES, local_midnight_utc
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
 
 
-class FilterError(ValueError):
+class FilterError(DomainError, ValueError):
     """A filter value the user must correct; `str(error)` is the Indonesian message."""
 
 

@@ -18,11 +18,16 @@ from sqlalchemy import false, or_
 
 from models import db
 from models.message import Attachment, Message
+from models.roles import (
+    is_admin,
+    is_evaluator,
+    is_monitor,
+    is_superadmin,
+    operated_opd_id,
+)
 from models.taxonomy import subcategory_monitors
 from models.user import User
 from models.vocabulary import WITHDRAWN
-
-ALL_SEEING = {"superadmin", "admin", "evaluator"}
 
 
 def message_scope(user, include_own: bool = True):
@@ -32,13 +37,13 @@ def message_scope(user, include_own: bool = True):
     """
     if user is None or not user.is_authenticated:
         return false()
-    roles = user.role_names
-    if roles & ALL_SEEING:
+    if is_admin(user) or is_evaluator(user):
         return Message.id.isnot(None)
     conditions = []
-    if "operator" in roles and user.opd_id is not None:
-        conditions.append(Message.opd_id == user.opd_id)
-    if "monitor" in roles:
+    opd_id = operated_opd_id(user)
+    if opd_id is not None:
+        conditions.append(Message.opd_id == opd_id)
+    if is_monitor(user):
         conditions.append(monitored_clause(user))
     if include_own:
         conditions.append(Message.reporter_id == user.id)
@@ -187,7 +192,7 @@ def display_sender(message: Message, viewer=None) -> str:
 
 def may_export_personal_data(user) -> bool:
     """NIK, email and phone leave the system only for a superadmin (UU 27/2022)."""
-    return bool(user is not None and user.is_authenticated and "superadmin" in user.role_names)
+    return is_superadmin(user)
 
 
 def may_see_contact_details(user) -> bool:
@@ -195,6 +200,4 @@ def may_see_contact_details(user) -> bool:
 
     OPD operators, monitors and evaluators work from the message itself.
     """
-    from models.lifecycle import is_admin
-
     return is_admin(user)

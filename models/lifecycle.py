@@ -1,10 +1,16 @@
-"""Every status transition of a message, and who may make it (SPEC "Message lifecycle").
+"""Every status transition of a message, who may make it, and what must hold first.
 
 Views never change `Message.status` themselves: they call `perform(...)`, which checks the
 current status, the actor's right to act on this message, the required data and the version
 the actor saw; then applies the change, appends the timeline event and emits
 `message_changed` in the same transaction. The caller commits (see `commit`).
+
+Each action is one `Rule` in `RULES`: the statuses it starts from, the one it leads to, who
+may take it, what else must hold first, and the handler that applies it. `allowed_actions`
+reads the same rules as `perform`, so an action is offered exactly when it would be accepted
+(given complete input), and adding an action means adding one entry.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from blinker import signal
@@ -13,8 +19,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import db
 from models.base import utcnow
+from models.errors import DomainError
 from models.feedback import Rating, Reprimand
 from models.message import Message, new_tracking_number
+from models.roles import (  # noqa: F401 - re-exported: the rules' vocabulary
+    is_admin,
+    is_evaluator,
+    is_handler,
+    is_monitor,
+    is_operator_of,
+    is_reporter_of,
+    is_superadmin,
+    operated_opd_id,
+)
 from models.settings import Setting
 from models.sla import answer_deadline, triage_deadline, workdays_since
 from models.timeline import MessageEvent
@@ -24,12 +41,8 @@ from models.vocabulary import CLOSE_REASONS, STATUS_LABELS
 message_changed = signal("message-changed")
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """An action the rules refuse; `str(error)` is the message to show the user."""
-
-    def __init__(self, message, status_code: int = 400):
-        super().__init__(str(message))
-        self.status_code = status_code
 
 
 class Forbidden(TransitionError):
@@ -45,61 +58,18 @@ class StaleError(TransitionError):
 
 
 # --- who -----------------------------------------------------------------------------
-
-def is_admin(user, message=None) -> bool:
-    return bool(user and user.is_authenticated and user.role_names & {"admin", "superadmin"})
-
-
-def is_evaluator(user, message=None) -> bool:
-    return bool(user and user.is_authenticated and user.role_names & {"evaluator", "superadmin"})
+# The role questions live in models.roles; they are re-exported here because every rule below
+# is written with them.
 
 
-def is_operator_of(user, message: Message) -> bool:
-    return bool(user and user.is_authenticated and "operator" in user.role_names
-                and user.opd_id is not None and user.opd_id == message.opd_id)
+def has_forwarding_letter(message: Message) -> bool:
+    """A forwarding letter exists once the message sits at an OPD it was forwarded to."""
+    return message.forwarded_at is not None and message.opd is not None
 
 
-def is_reporter_of(user, message: Message) -> bool:
-    return bool(user and user.is_authenticated and message.reporter_id == user.id)
-
-
-def is_handler(user, message: Message) -> bool:
-    """May write internal notes: the admins, and the operators of the OPD holding it."""
-    return is_admin(user) or is_operator_of(user, message)
-
-
-@dataclass(frozen=True)
-class Rule:
-    sources: tuple
-    target: str | None          # None: the status does not change
-    may: callable               # (user, message) -> bool
-    public: bool = True         # whether the timeline event is shown to the citizen
-
-
-RULES = {
-    "forward": Rule(("baru",), "diteruskan", is_admin),
-    "reroute": Rule(("diteruskan",), "diteruskan", is_admin),
-    "answer": Rule(("baru",), "selesai", is_admin),
-    "close": Rule(("baru",), "ditutup", is_admin),
-    "withdraw": Rule(("baru",), "dicabut", is_reporter_of),
-    "return": Rule(("diteruskan",), "baru", is_operator_of, public=False),
-    "accept": Rule(("diteruskan",), "diproses", is_operator_of),
-    "update": Rule(("diproses",), None, is_operator_of),
-    "reply": Rule(("diproses",), "selesai", is_operator_of),
-    "reopen": Rule(("selesai",), "diproses", is_reporter_of),
-    "note": Rule(("baru", "diteruskan", "diproses", "selesai", "ditutup"), None, is_handler,
-                 public=False),
-    "flags": Rule(("baru", "diteruskan", "diproses", "selesai", "ditutup"), None, is_admin,
-                  public=False),
-    "rate": Rule(("selesai",), None, is_reporter_of, public=False),
-    "reprimand": Rule(("diteruskan", "diproses"), None, is_evaluator, public=False),
-}
-
-
-def allowed_actions(user, message: Message) -> list[str]:
-    """The actions this user may take on this message now (for buttons; the server re-checks)."""
-    return [name for name, rule in RULES.items()
-            if message.status in rule.sources and rule.may(user, message)]
+def may_print_letter(user, message: Message) -> bool:
+    """The page's button, the PDF route and the template all ask this one question."""
+    return is_handler(user, message) and has_forwarding_letter(message)
 
 
 # --- doing -------------------------------------------------------------------------------
@@ -153,21 +123,16 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
         raise Forbidden()
     if expected_version is not None and str(expected_version) != str(message.version):
         raise StaleError()
-    if message.status not in rule.sources:
-        raise TransitionError(_l("Tindakan ini tidak dapat dilakukan pada pesan berstatus "
-                                 "\"%(status)s\".", status=STATUS_LABELS[message.status]), 409)
+    refusal = _refusal(rule, message)
+    if refusal is not None:
+        raise refusal
 
     from_status = message.status
-    handler = _HANDLERS.get(action)
-    public = rule.public
-    if handler:
-        result = handler(message, actor, note=note, **data)
-        if result is not None:
-            note, public = result
+    note = rule.handler(message, actor, note=note, **data)
     if rule.target and message.status == from_status:  # a handler may have chosen another
         message.status = rule.target
     message.updated_at = utcnow()
-    event = _event(message, action, actor, from_status, note=note, public=public)
+    event = _event(message, action, actor, from_status, note=note, public=rule.public)
     for attachment in data.get("attachments") or ():
         attachment.event = event
     message_changed.send(message, action=action, actor=actor, event=event, from_status=from_status)
@@ -201,7 +166,7 @@ def _forward(message, actor, note=None, **data):
     message.triaged_at = message.triaged_at or now
     message.forwarded_at = now
     message.answer_due_at = answer_deadline(now, subcategory)
-    return (note or None), True
+    return note or None
 
 
 def _reroute(message, actor, note=None, **data):
@@ -230,7 +195,7 @@ def _answer(message, actor, note=None, **data):
     message.triaged_at = message.triaged_at or now
     message.finished_at = now
     message.answer_due_at = None
-    return answer, True
+    return answer
 
 
 def _close(message, actor, note=None, **data):
@@ -251,11 +216,11 @@ def _close(message, actor, note=None, **data):
         message.hidden = True
     message.close_reason = f"{CLOSE_REASONS[reason]}: {text}" if text else str(CLOSE_REASONS[reason])
     message.triaged_at = message.triaged_at or utcnow()
-    return message.close_reason, True
+    return message.close_reason
 
 
 def _withdraw(message, actor, note=None, **data):
-    return (note or None), False
+    return note or None
 
 
 def _return(message, actor, note=None, **data):
@@ -264,33 +229,27 @@ def _return(message, actor, note=None, **data):
     message.forwarded_at = None
     message.answer_due_at = None
     message.triage_due_at = triage_deadline(utcnow())
-    return reason, False
+    return reason
 
 
 def _accept(message, actor, note=None, **data):
     message.accepted_at = utcnow()
-    return (note or None), True
+    return note or None
 
 
 def _update(message, actor, note=None, **data):
-    return _require(note, _l("Tuliskan isi pembaruan status.")), True
+    return _require(note, _l("Tuliskan isi pembaruan status."))
 
 
 def _reply(message, actor, note=None, **data):
     answer = _require(data.get("answer") or note, _l("Isi tanggapan wajib diisi."))
     message.answer = answer
     message.finished_at = utcnow()
-    return answer, True
+    return answer
 
 
 def _reopen(message, actor, note=None, **data):
     reason = _require(note, _l("Tuliskan alasan mengapa pesan belum terselesaikan."))
-    if message.reopen_count >= 1:
-        raise TransitionError(_l("Pesan hanya dapat dibuka kembali satu kali."), 409)
-    limit = Setting.get_int("reopen_workdays")
-    if message.finished_at and workdays_since(message.finished_at, utcnow()) > limit:
-        raise TransitionError(_l("Batas %(days)s hari kerja untuk membuka kembali pesan telah "
-                                 "lewat.", days=limit), 409)
     if message.opd_id is None:
         # An informasi answered by the admin has no OPD to go back to: it returns to triage.
         message.status = "baru"
@@ -300,11 +259,11 @@ def _reopen(message, actor, note=None, **data):
         message.answer_due_at = answer_deadline(message.forwarded_at, message.subcategory)
     message.reopen_count += 1
     message.finished_at = None
-    return reason, True
+    return reason
 
 
 def _note(message, actor, note=None, **data):
-    return _require(note, _l("Catatan tidak boleh kosong.")), False
+    return _require(note, _l("Catatan tidak boleh kosong."))
 
 
 def _apply_flags(message, data):
@@ -320,12 +279,10 @@ def _flags(message, actor, note=None, **data):
     changed = _apply_flags(message, data)
     if not changed:
         raise TransitionError(_l("Tidak ada pengaturan yang berubah."))
-    return ", ".join(changed), False
+    return ", ".join(changed)
 
 
 def _rate(message, actor, note=None, **data):
-    if message.rating is not None:
-        raise TransitionError(_l("Pesan ini sudah Anda nilai."), 409)
     try:
         stars = float(data.get("stars"))
     except (TypeError, ValueError):
@@ -335,28 +292,111 @@ def _rate(message, actor, note=None, **data):
         raise TransitionError(_l("Pilih nilai 0,5 sampai 5 bintang."))
     db.session.add(Rating(message=message, user_id=actor.id, half_stars=int(half),
                           comment=(note or "").strip() or None))
-    return f"{stars:g}/5", False
+    return f"{stars:g}/5"
 
 
 def _reprimand(message, actor, note=None, **data):
     text = _require(note, _l("Isi teguran wajib diisi."))
     db.session.add(Reprimand(message=message, opd_id=message.opd_id, sender_id=actor.id,
                              text=text))
-    return text, False
+    return text
 
 
-_HANDLERS = {
-    "forward": _forward, "reroute": _reroute, "answer": _answer, "close": _close,
-    "withdraw": _withdraw, "return": _return, "accept": _accept, "update": _update,
-    "reply": _reply, "reopen": _reopen, "note": _note, "flags": _flags, "rate": _rate,
-    "reprimand": _reprimand,
+# --- preconditions: what must hold besides the status; each returns its refusal or None --
+
+def reopen_limit_workdays() -> int:
+    """How many working days after finishing a citizen may still reopen a message."""
+    return Setting.get_int("reopen_workdays")
+
+
+def _refuse_if_rated(message):
+    if message.rating is not None:
+        return TransitionError(_l("Pesan ini sudah Anda nilai."), 409)
+    return None
+
+
+def _refuse_if_not_reopenable(message):
+    if message.reopen_count >= 1:
+        return TransitionError(_l("Pesan hanya dapat dibuka kembali satu kali."), 409)
+    limit = reopen_limit_workdays()
+    if message.finished_at and workdays_since(message.finished_at, utcnow()) > limit:
+        return TransitionError(_l("Batas %(days)s hari kerja untuk membuka kembali pesan telah "
+                                  "lewat.", days=limit), 409)
+    return None
+
+
+# --- the table ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One action: from which statuses, to which, who may, what else must hold, what it does.
+
+    `handler(message, actor, note=..., **data)` checks the action's data, applies it and
+    returns the timeline note (raising TransitionError for bad data). `settles` names the
+    notification kinds that stop waiting once the action has happened, whoever did it.
+    """
+    sources: tuple
+    target: str | None          # None: the status does not change
+    may: Callable               # (user, message) -> bool
+    handler: Callable
+    precondition: Callable | None = None   # (message) -> TransitionError | None
+    public: bool = True         # whether the timeline event is shown to the citizen
+    settles: tuple = ()
+
+    @property
+    def by_staff(self) -> bool:
+        """Taken in the back office (every action but the reporter's own)."""
+        return self.may is not is_reporter_of
+
+
+_LIVE = ("baru", "diteruskan", "diproses", "selesai", "ditutup")
+_WAITING_TRIAGE = ("baru", "dikembalikan")
+
+RULES = {
+    "forward": Rule(("baru",), "diteruskan", is_admin, _forward, settles=_WAITING_TRIAGE),
+    "reroute": Rule(("diteruskan",), "diteruskan", is_admin, _reroute, settles=("diteruskan",)),
+    "answer": Rule(("baru",), "selesai", is_admin, _answer, settles=_WAITING_TRIAGE),
+    "close": Rule(("baru",), "ditutup", is_admin, _close, settles=_WAITING_TRIAGE),
+    "withdraw": Rule(("baru",), "dicabut", is_reporter_of, _withdraw, public=False,
+                     settles=_WAITING_TRIAGE),
+    "return": Rule(("diteruskan",), "baru", is_operator_of, _return, public=False,
+                   settles=("diteruskan", "dibuka")),
+    "accept": Rule(("diteruskan",), "diproses", is_operator_of, _accept,
+                   settles=("diteruskan", "dibuka")),
+    "update": Rule(("diproses",), None, is_operator_of, _update),
+    "reply": Rule(("diproses",), "selesai", is_operator_of, _reply, settles=("dibuka",)),
+    "reopen": Rule(("selesai",), "diproses", is_reporter_of, _reopen,
+                   precondition=_refuse_if_not_reopenable),
+    "note": Rule(_LIVE, None, is_handler, _note, public=False),
+    "flags": Rule(_LIVE, None, is_admin, _flags, public=False),
+    "rate": Rule(("selesai",), None, is_reporter_of, _rate, precondition=_refuse_if_rated,
+                 public=False),
+    "reprimand": Rule(("diteruskan", "diproses"), None, is_evaluator, _reprimand, public=False),
 }
+
+STAFF_ACTIONS = tuple(name for name, rule in RULES.items() if rule.by_staff)
+CITIZEN_ACTIONS = tuple(name for name, rule in RULES.items() if not rule.by_staff)
+
+
+def _refusal(rule: Rule, message: Message):
+    """Why the message's state forbids the action now (status, then precondition), or None."""
+    if message.status not in rule.sources:
+        return TransitionError(_l("Tindakan ini tidak dapat dilakukan pada pesan berstatus "
+                                  "\"%(status)s\".", status=STATUS_LABELS[message.status]), 409)
+    return rule.precondition(message) if rule.precondition else None
+
+
+def allowed_actions(user, message: Message) -> list[str]:
+    """The actions this user could take on this message now: `perform` checks the same
+    status, right and precondition, so a listed action is refused only for its data."""
+    return [name for name, rule in RULES.items()
+            if rule.may(user, message) and _refusal(rule, message) is None]
 
 
 def acknowledge(reprimand: Reprimand, actor) -> MessageEvent:
     """An operator of the reprimanded OPD acknowledges a teguran."""
-    if not (actor.is_authenticated and "operator" in actor.role_names
-            and actor.opd_id == reprimand.opd_id):
+    opd_id = operated_opd_id(actor)
+    if opd_id is None or opd_id != reprimand.opd_id:
         raise Forbidden()
     if reprimand.acknowledged_at is not None:
         raise TransitionError(_l("Teguran ini sudah diterima."), 409)

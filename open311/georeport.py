@@ -13,6 +13,7 @@ from aspirasi.extensions import limiter
 from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
 from models.access import public_clause
 from models.audit import record
+from models.errors import DomainError
 from models.vocabulary import (
     AT_OPD_STATUSES,
     CLOSED_STATUSES,
@@ -30,12 +31,9 @@ STATUS_GROUPS = {"open": OPEN_STATUSES,
                  "closed": tuple(s for s in CLOSED_STATUSES if s in SHOWN_STATUSES)}
 
 
-class BadRequest(Exception):
-    """Bad client input: answered with the spec's error array and changes nothing."""
-
-    def __init__(self, description, status: int = 400):
-        super().__init__(str(description))
-        self.status = status
+class GeoReportError(DomainError):
+    """A request the API refuses (bad input 400, bad key 403, unknown resource 404), answered
+    with the GeoReport error array under its HTTP status; nothing is written."""
 
 
 def _fmt() -> str:
@@ -43,9 +41,10 @@ def _fmt() -> str:
     return fmt if fmt in FORMATS else "json"
 
 
-@bp.errorhandler(BadRequest)
-def bad_request(exc):
-    return error(_fmt(), exc.status, exc)
+@bp.errorhandler(DomainError)
+def refused(exc):
+    """Every domain refusal on this door, ours or the lifecycle's, as the spec's error array."""
+    return error(_fmt(), exc.status_code, exc)
 
 
 @bp.errorhandler(404)
@@ -109,7 +108,7 @@ def services(fmt):
 def service_definition(code, fmt):
     sub = _active_services().filter(Subcategory.code == code).first()
     if sub is None:
-        raise BadRequest(_("service_code \"%(code)s\" tidak dikenal.", code=code), 404)
+        raise GeoReportError(_("service_code \"%(code)s\" tidak dikenal.", code=code), 404)
     # No extra attributes: the description and location say everything a submission needs.
     return respond(fmt, {"service_code": sub.code, "attributes": []}, "service_definition")
 
@@ -180,7 +179,7 @@ def _date_arg(name: str):
     try:
         return parse_w3c(raw)
     except ValueError:
-        raise BadRequest(_("%(name)s harus berupa tanggal W3C, misalnya 2026-01-31T08:00:00+08:00.",
+        raise GeoReportError(_("%(name)s harus berupa tanggal W3C, misalnya 2026-01-31T08:00:00+08:00.",
                            name=name)) from None
 
 
@@ -189,7 +188,7 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
     if raw in (None, ""):
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(_("%(name)s harus bilangan bulat positif.", name=name))
+        raise GeoReportError(_("%(name)s harus bilangan bulat positif.", name=name))
     return min(int(raw), maximum) if maximum else int(raw)
 
 
@@ -203,7 +202,7 @@ def _filtered_requests():
         query = query.join(Message.subcategory).filter(Subcategory.code.in_(codes))
     start, end = _date_arg("start_date"), _date_arg("end_date")
     if start and end and start > end:
-        raise BadRequest(_("start_date harus sebelum end_date."))
+        raise GeoReportError(_("start_date harus sebelum end_date."))
     if start:
         query = query.filter(Message.created_at >= start)
     if end:
@@ -212,7 +211,7 @@ def _filtered_requests():
     if groups:
         unknown = [g for g in groups if g not in STATUS_GROUPS]
         if unknown:
-            raise BadRequest(_("status harus open atau closed."))
+            raise GeoReportError(_("status harus open atau closed."))
         query = query.filter(Message.status.in_([s for g in groups for s in STATUS_GROUPS[g]]))
     return query
 
@@ -230,7 +229,7 @@ def list_requests(fmt):
 def _public_request_or_404(tracking: str) -> Message:
     message = _public_requests().filter(Message.tracking == tracking.upper()).first()
     if message is None:
-        raise BadRequest(_("Permintaan layanan \"%(id)s\" tidak ditemukan.", id=tracking), 404)
+        raise GeoReportError(_("Permintaan layanan \"%(id)s\" tidak ditemukan.", id=tracking), 404)
     return message
 
 
@@ -252,7 +251,7 @@ def get_token(token, fmt):
 def _text(name: str, limit: int) -> str | None:
     value = (request.values.get(name) or "").strip()
     if len(value) > limit:
-        raise BadRequest(_("%(name)s terlalu panjang (maksimal %(n)s karakter).", name=name, n=limit))
+        raise GeoReportError(_("%(name)s terlalu panjang (maksimal %(n)s karakter).", name=name, n=limit))
     return value or None
 
 
@@ -263,38 +262,38 @@ def _coordinate(name: str, bound: float):
     try:
         value = float(raw)
     except ValueError:
-        raise BadRequest(_("%(name)s harus berupa angka desimal.", name=name)) from None
+        raise GeoReportError(_("%(name)s harus berupa angka desimal.", name=name)) from None
     if not -bound <= value <= bound:
-        raise BadRequest(_("%(name)s di luar rentang yang sah.", name=name))
+        raise GeoReportError(_("%(name)s di luar rentang yang sah.", name=name))
     return value
 
 
 def _submission() -> tuple[dict, Subcategory]:
-    """Check a POSTed request; raise BadRequest before anything is written."""
+    """Check a POSTed request; raise GeoReportError before anything is written."""
     code = _text("service_code", 40)
     if not code:
-        raise BadRequest(_("service_code wajib diisi."))
+        raise GeoReportError(_("service_code wajib diisi."))
     sub = _active_services().filter(Subcategory.code == code).first()
     if sub is None:
-        raise BadRequest(_("service_code \"%(code)s\" tidak dikenal.", code=code))
+        raise GeoReportError(_("service_code \"%(code)s\" tidak dikenal.", code=code))
     description = _text("description", 5000)
     if not description:
-        raise BadRequest(_("description (isi laporan) wajib diisi."))
+        raise GeoReportError(_("description (isi laporan) wajib diisi."))
     lat, lon = _coordinate("lat", 90), _coordinate("long", 180)
     address = _text("address_string", 255)
     if (lat is None) != (lon is None):
-        raise BadRequest(_("lat dan long harus diisi bersama."))
+        raise GeoReportError(_("lat dan long harus diisi bersama."))
     if lat is None and not address:
-        raise BadRequest(_("Lokasi wajib diisi: lat dan long, atau address_string."))
+        raise GeoReportError(_("Lokasi wajib diisi: lat dan long, atau address_string."))
     email = _text("email", 255)
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            raise BadRequest(_("Alamat email tidak valid.")) from None
+            raise GeoReportError(_("Alamat email tidak valid.")) from None
     phone = _text("phone", 20)
     if phone and not all(c.isdigit() or c in "+- ()" for c in phone):
-        raise BadRequest(_("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung."))
+        raise GeoReportError(_("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung."))
     name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 60)])) or None
     summary = " ".join(description.split())
     perihal = f"{sub.name}: {summary}"
@@ -313,7 +312,7 @@ def _open311_post_limit() -> str:
 def create_request(fmt):
     key = ApiKey.find_active(request.values.get("api_key"))
     if key is None:
-        raise BadRequest(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
+        raise GeoReportError(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
     fields, sub = _submission()
     # The code is the client's hint; the admin still classifies at triage (v1.1 lesson).
     message = Message(channel="api", **fields)
@@ -328,4 +327,4 @@ def create_request(fmt):
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])
 def unknown(rest):
-    raise BadRequest(_("Sumber daya tidak ditemukan."), 404)
+    raise GeoReportError(_("Sumber daya tidak ditemukan."), 404)

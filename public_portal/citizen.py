@@ -10,7 +10,7 @@ from aspirasi import storage
 from aspirasi.extensions import limiter
 from models import Attachment, Message, access, db, lifecycle
 from models.lifecycle import TransitionError
-from public_portal import bp
+from public_portal import bp, refused
 from public_portal.forms import ActionForm, GuestForm, RatingForm, ReopenForm, SubmitForm
 
 
@@ -112,9 +112,8 @@ def _detail(message, status: int = 200):
     }
     return render_template(
         "portal/history_detail.html", message=message, forms=forms,
-        can_withdraw="withdraw" in allowed,
-        can_rate="rate" in allowed and message.rating is None,
-        can_reopen="reopen" in allowed and message.reopen_count == 0), status
+        can_withdraw="withdraw" in allowed, can_rate="rate" in allowed,
+        can_reopen="reopen" in allowed, reopen_workdays=lifecycle.reopen_limit_workdays()), status
 
 
 @bp.get("/riwayat/<nomor>")
@@ -153,9 +152,8 @@ def history_action(nomor, aksi):
                           expected_version=form.version.data or None, note=note, **data)
         lifecycle.commit()
     except TransitionError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _detail(access.own_message_or_404(current_user, nomor), error.status_code)
+        return refused(error, lambda status: _detail(
+            access.own_message_or_404(current_user, nomor), status))
     flash(str(success), "success")
     return redirect(url_for("portal.history_detail", nomor=message.tracking))
 

@@ -11,79 +11,22 @@ from flask_login import current_user
 
 from aspirasi import storage
 from aspirasi.notify import mark_read_for_message
-from aspirasi_admin.guards import GuardedView, expose
+from aspirasi_admin.forms import form_for
+from aspirasi_admin.guards import GuardedView, expose, refused
 from aspirasi_admin.letter import forwarding_letter_pdf
-from models import Attachment, Category, Opd, ResponseTemplate, Subcategory, db
-from models import lifecycle
+from models import (
+    Attachment,
+    Category,
+    Opd,
+    ResponseTemplate,
+    Subcategory,
+    db,
+    lifecycle,
+)
 from models.access import display_sender, may_see_contact_details, staff_message_or_404
 from models.audit import record
-from models.lifecycle import Forbidden, StaleError, TransitionError
+from models.errors import DomainError
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS
-
-
-def _int_or_none(name):
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise TransitionError(_("Pilihan \"%(field)s\" tidak sah.", field=name)) from None
-
-
-def _checkbox(name):
-    return request.form.get(name) in ("1", "on", "y", "true")
-
-
-def _taxonomy_data():
-    data = {}
-    for field, model in (("category_id", Category), ("subcategory_id", Subcategory), ("opd_id", Opd)):
-        value = _int_or_none(field)
-        if value is not None:
-            row = db.session.get(model, value)
-            if row is None:
-                raise TransitionError(_("Pilihan \"%(field)s\" tidak ditemukan.", field=field))
-            data[field.removesuffix("_id")] = row
-    if "subcategory" in data and "opd" not in data and data["subcategory"].default_opd:
-        data["opd"] = data["subcategory"].default_opd  # SOP: the sub category's usual OPD
-    return data
-
-
-def _forward_data():
-    data = _taxonomy_data()
-    data["anonim"], data["rahasia"] = _checkbox("anonim"), _checkbox("rahasia")
-    return data
-
-
-def _flags_data():
-    return {flag: _checkbox(flag) for flag in ("anonim", "rahasia", "hidden")}
-
-
-def _close_data():
-    return {"reason": request.form.get("reason"),
-            "duplicate_of": (request.form.get("duplicate_of") or "").strip()}
-
-
-def _answer_data():
-    data = _taxonomy_data()
-    data["answer"] = request.form.get("answer", "")
-    return data
-
-
-def _reroute_data():
-    data = _taxonomy_data()
-    if "opd" not in data:
-        raise TransitionError(_("Pilih OPD tujuan yang baru."))
-    return {"opd": data["opd"]}
-
-
-FORM_DATA = {
-    "forward": _forward_data, "reroute": _reroute_data, "answer": _answer_data,
-    "close": _close_data, "flags": _flags_data,
-    "reply": lambda: {"answer": request.form.get("answer", "")},
-}
-STAFF_ACTIONS = ("forward", "reroute", "answer", "close", "flags", "note", "accept", "update",
-                 "reply", "return", "reprimand")
 
 
 class MessageDetailView(GuardedView):
@@ -104,60 +47,61 @@ class MessageDetailView(GuardedView):
         return self.render_page(message)
 
     def render_page(self, message, status=200, form=None):
-        allowed = lifecycle.allowed_actions(current_user, message)
+        user = current_user._get_current_object()
+        allowed = lifecycle.allowed_actions(user, message)
         templates = ResponseTemplate.query.filter(
             db.or_(ResponseTemplate.category_id.is_(None),
                    ResponseTemplate.category_id == message.category_id)
         ).order_by(ResponseTemplate.title).all()
-        is_operator = lifecycle.is_operator_of(current_user, message)
+        reply_enabled = "reply" in allowed
         html = self.render(
             "admin/pesan_detail.html", message=message, allowed=allowed, form=form or {},
-            is_operator=is_operator,
-            reply_enabled="reply" in allowed,
+            forms={action: form_for(action, formdata=None, version=message.version)
+                   for action in allowed},
+            reply_enabled=reply_enabled,
+            # Until the operator accepts, the reply form shows, greyed out, where it will be.
+            reply_shown=reply_enabled or "accept" in allowed,
+            reply_form=form_for("reply", formdata=None, version=message.version),
             categories=Category.query.order_by(Category.name).all(),
             subcategories=Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all(),
             opds=Opd.query.filter_by(active=True).order_by(Opd.name).all(),
             templates=templates, close_reasons=CLOSE_REASONS,
-            letter_available=message.forwarded_at is not None and message.opd is not None,
-            sender=display_sender(message, current_user),
-            contact_details=may_see_contact_details(current_user))
+            may_print_letter=lifecycle.may_print_letter(user, message),
+            sender=display_sender(message, user),
+            contact_details=may_see_contact_details(user))
         return make_response(html, status)
 
     @expose("/<int:message_id>/aksi/<action>", methods=("POST",))
     def act(self, message_id, action):
         message = staff_message_or_404(current_user, message_id)
-        if action not in STAFF_ACTIONS:
+        if action not in lifecycle.STAFF_ACTIONS:
             abort(404)
+        user = current_user._get_current_object()
+        form = form_for(action)
         stored = []
         try:
-            data = FORM_DATA.get(action, dict)()
-            if action == "reply":
-                stored = self._store_reply_files(message)
+            data = form.checked().lifecycle_data()
+            if action == "reply" and "reply" in lifecycle.allowed_actions(user, message):
+                # Files are kept only for a reply that may happen; perform() refuses the rest.
+                stored = self._store_reply_files(message, form)
                 data["attachments"] = stored
-            lifecycle.perform(message, action, current_user._get_current_object(),
-                              expected_version=request.form.get("version"),
-                              note=request.form.get("note"), **data)
-            record(f"pesan.{action}", message, detail=(request.form.get("note") or "")[:500] or None)
+            lifecycle.perform(message, action, user, expected_version=form.version.data or None,
+                              note=form.note.data, **data)
+            record(f"pesan.{action}", message, detail=(form.note.data or "")[:500] or None)
             lifecycle.commit()
-        except Forbidden:
+        except DomainError as error:
             self._discard(stored)
-            abort(403)
-        except (TransitionError, storage.UploadError) as error:
-            self._discard(stored)
-            if isinstance(error, StaleError):
-                message = staff_message_or_404(current_user, message_id)
-            flash(str(error), "error")
-            return self.render_page(message, getattr(error, "status_code", 400), form=request.form)
+            return refused(error, lambda status: self.render_page(
+                staff_message_or_404(current_user, message_id), status, form=request.form))
         flash(_("Tindakan \"%(action)s\" tersimpan.",
                 action=ACTION_LABELS.get(action, action)), "success")
         if not staff_can_still_see(message_id):
             return redirect(url_for("admin.index"))  # e.g. a returned message leaves the OPD
         return redirect(url_for(".show", message_id=message_id))
 
-    def _store_reply_files(self, message):
-        if not lifecycle.is_operator_of(current_user, message) or message.status != "diproses":
-            return []  # perform() refuses with the right message; keep no file
-        files = storage.read_uploads(request.files.getlist("files"), allowed=(storage.PDF,))
+    @staticmethod
+    def _store_reply_files(message, form):
+        files = storage.read_uploads(form.files.data or [], allowed=(storage.PDF,))
         return [storage.store(message, name, data, kind_type, kind="balasan",
                               uploaded_by=current_user)
                 for name, data, kind_type in files]
@@ -179,9 +123,9 @@ class MessageDetailView(GuardedView):
     @expose("/<int:message_id>/surat.pdf")
     def letter(self, message_id):
         message = staff_message_or_404(current_user, message_id)
-        if not (lifecycle.is_admin(current_user) or lifecycle.is_operator_of(current_user, message)):
-            abort(403)
-        if message.forwarded_at is None or message.opd is None:
+        if not lifecycle.may_print_letter(current_user, message):
+            if not lifecycle.is_handler(current_user, message):
+                abort(403)
             flash(_("Surat penerusan hanya ada untuk pesan yang sudah diteruskan ke OPD."), "error")
             return redirect(url_for(".show", message_id=message_id))
         record("pesan.surat", message, detail="surat penerusan diunduh")

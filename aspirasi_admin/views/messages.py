@@ -10,10 +10,12 @@ from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import false
 
 from aspirasi_admin.guards import ScopedModelView
 from models import Category, Message, Opd, db, utcnow
 from models.access import monitored_clause
+from models.roles import operated_opd_id
 from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
 
 
@@ -149,11 +151,13 @@ class OpdMessageView(MessageListView):
     column_default_sort = ("created_at", False)
 
     def scope(self, query):
-        opd_id = current_user.opd_id if "operator" in current_user.role_names else None
+        opd_id = operated_opd_id(current_user)
+        if opd_id is None:
+            return query.filter(false())  # no OPD of one's own: nothing is "mine", not the unrouted
         return super().scope(query).filter(Message.opd_id == opd_id)
 
     def scope_export_params(self):
-        return {"opd": current_user.opd_id or 0}
+        return {"opd": operated_opd_id(current_user) or 0}
 
 
 class MonitorView(MessageListView):

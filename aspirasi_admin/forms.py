@@ -1,0 +1,142 @@
+"""The action forms of the back-office message page: one per action that takes input.
+
+A form only reads and checks what was posted (is a chosen id a whole number, does the row
+exist) and hands the lifecycle its data; whether the action may happen, and whether the data
+is complete, is decided once, by `models.lifecycle.perform`.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from models import Category, Opd, Subcategory, db
+from models.errors import DomainError
+
+TRUE_VALUES = ("1", "on", "y", "true")
+
+
+class RowField(StringField):
+    """A row chosen by its id in a <select>; empty means none. `.data` is the row or None.
+
+    A value that is no number, or names no row (a forged form), is refused with a sentence
+    naming the field, and nothing is saved.
+    """
+
+    def __init__(self, label=None, validators=None, model=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model = model
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not raw:
+            return
+        try:
+            ident = int(raw)
+        except ValueError:
+            raise ValueError(_l("Pilihan \"%(field)s\" tidak sah.", field=self.name)) from None
+        self.data = db.session.get(self.model, ident)
+        if self.data is None:
+            raise ValueError(_l("Pilihan \"%(field)s\" tidak ditemukan.", field=self.name))
+
+
+class CheckboxField(Field):
+    """A checkbox: ticked only when it posts one of the usual "yes" values."""
+
+    def process_formdata(self, valuelist):
+        self.data = bool(valuelist) and valuelist[0] in TRUE_VALUES
+
+
+class InvalidForm(DomainError):
+    """Posted input the form itself refuses; the message lists every field's problem."""
+
+    def __init__(self, form):
+        super().__init__("; ".join(str(error) for errors in form.errors.values()
+                                   for error in errors))
+
+
+class ActionForm(FlaskForm):
+    """Every action: the version the page was built from, and an optional note."""
+
+    version = HiddenField()
+    note = TextAreaField()
+
+    def checked(self):
+        """This form, validated; raises InvalidForm when the input is refused."""
+        if not self.validate():
+            raise InvalidForm(self)
+        return self
+
+    def lifecycle_data(self) -> dict:
+        """The keyword arguments `lifecycle.perform` takes for this action."""
+        return {}
+
+
+class TaxonomyForm(ActionForm):
+    category_id = RowField(model=Category)
+    subcategory_id = RowField(model=Subcategory)
+    opd_id = RowField(model=Opd)
+
+    def lifecycle_data(self) -> dict:
+        data = {name: getattr(self, f"{name}_id").data for name in ("category", "subcategory", "opd")}
+        data = {name: row for name, row in data.items() if row is not None}
+        if "opd" not in data and "subcategory" in data and data["subcategory"].default_opd:
+            data["opd"] = data["subcategory"].default_opd  # the sub category's usual OPD
+        return data
+
+
+class ForwardForm(TaxonomyForm):
+    anonim = CheckboxField()
+    rahasia = CheckboxField()
+
+    def lifecycle_data(self) -> dict:
+        return {**super().lifecycle_data(), "anonim": self.anonim.data,
+                "rahasia": self.rahasia.data}
+
+
+class RerouteForm(ActionForm):
+    opd_id = RowField(model=Opd, validators=[InputRequired(_l("Pilih OPD tujuan yang baru."))])
+
+    def lifecycle_data(self) -> dict:
+        return {"opd": self.opd_id.data}
+
+
+class AnswerForm(TaxonomyForm):
+    answer = TextAreaField()
+
+    def lifecycle_data(self) -> dict:
+        return {**super().lifecycle_data(), "answer": self.answer.data or ""}
+
+
+class CloseForm(ActionForm):
+    reason = StringField()
+    duplicate_of = StringField()
+
+    def lifecycle_data(self) -> dict:
+        return {"reason": self.reason.data, "duplicate_of": (self.duplicate_of.data or "").strip()}
+
+
+class FlagsForm(ActionForm):
+    anonim = CheckboxField()
+    rahasia = CheckboxField()
+    hidden = CheckboxField()
+
+    def lifecycle_data(self) -> dict:
+        return {flag: getattr(self, flag).data for flag in ("anonim", "rahasia", "hidden")}
+
+
+class ReplyForm(ActionForm):
+    answer = TextAreaField()
+    files = MultipleFileField()
+
+    def lifecycle_data(self) -> dict:
+        return {"answer": self.answer.data or ""}
+
+
+# Actions not listed take the plain ActionForm: a note, or nothing at all.
+FORMS = {"forward": ForwardForm, "reroute": RerouteForm, "answer": AnswerForm, "close": CloseForm,
+         "flags": FlagsForm, "reply": ReplyForm}
+
+
+def form_for(action: str, **kwargs) -> ActionForm:
+    return FORMS.get(action, ActionForm)(**kwargs)

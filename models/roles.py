@@ -1,0 +1,52 @@
+"""Who someone is in the service: the role questions every door asks, answered once.
+
+Views, notifications and the lifecycle ask these instead of comparing role names, so what a
+role means (a superadmin counts as an admin and an evaluator; an operator acts only for the
+OPD it belongs to) is decided here and nowhere else.
+"""
+
+
+def _roles(user) -> set[str]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return user.role_names
+
+
+def is_superadmin(user) -> bool:
+    return "superadmin" in _roles(user)
+
+
+def is_admin(user, message=None) -> bool:
+    return bool(_roles(user) & {"admin", "superadmin"})
+
+
+def is_evaluator(user, message=None) -> bool:
+    return bool(_roles(user) & {"evaluator", "superadmin"})
+
+
+def is_monitor(user) -> bool:
+    """A monitor of sub categories (a superadmin sees everything, but monitors nothing)."""
+    return "monitor" in _roles(user)
+
+
+def operated_opd_id(user) -> int | None:
+    """The OPD this user answers messages for, or None: only an operator with an OPD has one."""
+    if "operator" not in _roles(user):
+        return None
+    return user.opd_id
+
+
+def is_operator_of(user, message) -> bool:
+    opd_id = operated_opd_id(user)
+    return opd_id is not None and opd_id == message.opd_id
+
+
+def is_reporter_of(user, message) -> bool:
+    return bool(user is not None and user.is_authenticated
+                and message.reporter_id is not None and message.reporter_id == user.id)
+
+
+def is_handler(user, message) -> bool:
+    """May write internal notes and print the forwarding letter: the admins, and the
+    operators of the OPD holding the message."""
+    return is_admin(user) or is_operator_of(user, message)
