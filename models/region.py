@@ -6,6 +6,3 @@ KABUPATEN_KOTA = [
     "Kabupaten Penajam Paser Utara", "Kabupaten Berau", "Kabupaten Mahakam Ulu",
 ]
 
-
-def is_kabupaten_kota(value: str | None) -> bool:
-    return value in KABUPATEN_KOTA
