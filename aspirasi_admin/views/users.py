@@ -17,7 +17,6 @@ from models import AuditLog, Message, MessageEvent, Reprimand, Role, User, db, u
 from models.field_checks import valid_email
 
 
-
 def password_min() -> int:
     """The one minimum length, the one Flask-Security applies to citizens' passwords too."""
     return current_app.config["SECURITY_PASSWORD_LENGTH_MIN"]
@@ -45,7 +44,8 @@ class UserView(AuditedModelView):
     form_columns = ("username", "email", "full_name", "password_baru", "roles", "opd",
                     "monitored_subcategories", "active")
     form_extra_fields = {"password_baru": PasswordField(_l("Kata sandi"), validators=[Optional()])}
-    form_args = {"email": {"validators": [DataRequired(_l("Alamat email tidak valid.")), valid_email]},
+    form_args = {"email": {"validators": [DataRequired(_l("Alamat email tidak valid.")),
+                                          valid_email]},
                  "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")}}
 
     def on_model_change(self, form, model, is_created):
