@@ -41,6 +41,8 @@ def register_extensions(app: Flask) -> None:
     from flask_security import Security, SQLAlchemyUserDatastore
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
+    from aspirasi.accounts import (SECURITY_FORMS, apply_security_messages,
+                                   register_verification_guard)
     from aspirasi.mailer import QueuedMailUtil, register_delivery
     from models import Role, User
 
@@ -51,10 +53,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     datastore = SQLAlchemyUserDatastore(db, User, Role)
-    from public_portal.forms import ExtendedRegisterForm, IdentityLoginForm
-
-    Security(app, datastore, mail_util_cls=QueuedMailUtil,
-             register_form=ExtendedRegisterForm, login_form=IdentityLoginForm)
+    apply_security_messages(app)
+    Security(app, datastore, mail_util_cls=QueuedMailUtil, **SECURITY_FORMS)
+    register_verification_guard(app)
     register_delivery(app)
     register_account_audit(app)
 

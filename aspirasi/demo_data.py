@@ -43,11 +43,6 @@ TAXONOMY = [
 
 MONITORED_SUBCATEGORY = "adu-lahan"
 
-KABUPATEN_KOTA = [
-    "Kota Samarinda", "Kota Balikpapan", "Kota Bontang", "Kabupaten Kutai Kartanegara",
-    "Kabupaten Kutai Timur", "Kabupaten Kutai Barat", "Kabupaten Paser",
-    "Kabupaten Penajam Paser Utara", "Kabupaten Berau", "Kabupaten Mahakam Ulu",
-]
 
 # username, email, roles, OPD code, full name
 ACCOUNTS = [

@@ -4,7 +4,6 @@ Only public messages are ever served: never confidential (rahasia), hidden or wi
 and never the sender's identity. A submission becomes an ordinary guest message (channel
 "api") through the lifecycle, so it is triaged like every other.
 """
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -13,6 +12,7 @@ from aspirasi.extensions import limiter
 from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
 from models.access import public_clause
 from models.audit import record
+from models.contact import email_problem, normalise_email, normalise_phone, phone_problem
 from models.errors import DomainError
 from models.vocabulary import (
     AT_OPD_STATUSES,
@@ -286,14 +286,13 @@ def _submission() -> tuple[dict, Subcategory]:
     if lat is None and not address:
         raise GeoReportError(_("Lokasi wajib diisi: lat dan long, atau address_string."))
     email = _text("email", 255)
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            raise GeoReportError(_("Alamat email tidak valid.")) from None
-    phone = _text("phone", 20)
-    if phone and not all(c.isdigit() or c in "+- ()" for c in phone):
-        raise GeoReportError(_("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung."))
+    if email_problem(email):
+        raise GeoReportError(str(email_problem(email)))
+    email = normalise_email(email)
+    phone = _text("phone", 255)  # its length is the contact rule's to judge
+    if phone_problem(phone):
+        raise GeoReportError(str(phone_problem(phone)))
+    phone = normalise_phone(phone)
     name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 60)])) or None
     summary = " ".join(description.split())
     perihal = f"{sub.name}: {summary}"

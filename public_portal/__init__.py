@@ -6,13 +6,6 @@ from models import db
 bp = Blueprint("portal", __name__)
 
 
-@bp.record_once
-def _speak_indonesian_in_account_pages(state):
-    from public_portal import security_texts
-
-    security_texts.apply(state.app)
-
-
 def refused(error, show_page):
     """A domain refusal, answered the portal's way: nothing is kept, the reason is flashed and
     the page is shown again under the error's HTTP status. `show_page(status)` renders it."""

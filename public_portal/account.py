@@ -1,5 +1,5 @@
-"""Accounts on the portal: the unverified-account guard, the verify page with its throttled
-resend button, and the profile (/settings)."""
+"""Accounts on the portal: the verify page with its throttled resend button, and the profile
+(/settings). The rule that sends unverified accounts to the verify page is the app's own."""
 import secrets
 from datetime import timedelta
 
@@ -17,23 +17,6 @@ from public_portal.forms import ActionForm, ProfileForm
 
 RESENDS_BEFORE_PAUSE = 3
 RESEND_PAUSE = timedelta(seconds=60)
-
-# What an authenticated account with an unverified email may still reach (v2.1).
-UNVERIFIED_ALLOWED = {"static", "security.confirm_email", "security.logout", "portal.verify",
-                      "portal.resend_verification", "healthz"}
-
-
-def needs_verification(user) -> bool:
-    return bool(user and user.is_authenticated and not user.confirmed_at)
-
-
-@bp.before_app_request
-def only_verify_page_until_email_is_verified():
-    if request.endpoint in UNVERIFIED_ALLOWED:
-        return None
-    if needs_verification(current_user):
-        return redirect(url_for("portal.verify"))
-    return None
 
 
 @bp.get("/masuk/lanjut")

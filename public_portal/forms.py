@@ -2,19 +2,18 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_security import LoginForm, RegisterFormV2
 from flask_wtf import FlaskForm
-from sqlalchemy import func
 from wtforms import (BooleanField, DateField, HiddenField, MultipleFileField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from aspirasi.demo_data import KABUPATEN_KOTA
 from models import User
+from models.contact import normalise_phone
+from models.field_checks import valid_email, valid_nik, valid_phone
 from models.message import GUEST_KINDS
+from models.region import KABUPATEN_KOTA
 from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
-from models.nik import nik_problem
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -22,36 +21,6 @@ REQUIRED = _l("Wajib diisi.")
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the choices WTForms expects."""
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-class ExtendedRegisterForm(RegisterFormV2):
-    """Registration: email, username, password and its repetition (Flask-Security-Too)."""
-
-
-class IdentityLoginForm(LoginForm):
-    """One box for "email or username", as citizens expect, instead of two."""
-
-    identity = StringField(_l("Email atau username"), validators=[DataRequired()],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("email", "username"):
-            if name in self._fields:
-                del self[name]
-
-    def validate(self, **kwargs) -> bool:
-        value = (self.identity.data or "").strip().lower()
-        self.ifield = self.identity
-        self.user = (User.query.filter(func.lower(User.email) == value).first()
-                     or User.query.filter(func.lower(User.username) == value).first()) if value else None
-        return super().validate(**kwargs)
-
-
-def valid_nik(form, field):
-    problem = nik_problem(field.data)
-    if problem:
-        raise ValidationError(str(problem))
 
 
 def not_in_future(form, field):
@@ -65,10 +34,6 @@ def one_of(values, message):
         if field.data and field.data not in values:
             raise ValidationError(message)
     return check
-
-
-PHONE = Regexp(r"^\+?[0-9][0-9 \-]{7,18}$", message=_l("Nomor telepon tidak valid (contoh: "
-                                                        "081234567890)."))
 
 
 class ProfileForm(FlaskForm):
@@ -86,7 +51,8 @@ class ProfileForm(FlaskForm):
                          validators=[one_of([g for g, _label in GENDERS],
                                             _l("Pilih jenis kelamin dari daftar."))],
                          validate_choice=False)
-    phone = StringField(_l("Nomor HP"), validators=[Optional(), PHONE],
+    phone = StringField(_l("Nomor HP"), validators=[Optional(), valid_phone],
+                        filters=[normalise_phone],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     address = StringField(_l("Alamat"), validators=[Optional(), Length(max=255)])
 
@@ -139,11 +105,11 @@ class GuestForm(FlaskForm):
                                                                          Length(max=120)])
     nik = StringField(_l("NIK"), validators=[DataRequired(REQUIRED), valid_nik],
                       render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"})
-    phone = StringField(_l("Nomor HP"), validators=[DataRequired(REQUIRED), PHONE],
+    phone = StringField(_l("Nomor HP"), validators=[DataRequired(REQUIRED), valid_phone],
+                        filters=[normalise_phone],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     email = StringField(_l("Email (boleh dikosongkan)"),
-                        validators=[Optional(), Email(_l("Alamat email tidak valid."),
-                                                      check_deliverability=False)])
+                        validators=[Optional(), valid_email])
     event_date = DateField(_l("Tanggal kejadian"),
                            validators=[DataRequired(_l("Tanggal kejadian wajib diisi.")),
                                        not_in_future])

@@ -1,8 +1,8 @@
 """A citizen's and a guest's journeys in a real browser on a phone-sized screen."""
 import re
 
-from aspirasi.demo_data import KABUPATEN_KOTA
 from models import QueuedMail
+from models.region import KABUPATEN_KOTA
 from tests.conftest import screenshot
 from tests.portal_support import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes
 

@@ -297,7 +297,7 @@ def test_post_without_a_valid_key_is_refused_and_writes_nothing(app, client, api
     ({"lat": "utara"}, "lat harus berupa angka desimal"),
     ({"lat": "95"}, "lat di luar rentang"),
     ({"email": "bukan-email"}, "Alamat email tidak valid"),
-    ({"phone": "0812<script>"}, "Nomor telepon hanya boleh"),
+    ({"phone": "0812<script>"}, "Nomor telepon tidak valid"),
 ])
 def test_post_with_bad_fields_is_400_and_writes_nothing(app, client, api_key, extra, fragment):
     """Is a POST with a missing or malformed field a 400 in Indonesian, changing nothing?"""

@@ -3,13 +3,14 @@
 Rows that messages point to are never deleted, only deactivated, so history stays readable.
 Every change writes an audit row in the same transaction as the change.
 """
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional
 
 from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
+from aspirasi_admin.settings_forms import SETTING_LABELS, TEXT_SETTING_LABELS, SettingsForm
 from models import (AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting,
                     Subcategory, User, db)
 from models.audit import record
@@ -100,43 +101,6 @@ class AuditLogView(GuardedModelView):
                       DateBetweenFilter(AuditLog.at, _l("Waktu")))
 
 
-SETTING_LABELS = {
-    "sla_triage_minutes": _l("Batas waktu triase (menit)"),
-    "sla_answer_workdays": _l("Batas waktu tanggapan OPD (hari kerja)"),
-    "reopen_workdays": _l("Batas membuka kembali pesan (hari kerja)"),
-}
-
-
-TEXT_SETTING_LABELS = {
-    "letter_signatory_title": _l("Jabatan penanda tangan surat penerusan"),
-    "letter_signatory_name": _l("Nama penanda tangan"),
-    "letter_signatory_nip": _l("NIP penanda tangan (boleh kosong)"),
-}
-
-
-def parse_settings(form) -> tuple[dict, list[str]]:
-    values, errors = {}, []
-    for key, label in SETTING_LABELS.items():
-        raw = (form.get(key) or "").strip()
-        if not raw.isdigit() or int(raw) < 1 or int(raw) > 100000:
-            errors.append(_("%(label)s harus bilangan bulat positif.", label=label))
-        else:
-            values[key] = str(int(raw))
-    for key, label in TEXT_SETTING_LABELS.items():
-        if key not in form:
-            continue  # a form without the letter section leaves it as it is
-        raw = " ".join(form[key].split())
-        if len(raw) > 160:
-            errors.append(_("%(label)s paling panjang 160 karakter.", label=label))
-        elif key == "letter_signatory_nip" and not raw.replace(" ", "").isdigit() and raw:
-            errors.append(_("%(label)s hanya boleh berisi angka dan spasi.", label=label))
-        elif key != "letter_signatory_nip" and not raw:
-            errors.append(_("%(label)s wajib diisi.", label=label))
-        else:
-            values[key] = raw
-    return values, errors
-
-
 class SettingsView(GuardedView):
     """SLA settings (SOP "Mutu Baku"), superadmin only."""
 
@@ -144,28 +108,25 @@ class SettingsView(GuardedView):
     def index(self):
         current = {key: str(Setting.get_int(key)) for key in DEFAULTS}
         current.update({key: Setting.get_text(key) for key in TEXT_DEFAULTS})
-        status = 200
-        if request.method == "POST":
-            values, errors = parse_settings(request.form)
-            if not errors:
-                changes = []
-                for key, value in values.items():
-                    if value != current[key]:
-                        row = db.session.get(Setting, key) or Setting(key=key, value=value)
-                        row.value = value
-                        db.session.add(row)
-                        changes.append(f"{key}: {current[key]} -> {value}")
-                if changes:
-                    record("pengaturan.ubah", detail="; ".join(changes))
-                db.session.commit()
-                flash(_("Pengaturan tersimpan."), "success")
-                return redirect(url_for(".index"))
-            for error in errors:
-                flash(error, "error")
-            current.update({k: request.form.get(k, "") for k in (*SETTING_LABELS,
-                                                                  *TEXT_SETTING_LABELS)})
-            status = 400
-        return self.render("admin/settings.html", current=current, labels=SETTING_LABELS,
+        form = SettingsForm(data=current)
+        if form.validate_on_submit():
+            changes = []
+            for key, value in form.sent_values().items():
+                if value != current[key]:
+                    row = db.session.get(Setting, key) or Setting(key=key, value=value)
+                    row.value = value
+                    db.session.add(row)
+                    changes.append(f"{key}: {current[key]} -> {value}")
+            if changes:
+                record("pengaturan.ubah", detail="; ".join(changes))
+            db.session.commit()
+            flash(_("Pengaturan tersimpan."), "success")
+            return redirect(url_for(".index"))
+        for error in form.problems():
+            flash(error, "error")
+        shown = {name: form[name].data or "" for name in current}
+        status = 400 if form.is_submitted() else 200
+        return self.render("admin/settings.html", current=shown, labels=SETTING_LABELS,
                            text_labels=TEXT_SETTING_LABELS), status
 
 

@@ -5,15 +5,21 @@ history is disabled, never deleted: the audit log and the timelines keep pointin
 """
 import uuid
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
 from wtforms import PasswordField
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from aspirasi_admin.views.master import AuditedModelView
 from models import AuditLog, Message, MessageEvent, Reprimand, Role, User, db, utcnow
+from models.field_checks import valid_email
 
-PASSWORD_MIN = 8
+
+def password_min() -> int:
+    """The one minimum length, the one Flask-Security applies to citizens' passwords too."""
+    return current_app.config["SECURITY_PASSWORD_LENGTH_MIN"]
 
 
 def has_history(user) -> bool:
@@ -38,7 +44,8 @@ class UserView(AuditedModelView):
     form_columns = ("username", "email", "full_name", "password_baru", "roles", "opd",
                     "monitored_subcategories", "active")
     form_extra_fields = {"password_baru": PasswordField(_l("Kata sandi"), validators=[Optional()])}
-    form_args = {"email": {"validators": [Email(message=_l("Alamat email tidak valid."))]},
+    form_args = {"email": {"validators": [DataRequired(_l("Alamat email tidak valid.")),
+                                          valid_email]},
                  "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")}}
 
     def on_model_change(self, form, model, is_created):
@@ -51,8 +58,9 @@ class UserView(AuditedModelView):
         if is_created and not password:
             raise ValidationError(_l("Kata sandi wajib diisi untuk akun baru."))
         if password:
-            if len(password) < PASSWORD_MIN:
-                raise ValidationError(_l("Kata sandi minimal 8 karakter."))
+            if len(password) < password_min():
+                raise ValidationError(_("Kata sandi minimal %(length)s karakter.",
+                                        length=password_min()))
             model.password = hash_password(password)
         if is_created:
             model.fs_uniquifier = uuid.uuid4().hex

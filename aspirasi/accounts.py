@@ -1,10 +1,51 @@
-"""Flask-Security-Too's messages in Indonesian (it ships no Indonesian catalog).
+"""Accounts: who a user is and what signing in, registering and verifying look like.
 
-They replace the English defaults in the app config when the portal is registered;
-Flask-Security then passes them through its own translation domain, so an English catalog
-keyed on these strings can still translate them back.
+Flask-Security-Too does the work; this module gives it our login and registration forms and
+our Indonesian messages, and holds the one app-wide rule about accounts: an account whose
+email is not verified yet sees only the page that asks for the verification.
 """
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_security import LoginForm, RegisterFormV2
+from sqlalchemy import func
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
+from models import User
+
+
+class ExtendedRegisterForm(RegisterFormV2):
+    """Registration: email, username, password and its repetition (Flask-Security-Too)."""
+
+
+class IdentityLoginForm(LoginForm):
+    """One box for "email or username", as citizens expect, instead of two."""
+
+    identity = StringField(_l("Email atau username"), validators=[DataRequired()],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("email", "username"):
+            if name in self._fields:
+                del self[name]
+
+    def validate(self, **kwargs) -> bool:
+        value = (self.identity.data or "").strip().lower()
+        self.ifield = self.identity
+        self.user = (User.query.filter(func.lower(User.email) == value).first()
+                     or User.query.filter(func.lower(User.username) == value).first()) if value else None
+        return super().validate(**kwargs)
+
+
+SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityLoginForm}
+
+
+# --- Flask-Security's messages --------------------------------------------------------------
+# It ships no Indonesian catalog. These replace its English defaults in the app config; it then
+# passes them through its own translation domain, so an English catalog keyed on these strings
+# can still translate them back.
 
 def N_(text: str) -> str:
     """Marks a string for extraction without translating it here."""
@@ -65,6 +106,33 @@ MESSAGES = {
 }
 
 
-def apply(app) -> None:
+def apply_security_messages(app: Flask) -> None:
     for key, value in MESSAGES.items():
         app.config[f"SECURITY_MSG_{key}"] = value
+
+
+# --- the unverified-account guard -----------------------------------------------------------
+# Scope: every request that carries a signed-in session, the portal and /admin alike (an
+# unverified account is sent to the verify page wherever it goes; /admin does not need a rule
+# of its own, since staff accounts are created verified). Not Open311: its clients sign each
+# request with an api_key, and an answer there is data for a program, never a page to redirect.
+
+UNVERIFIED_ALLOWED = {"static", "security.confirm_email", "security.logout", "portal.verify",
+                      "portal.resend_verification", "healthz"}
+UNGUARDED_BLUEPRINTS = {"open311"}
+
+
+def needs_verification(user) -> bool:
+    return bool(user and user.is_authenticated and not user.confirmed_at)
+
+
+def only_verify_page_until_email_is_verified():
+    if request.endpoint in UNVERIFIED_ALLOWED or request.blueprint in UNGUARDED_BLUEPRINTS:
+        return None
+    if needs_verification(current_user):
+        return redirect(url_for("portal.verify"))
+    return None
+
+
+def register_verification_guard(app: Flask) -> None:
+    app.before_request(only_verify_page_until_email_is_verified)

@@ -1,0 +1,85 @@
+"""The superadmin's settings form: the SLA time limits and the forwarding letter's signature."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import StopValidation, ValidationError
+
+SETTING_LABELS = {
+    "sla_triage_minutes": _l("Batas waktu triase (menit)"),
+    "sla_answer_workdays": _l("Batas waktu tanggapan OPD (hari kerja)"),
+    "reopen_workdays": _l("Batas membuka kembali pesan (hari kerja)"),
+}
+
+TEXT_SETTING_LABELS = {
+    "letter_signatory_title": _l("Jabatan penanda tangan surat penerusan"),
+    "letter_signatory_name": _l("Nama penanda tangan"),
+    "letter_signatory_nip": _l("NIP penanda tangan (boleh kosong)"),
+}
+
+LARGEST_LIMIT = 100000
+LONGEST_TEXT = 160
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def one_line(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def positive_whole_number(form, field):
+    raw = field.data if field.raw_data else ""  # a limit left out of the form is not kept
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= LARGEST_LIMIT:
+        raise ValidationError(_("%(label)s harus bilangan bulat positif.", label=field.label.text))
+    field.data = str(int(raw))
+
+
+def only_when_sent(form, field):
+    """A form without the letter section leaves the letter's settings as they are."""
+    if not field.raw_data:
+        raise StopValidation()
+
+
+def letter_text(required: bool):
+    def check(form, field):
+        label = field.label.text
+        if len(field.data or "") > LONGEST_TEXT:
+            raise ValidationError(_("%(label)s paling panjang 160 karakter.", label=label))
+        if required and not field.data:
+            raise ValidationError(_("%(label)s wajib diisi.", label=label))
+    return check
+
+
+def digits_and_spaces(form, field):
+    if field.data and not field.data.replace(" ", "").isdigit():
+        raise ValidationError(_("%(label)s hanya boleh berisi angka dan spasi.",
+                                label=field.label.text))
+
+
+def _limit(key):
+    return StringField(SETTING_LABELS[key], filters=[stripped],
+                       validators=[positive_whole_number])
+
+
+def _letter(key, *checks, required=True):
+    return StringField(TEXT_SETTING_LABELS[key], filters=[one_line],
+                       validators=[only_when_sent, letter_text(required), *checks])
+
+
+class SettingsForm(FlaskForm):
+    sla_triage_minutes = _limit("sla_triage_minutes")
+    sla_answer_workdays = _limit("sla_answer_workdays")
+    reopen_workdays = _limit("reopen_workdays")
+    letter_signatory_title = _letter("letter_signatory_title")
+    letter_signatory_name = _letter("letter_signatory_name")
+    letter_signatory_nip = _letter("letter_signatory_nip", digits_and_spaces, required=False)
+
+    def sent_values(self) -> dict[str, str]:
+        """The settings the form carried, checked and cleaned, by key."""
+        keys = [*SETTING_LABELS, *TEXT_SETTING_LABELS]
+        return {key: self[key].data for key in keys if self[key].raw_data}
+
+    def problems(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]
