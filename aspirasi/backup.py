@@ -27,6 +27,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
 
@@ -362,6 +363,16 @@ def _extract_checked(tar: tarfile.TarFile, entry: dict, destination: Path) -> No
 
 # -- the commands ------------------------------------------------------------------------
 
+# What the database, the disk or a half-written archive can throw, shown as one clear line.
+FAILURES = (BackupError, OSError, sqlite3.Error, SQLAlchemyError, tarfile.TarError, EOFError)
+
+
+def _refuse(error: Exception) -> click.ClickException:
+    if isinstance(error, BackupError):
+        return click.ClickException(str(error))
+    return click.ClickException(f"Gagal: {error}")
+
+
 backup_commands = AppGroup("backup", help="Back up, check and restore the database and uploads.")
 
 
@@ -371,8 +382,8 @@ def create_command(file):
     """Write one archive: database snapshot, every uploaded file, a manifest of checksums."""
     try:
         manifest = create(file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    except FAILURES as error:
+        raise _refuse(error) from None
     counts = manifest["counts"]
     uploads = sum(1 for m in manifest["members"] if m["name"].startswith(UPLOADS))
     click.echo(f"Cadangan dibuat: {file}")
@@ -388,8 +399,8 @@ def verify_command(file):
     """Check every member of an archive against its manifest; exit 1 on any difference."""
     try:
         manifest, problems = verify(file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    except FAILURES as error:
+        raise _refuse(error) from None
     if problems:
         click.echo(f"Arsip {file} TIDAK utuh ({len(problems)} masalah):", err=True)
         for problem in problems:
@@ -407,8 +418,8 @@ def restore_command(file, force):
     target = db.engine.url.render_as_string(hide_password=True)
     try:
         result = restore(file, force=force)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    except FAILURES as error:
+        raise _refuse(error) from None
     counts = result["counts"]
     click.echo(f"Dipulihkan dari {file} (dibuat {result['created_at']}):")
     click.echo(f"  basis data {result['kind']} {target} (revisi {result['revision']}): "
