@@ -4,7 +4,6 @@ from pathlib import Path
 from flask import Flask, has_request_context, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import text
 
 from aspirasi.config import INSTANCE, Config
 from aspirasi.extensions import babel, csrf, db, limiter, mail, migrate
@@ -139,11 +138,10 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any database failure means unhealthy
-            return jsonify(status="error", detail="database unavailable"), 503
-        return jsonify(status="ok")
+        from aspirasi.health import report
+
+        body, status = report()
+        return jsonify(body), status
 
 
 def register_admin(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`."""
+"""The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`, `backup`."""
 import secrets
 from datetime import date
 
@@ -139,6 +139,10 @@ def seed_demo(password: str) -> dict:
 
 
 def register(app):
+    from aspirasi.backup import backup_commands
+
+    app.cli.add_command(backup_commands)
+
     @app.cli.command("seed-demo")
     @click.option("--password", envvar="DEMO_PASSWORD", default=None,
                   help="Password of every demo account (default: DEMO_PASSWORD, else random).")

@@ -6,7 +6,8 @@ def test_healthz_reports_ok_when_database_answers(client):
     """Does /healthz answer 200 with status ok when the database is reachable?"""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "checks": {
+        "database": "ok", "database_write": "ok", "uploads": "ok"}}
 
 
 def test_seed_demo_creates_accounts_opds_and_messages(app, runner):

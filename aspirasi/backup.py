@@ -1,0 +1,428 @@
+"""Backup and restore of one installation: the database and every uploaded file.
+
+An archive is a single tar.gz holding `manifest.json`, the database snapshot under
+`database/` and the upload folder under `uploads/`. The manifest lists every other member
+with its size and SHA-256, so `verify` can tell what is missing, altered or extra.
+
+The snapshot is consistent while the service keeps running: SQLite is copied with its online
+backup API, PostgreSQL with pg_dump inside one exported snapshot, and the counts written in
+the manifest are read from that same snapshot. The database is copied before the files:
+attachments are written before the row that names them is committed and are never changed
+afterwards, so every file the snapshot refers to is already there when the folder is read.
+"""
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from models import db
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+DB_MEMBERS = {"sqlite": "database/aspirasi.sqlite3", "postgresql": "database/aspirasi.pgdump"}
+UPLOADS = "uploads/"
+CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A refusal or failure; `str(error)` is the Indonesian message shown to the operator."""
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    kind: str
+    revision: str | None
+    counts: dict
+
+
+# -- the database, per kind ------------------------------------------------------------
+
+def database_kind(engine=None) -> str:
+    name = (engine or db.engine).dialect.name
+    if name not in DB_MEMBERS:
+        raise BackupError(f"Jenis basis data '{name}' tidak didukung (hanya SQLite dan PostgreSQL).")
+    return name
+
+
+def _sqlite_connect(url, read_only=False) -> sqlite3.Connection:
+    """A plain sqlite3 connection to the file SQLAlchemy's URL names (also `file:` URIs)."""
+    database = url.database or ""
+    uri = url.query.get("uri") in ("true", "1") or database.startswith("file:")
+    if not database or database == ":memory:":
+        raise BackupError("Basis data SQLite di memori tidak bisa dicadangkan atau dipulihkan.")
+    if uri:
+        return sqlite3.connect(database, uri=True)
+    if read_only:
+        return sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True)
+    return sqlite3.connect(database)
+
+
+def _app_counts(conn_execute) -> tuple[str | None, dict]:
+    """The Alembic revision and the number of messages and users, read by `conn_execute(sql)`."""
+    revision = conn_execute("SELECT version_num FROM alembic_version")
+    messages = conn_execute("SELECT COUNT(*) FROM message")
+    users = conn_execute('SELECT COUNT(*) FROM "user"')
+    return revision, {"messages": int(messages or 0), "users": int(users or 0)}
+
+
+def _snapshot_sqlite(workdir: Path) -> Snapshot:
+    target = workdir / "db.sqlite3"
+    source = _sqlite_connect(db.engine.url, read_only=True)
+    copy = sqlite3.connect(target)
+    try:
+        # One step copies every page under one read lock: a consistent picture, and writers
+        # elsewhere only wait for the copy to finish (they are never lost or half-copied).
+        source.backup(copy)
+        revision, counts = _app_counts(lambda sql: copy.execute(sql).fetchone()[0])
+    finally:
+        copy.close()
+        source.close()
+    return Snapshot(target, "sqlite", revision, counts)
+
+
+def pg_tool(name: str) -> str:
+    """pg_dump / pg_restore from PATH, else the newest Debian-installed server's bin folder."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not candidates:
+        raise BackupError(f"Program {name} tidak ditemukan (pasang paket postgresql-client).")
+    return str(candidates[-1])
+
+
+def _libpq_target(url) -> tuple[str, dict]:
+    """A libpq connection URI for the command-line tools; the password goes in the environment."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    conninfo = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return conninfo, env
+
+
+def _run(args: list[str], env: dict, what: str) -> None:
+    result = subprocess.run(args, check=False, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{what} gagal: {result.stderr.strip() or result.stdout.strip()}")
+
+
+def _snapshot_postgresql(workdir: Path) -> Snapshot:
+    target = workdir / "db.pgdump"
+    conninfo, env = _libpq_target(db.engine.url)
+    repeatable = db.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    with repeatable as conn, conn.begin():
+        # pg_dump joins this transaction's snapshot, so the dump and the counts agree.
+        snapshot_id = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+        revision, counts = _app_counts(lambda sql: conn.execute(text(sql)).scalar())
+        _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+              f"--snapshot={snapshot_id}", f"--file={target}", f"--dbname={conninfo}"],
+             env, "pg_dump")
+    return Snapshot(target, "postgresql", revision, counts)
+
+
+def take_snapshot(workdir: Path) -> Snapshot:
+    if database_kind() == "sqlite":
+        return _snapshot_sqlite(workdir)
+    return _snapshot_postgresql(workdir)
+
+
+def target_row_counts() -> dict:
+    """Messages and users already in the configured database (zero when it has no tables)."""
+    tables = set(inspect(db.engine).get_table_names())
+    counts = {}
+    with db.engine.connect() as conn:
+        for key, table in (("messages", "message"), ("users", "user")):
+            counts[key] = (conn.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar()
+                           if table in tables else 0)
+    return counts
+
+
+def _restore_sqlite(dump: Path) -> None:
+    db.session.remove()
+    db.engine.dispose()  # pooled connections would keep the old schema cached
+    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+    target = _sqlite_connect(db.engine.url)
+    try:
+        # The backup API replaces the whole target file in one transaction.
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _restore_postgresql(dump: Path) -> None:
+    db.session.remove()
+    db.engine.dispose()
+    conninfo, env = _libpq_target(db.engine.url)
+    _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+          "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(dump)],
+         env, "pg_restore")
+
+
+# -- the archive -------------------------------------------------------------------------
+
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _size_and_sha256(handle) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = 0o600
+    info.mtime = int(datetime.now(UTC).timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def upload_files() -> list[tuple[str, Path]]:
+    """Every file under UPLOAD_DIR (profile photos in profil/ included), as (relative name, path)."""
+    root = Path(current_app.config["UPLOAD_DIR"])
+    if not root.is_dir():
+        return []
+    return sorted((path.relative_to(root).as_posix(), path)
+                  for path in root.rglob("*") if path.is_file() and not path.is_symlink()
+                  and not path.name.startswith(".healthz-"))
+
+
+def create(destination: Path) -> dict:
+    """Write the archive to `destination` (atomically) and return its manifest."""
+    destination = Path(destination).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    members = []
+    with tempfile.TemporaryDirectory(prefix="aspirasi-backup-") as work:
+        snapshot = take_snapshot(Path(work))
+        partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+        try:
+            with tarfile.open(partial, "w:gz") as tar:
+                db_member = DB_MEMBERS[snapshot.kind]
+                members.append({"name": db_member, "size": snapshot.path.stat().st_size,
+                                "sha256": _sha256_of_file(snapshot.path)})
+                tar.add(snapshot.path, arcname=db_member, recursive=False)
+                for relative, path in upload_files():
+                    # Read once: the bytes hashed are the bytes archived.
+                    data = path.read_bytes()
+                    name = UPLOADS + relative
+                    members.append({"name": name, "size": len(data),
+                                    "sha256": hashlib.sha256(data).hexdigest()})
+                    _add_bytes(tar, name, data)
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "database": {"kind": snapshot.kind, "member": db_member},
+                    "alembic_revision": snapshot.revision,
+                    "counts": snapshot.counts,
+                    "members": members,
+                }
+                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+            os.replace(partial, destination)
+        finally:
+            partial.unlink(missing_ok=True)
+    return manifest
+
+
+def _safe_member_name(name: str) -> bool:
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and name == path.as_posix()
+
+
+def read_manifest(archive: Path) -> dict:
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            handle = tar.extractfile(MANIFEST)
+            if handle is None:
+                raise KeyError(MANIFEST)
+            manifest = json.loads(handle.read())
+    except FileNotFoundError:
+        raise BackupError(f"Arsip {archive} tidak ditemukan.") from None
+    except KeyError:
+        raise BackupError(f"Arsip {archive} tidak memuat {MANIFEST}.") from None
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise BackupError(f"Arsip {archive} rusak atau bukan tar.gz: {error}") from None
+    except ValueError:
+        raise BackupError(f"{MANIFEST} dalam arsip bukan JSON yang sah.") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), list):
+        raise BackupError(f"{MANIFEST} dalam arsip tidak berisi daftar anggota.")
+    return manifest
+
+
+def verify(archive: Path) -> tuple[dict, list[str]]:
+    """The manifest and the list of problems (empty when every member matches it)."""
+    manifest = read_manifest(archive)
+    expected = {m["name"]: m for m in manifest["members"]}
+    problems, seen = [], set()
+    db_member = (manifest.get("database") or {}).get("member")
+    if db_member not in expected:
+        problems.append("manifest tidak mencantumkan snapshot basis data")
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for info in tar:
+                if info.name == MANIFEST:
+                    continue
+                if not info.isfile() or not _safe_member_name(info.name):
+                    problems.append(f"anggota tidak sah: {info.name}")
+                    continue
+                seen.add(info.name)
+                if info.name not in expected:
+                    problems.append(f"berlebih (tidak ada di manifest): {info.name}")
+                    continue
+                size, digest = _size_and_sha256(tar.extractfile(info))
+                wanted = expected[info.name]
+                if size != wanted["size"] or digest != wanted["sha256"]:
+                    problems.append(f"berubah (checksum tidak cocok): {info.name}")
+    except (tarfile.TarError, OSError, EOFError) as error:
+        problems.append(f"arsip rusak: {error}")
+    for name in sorted(set(expected) - seen):
+        problems.append(f"hilang: {name}")
+    return manifest, problems
+
+
+def restore(archive: Path, force: bool = False) -> dict:
+    """Rebuild the configured database and upload folder from a verified archive."""
+    manifest, problems = verify(archive)
+    if problems:
+        raise BackupError("Arsip gagal diperiksa, pemulihan dibatalkan:\n  - "
+                          + "\n  - ".join(problems))
+    kind = manifest["database"]["kind"]
+    target_kind = database_kind()
+    if kind != target_kind:
+        raise BackupError(f"Arsip berisi basis data {kind}, sedangkan basis data tujuan adalah "
+                          f"{target_kind}. Pemulihan hanya bisa ke jenis basis data yang sama.")
+    existing = target_row_counts()
+    if any(existing.values()) and not force:
+        raise BackupError(
+            f"Basis data tujuan tidak kosong ({existing['messages']} pesan, {existing['users']} "
+            "pengguna). Pemulihan akan menimpanya; ulangi dengan --force bila memang itu maksudnya.")
+    upload_root = Path(current_app.config["UPLOAD_DIR"])
+    upload_root.mkdir(parents=True, exist_ok=True)
+    files = 0
+    with tempfile.TemporaryDirectory(prefix="aspirasi-restore-") as work:
+        dump = Path(work) / "database"
+        with tarfile.open(archive, "r:gz") as tar:
+            for entry in manifest["members"]:
+                name = entry["name"]
+                if name == manifest["database"]["member"]:
+                    _extract_checked(tar, entry, dump)
+                elif name.startswith(UPLOADS):
+                    _extract_checked(tar, entry, upload_root / name[len(UPLOADS):])
+                    files += 1
+        # Files first: if the database step then fails, the folder only holds extra files,
+        # never a database that points at files that are not there.
+        if kind == "sqlite":
+            _restore_sqlite(dump)
+        else:
+            _restore_postgresql(dump)
+    return {"kind": kind, "revision": manifest.get("alembic_revision"),
+            "counts": manifest.get("counts", {}), "files": files, "upload_dir": str(upload_root),
+            "created_at": manifest.get("created_at")}
+
+
+def _extract_checked(tar: tarfile.TarFile, entry: dict, destination: Path) -> None:
+    """Write one member under a temporary name, check its SHA-256, then move it into place."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle = tar.extractfile(entry["name"])
+    temporary = destination.with_name(f".{destination.name}.restoring")
+    digest = hashlib.sha256()
+    try:
+        with temporary.open("wb") as out:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != entry["sha256"]:
+            raise BackupError(f"Checksum tidak cocok saat memulihkan {entry['name']}.")
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# -- the commands ------------------------------------------------------------------------
+
+# What the database, the disk or a half-written archive can throw, shown as one clear line.
+FAILURES = (BackupError, OSError, sqlite3.Error, SQLAlchemyError, tarfile.TarError, EOFError)
+
+
+def _refuse(error: Exception) -> click.ClickException:
+    if isinstance(error, BackupError):
+        return click.ClickException(str(error))
+    return click.ClickException(f"Gagal: {error}")
+
+
+backup_commands = AppGroup("backup", help="Back up, check and restore the database and uploads.")
+
+
+@backup_commands.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def create_command(file):
+    """Write one archive: database snapshot, every uploaded file, a manifest of checksums."""
+    try:
+        manifest = create(file)
+    except FAILURES as error:
+        raise _refuse(error) from None
+    counts = manifest["counts"]
+    uploads = sum(1 for m in manifest["members"] if m["name"].startswith(UPLOADS))
+    click.echo(f"Cadangan dibuat: {file}")
+    click.echo(f"  basis data {manifest['database']['kind']} (revisi "
+               f"{manifest['alembic_revision']}): {counts['messages']} pesan, "
+               f"{counts['users']} pengguna")
+    click.echo(f"  berkas unggahan: {uploads}")
+
+
+@backup_commands.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def verify_command(file):
+    """Check every member of an archive against its manifest; exit 1 on any difference."""
+    try:
+        manifest, problems = verify(file)
+    except FAILURES as error:
+        raise _refuse(error) from None
+    if problems:
+        click.echo(f"Arsip {file} TIDAK utuh ({len(problems)} masalah):", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Arsip {file} utuh: {len(manifest['members'])} anggota cocok dengan manifest "
+               f"(dibuat {manifest.get('created_at')}).")
+
+
+@backup_commands.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_command(file, force):
+    """Rebuild the database and the upload folder from a verified archive."""
+    target = db.engine.url.render_as_string(hide_password=True)
+    try:
+        result = restore(file, force=force)
+    except FAILURES as error:
+        raise _refuse(error) from None
+    counts = result["counts"]
+    click.echo(f"Dipulihkan dari {file} (dibuat {result['created_at']}):")
+    click.echo(f"  basis data {result['kind']} {target} (revisi {result['revision']}): "
+               f"{counts.get('messages')} pesan, {counts.get('users')} pengguna")
+    click.echo(f"  berkas unggahan: {result['files']} ke {result['upload_dir']}")
+    click.echo("Jalankan `flask --app wsgi db upgrade` bila aplikasi ini lebih baru dari cadangannya.")

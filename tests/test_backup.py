@@ -1,0 +1,264 @@
+"""`flask --app wsgi backup create|verify|restore`: one archive rebuilds an installation.
+
+Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL; there the fresh installation
+restored into is a second database created on the same server and dropped afterwards.
+"""
+import io
+import json
+import secrets
+import tarfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
+
+from aspirasi import create_app
+from models import Message, User, db
+from tests.conftest import _test_config
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def jpeg_bytes(color) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 16), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def all_rows(app) -> dict:
+    """Every row of every table (the Alembic table included), in a stable order."""
+    with app.app_context():
+        meta = MetaData()
+        meta.reflect(db.engine)
+        with db.engine.connect() as conn:
+            return {name: sorted((tuple(row) for row in conn.execute(table.select())), key=repr)
+                    for name, table in meta.tables.items()}
+
+
+def all_files(folder) -> dict:
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def members_of(archive) -> dict:
+    with tarfile.open(archive, "r:gz") as tar:
+        return {info.name: tar.extractfile(info).read() for info in tar if info.isfile()}
+
+
+def write_archive(path, members: dict) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.fixture
+def installation(app, demo):
+    """The demo data plus a message carrying a JPG and a PDF, and a citizen's profile photo."""
+    from aspirasi import storage
+
+    with app.app_context():
+        message = Message.query.order_by(Message.id).first()
+        storage.store(message, "jalan-rusak.jpg", jpeg_bytes("red"), storage.JPEG)
+        storage.store(message, "surat.pdf", PDF_BYTES, storage.PDF)
+        warga = db.session.get(User, demo["warga"])
+        (storage.upload_dir() / "profil").mkdir(exist_ok=True)
+        warga.photo_path = f"profil/{secrets.token_hex(8)}.jpg"
+        (storage.upload_dir() / warga.photo_path).write_bytes(jpeg_bytes("blue"))
+        db.session.commit()
+        return {"photo": warga.photo_path, "upload_dir": app.config["UPLOAD_DIR"]}
+
+
+@pytest.fixture
+def fresh_target(app, tmp_path):
+    """A second, empty installation: a new database (no tables) and a new upload folder."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    postgres = url.get_backend_name() == "postgresql"
+    if postgres:
+        name = f"aspirasi_restore_{secrets.token_hex(4)}"
+        with app.app_context(), db.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        target_url = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        target_url = f"sqlite:///{tmp_path}/restored.db"
+    # The same settings as the original (secret key and salt included, as an operator would
+    # carry them over); only the database and the upload folder are new.
+    config = _test_config(str(tmp_path))
+    config.update(SQLALCHEMY_DATABASE_URI=target_url,
+                  UPLOAD_DIR=str(tmp_path / "restored-uploads"))
+    target = create_app(config)
+    yield target
+    with target.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if postgres:
+        with app.app_context(), db.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def archive(app, runner, installation, tmp_path):
+    path = tmp_path / "cadangan.tar.gz"
+    result = runner.invoke(args=["backup", "create", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_backup_taken_while_serving_restores_every_row_and_file(app, runner, installation,
+                                                                fresh_target, tmp_path):
+    """Taken while a reader and an unfinished write hold the database, does the archive verify
+    and rebuild a fresh installation with exactly the rows and file bytes of that moment?"""
+    before_rows = all_rows(app)
+    before_files = all_files(installation["upload_dir"])
+    assert installation["photo"] in before_files
+    assert any(name.endswith(".pdf") for name in before_files)
+    path = tmp_path / "saat-melayani.tar.gz"
+    with app.app_context():
+        reader = db.engine.connect()
+        writer = db.engine.connect()
+        reading = reader.begin()
+        reader.execute(text("SELECT COUNT(*) FROM message")).scalar()
+        writing = writer.begin()
+        writer.execute(text("INSERT INTO opd (code, name, active) VALUES (:c, :n, :a)"),
+                       {"c": "TENGAH", "n": "Ditulis di tengah pencadangan", "a": True})
+        try:
+            result = runner.invoke(args=["backup", "create", str(path)])
+        finally:
+            reading.rollback()
+            reader.close()
+        writing.commit()  # the write lands after the snapshot and must not be in it
+        writer.close()
+    assert result.exit_code == 0, result.output
+    assert "Cadangan dibuat" in result.output
+
+    manifest = json.loads(members_of(path)["manifest.json"])
+    assert manifest["counts"] == {"messages": len(before_rows["message"]),
+                                  "users": len(before_rows["user"])}
+    assert manifest["alembic_revision"] == before_rows["alembic_version"][0][0]
+    assert manifest["database"]["kind"] == make_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    listed = {m["name"] for m in manifest["members"]}
+    assert {"uploads/" + name for name in before_files} <= listed
+    assert manifest["created_at"]
+
+    verified = runner.invoke(args=["backup", "verify", str(path)])
+    assert verified.exit_code == 0, verified.output
+    assert "utuh" in verified.output
+
+    restored = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(path)])
+    assert restored.exit_code == 0, restored.output
+    assert "Dipulihkan" in restored.output
+    assert all_rows(fresh_target) == before_rows
+    assert all_files(fresh_target.config["UPLOAD_DIR"]) == before_files
+    # The write made during the backup is in the live database, not in the restored one.
+    with app.app_context():
+        assert db.session.execute(text("SELECT COUNT(*) FROM opd WHERE code = 'TENGAH'")).scalar() == 1
+
+
+def test_restored_installation_serves_the_restored_data(installation, archive, fresh_target):
+    """After a restore, can the citizen log in and see the profile photo from the archive?"""
+    from tests.conftest import login
+
+    result = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(archive)])
+    assert result.exit_code == 0, result.output
+    client = fresh_target.test_client()
+    assert login(client, "warga").status_code == 302
+    photo = client.get("/settings/foto")
+    assert photo.status_code == 200
+    assert photo.data == (Path(installation["upload_dir"]) / installation["photo"]).read_bytes()
+
+
+def test_verify_names_a_member_altered_by_one_byte(runner, archive, fresh_target, tmp_path):
+    """When one byte of an attachment in the archive changes, does verify fail naming it,
+    and does restore refuse the archive, writing nothing?"""
+    members = members_of(archive)
+    victim = next(name for name in members if name.startswith("uploads/") and name.endswith(".pdf"))
+    altered = bytearray(members[victim])
+    altered[10] ^= 0x01
+    members[victim] = bytes(altered)
+    tampered = tmp_path / "diubah.tar.gz"
+    write_archive(tampered, members)
+
+    result = runner.invoke(args=["backup", "verify", str(tampered)])
+    assert result.exit_code != 0
+    assert victim in result.output and "berubah" in result.output
+    assert len([line for line in result.output.splitlines() if line.strip().startswith("-")]) == 1
+
+    restore = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(tampered)])
+    assert restore.exit_code != 0
+    assert "gagal diperiksa" in restore.output and victim in restore.output
+    assert not Path(fresh_target.config["UPLOAD_DIR"]).exists() or not any(
+        Path(fresh_target.config["UPLOAD_DIR"]).rglob("*"))
+    with fresh_target.app_context():
+        from sqlalchemy import inspect
+
+        assert inspect(db.engine).get_table_names() == []
+
+
+def test_verify_names_missing_and_extra_members(runner, installation, archive, tmp_path):
+    """Does verify report a member the manifest lists but the archive lacks, and one it does not list?"""
+    members = members_of(archive)
+    missing = "uploads/" + installation["photo"]
+    del members[missing]
+    members["uploads/tambahan.txt"] = b"tidak tercatat"
+    broken = tmp_path / "kurang-lebih.tar.gz"
+    write_archive(broken, members)
+    result = runner.invoke(args=["backup", "verify", str(broken)])
+    assert result.exit_code != 0
+    assert f"hilang: {missing}" in result.output
+    assert "berlebih (tidak ada di manifest): uploads/tambahan.txt" in result.output
+
+
+def test_verify_refuses_a_file_that_is_not_an_archive(runner, tmp_path):
+    """Is a file that is not a backup archive refused with a clear message and a non-zero exit?"""
+    junk = tmp_path / "bukan-arsip.tar.gz"
+    junk.write_bytes(b"ini bukan arsip")
+    result = runner.invoke(args=["backup", "verify", str(junk)])
+    assert result.exit_code != 0
+    assert "rusak atau bukan tar.gz" in result.output
+
+
+def test_restore_into_a_non_empty_database_needs_force(runner, installation, archive,
+                                                       fresh_target):
+    """Is a restore over data refused without --force, and with --force does it bring back
+    exactly the archived rows, dropping what was added since?"""
+    target_runner = fresh_target.test_cli_runner()
+    first = target_runner.invoke(args=["backup", "restore", str(archive)])
+    assert first.exit_code == 0, first.output
+    archived_rows = all_rows(fresh_target)
+    with fresh_target.app_context():
+        db.session.execute(text("UPDATE message SET perihal = 'Diubah setelah pemulihan'"))
+        db.session.commit()
+
+    refused = target_runner.invoke(args=["backup", "restore", str(archive)])
+    assert refused.exit_code != 0
+    assert "tidak kosong" in refused.output and "--force" in refused.output
+    with fresh_target.app_context():
+        assert Message.query.filter_by(perihal="Diubah setelah pemulihan").count() > 0
+
+    forced = target_runner.invoke(args=["backup", "restore", str(archive), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert all_rows(fresh_target) == archived_rows
+
+
+def test_restore_refuses_an_archive_of_another_database_kind(archive, fresh_target, tmp_path):
+    """Is an archive made from another kind of database refused, saying both kinds?"""
+    members = members_of(archive)
+    manifest = json.loads(members["manifest.json"])
+    own_kind = manifest["database"]["kind"]
+    other_kind = "postgresql" if own_kind == "sqlite" else "sqlite"
+    manifest["database"]["kind"] = other_kind
+    members["manifest.json"] = json.dumps(manifest).encode()
+    foreign = tmp_path / "lain-jenis.tar.gz"
+    write_archive(foreign, members)
+    result = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(foreign)])
+    assert result.exit_code != 0
+    assert f"basis data {other_kind}" in result.output
+    assert f"tujuan adalah {own_kind}" in result.output
