@@ -13,11 +13,14 @@ ACCEPTED = {  # as written -> as stored
     "+62 812-3456-7890": "+6281234567890",
     "6281234567890": "6281234567890",
     "0812345678": "0812345678",
+    "0541-123456": "0541123456",       # a landline in Samarinda: a village office calls from one
+    "021 1234-5678": "02112345678",          # Jakarta
 }
 REFUSED = [
     "12345678",            # no 08, no country code
     "+12025550100",        # not an Indonesian number
-    "0541-123456",         # a landline: no SMS or WhatsApp reply reaches it
+    "0141-123456",         # no area code starts with 1
+    "0541-12",             # too short for a landline
     "0812345",             # too short
     "08123456789012",      # too long
     "(0812) 3456-7890",    # brackets
