@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from models import QueuedMail, User, db, utcnow
-from tests.portal_support import PASSWORD, first_link, make_citizen
+from tests.helpers import PASSWORD, first_link, gen_citizen
 
 FORM = {"email": "rina@example.com", "username": "rina", "password": PASSWORD,
         "password_confirm": PASSWORD}
@@ -124,14 +124,14 @@ def test_login_page_is_indonesian_and_accepts_email_or_username(app, client):
     """Is the login page in Indonesian with one box for email or username?"""
     page = client.get("/login").get_data(as_text=True)
     assert "Email atau username" in page and "Kata sandi" in page and "Lupa kata sandi?" in page
-    make_citizen(app)
+    gen_citizen(app)
     response = client.post("/login", data={"identity": "SITI@example.com", "password": PASSWORD})
     assert response.status_code == 302
 
 
 def test_wrong_password_is_refused_in_indonesian(app, client):
     """Does a wrong password get an Indonesian message and no session?"""
-    make_citizen(app)
+    gen_citizen(app)
     response = client.post("/login", data={"identity": "siti", "password": "salah-sekali"})
     assert response.status_code == 200
     assert "kata sandi salah" in response.get_data(as_text=True).lower()

@@ -3,8 +3,7 @@ import re
 
 from aspirasi.demo_data import KABUPATEN_KOTA
 from models import QueuedMail
-from tests.conftest import screenshot
-from tests.portal_support import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes
+from tests.helpers import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes, screenshot
 
 
 def submit_first_form(page):

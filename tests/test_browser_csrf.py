@@ -5,7 +5,7 @@ person actually submits carries a valid token: the login, the citizen's submissi
 triage form and a Flask-Admin model form.
 """
 from models import Message, Opd, db
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import PASSWORD
 
 
 def sign_in(browser, live_server, username):
@@ -14,7 +14,7 @@ def sign_in(browser, live_server, username):
     tab.set_default_timeout(15000)
     tab.goto("/login")
     tab.fill("#identity", username)
-    tab.fill("#password", DEMO_PASSWORD)
+    tab.fill("#password", PASSWORD)
     with tab.expect_navigation():
         tab.locator("main form").first.locator("[type=submit]").click()
     assert "/login" not in tab.url, "signed in"

@@ -2,20 +2,13 @@
 import pytest
 
 from models import Message, MessageEvent, Rating
-from tests.portal_support import (OTHER_NIK, advance, count_rows, jpeg_bytes, log_in,
-                                  make_citizen, new_message, upload)
+from tests.helpers import OTHER_NIK, advance, count_rows, gen_citizen, gen_message, jpeg_bytes, log_in, upload
 
 
 @pytest.fixture
 def siti(app, client, demo):
-    make_citizen(app)
+    gen_citizen(app)
     return log_in(client, "siti")
-
-
-def siti_id(app):
-    from models import User
-    with app.app_context():
-        return User.query.filter_by(username="siti").one().id
 
 
 def state(app, tracking):
@@ -28,7 +21,7 @@ def state(app, tracking):
 
 def test_history_lists_only_own_messages(app, siti):
     """Does /riwayat list the citizen's messages with status, and nobody else's?"""
-    mine = new_message(app, siti_id(app), perihal="Pohon tumbang di Jl. Gajah Mada")
+    mine = gen_message(app, reporter="siti", perihal="Pohon tumbang di Jl. Gajah Mada").tracking
     page = siti.get("/riwayat").get_data(as_text=True)
     assert mine in page and "Pohon tumbang" in page and "Belum Dikonfirmasi" in page
     assert "Jalan berlubang di Jl. Juanda" not in page  # the demo citizen's message
@@ -36,11 +29,8 @@ def test_history_lists_only_own_messages(app, siti):
 
 def test_another_citizen_s_message_is_404_everywhere(app, siti):
     """Do another citizen's message, its files and its actions answer 404 by URL?"""
-    make_citizen(app, "andi", "andi@example.com", nik=OTHER_NIK)
-    from models import User
-    with app.app_context():
-        andi = User.query.filter_by(username="andi").one().id
-    theirs = new_message(app, andi)
+    gen_citizen(app, "andi", nik=OTHER_NIK)
+    theirs = gen_message(app, reporter="andi").tracking
     before = state(app, theirs)
     assert siti.get(f"/riwayat/{theirs}").status_code == 404
     assert siti.get(f"/riwayat/{theirs}/lampiran/1").status_code == 404
@@ -50,8 +40,8 @@ def test_another_citizen_s_message_is_404_everywhere(app, siti):
 
 def test_detail_shows_timeline_answer_and_never_internal_notes(app, siti):
     """Does one's message show the public log and the answer, but no internal note?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward", "accept", "note", "reply")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", "note", "reply", opd="DLH", sub="adu-pencemaran")
     page = siti.get(f"/riwayat/{tracking}").get_data(as_text=True)
     assert "Saluran sudah dibersihkan." in page and "Dinas Lingkungan Hidup" in page
     assert "Diteruskan ke OPD" in page and "Selesai" in page
@@ -60,8 +50,8 @@ def test_detail_shows_timeline_answer_and_never_internal_notes(app, siti):
 
 def test_closed_message_shows_reason(app, siti):
     """Does a closed message show the reason the admin gave?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "close")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "close", opd="DLH", sub="adu-pencemaran")
     page = siti.get(f"/riwayat/{tracking}").get_data(as_text=True)
     assert "Alasan penutupan" in page and "Kewenangan pemerintah kota." in page
 
@@ -78,7 +68,7 @@ def test_own_attachment_downloads_and_a_foreign_one_does_not(app, client, siti):
     response = siti.get(f"/riwayat/{tracking}/lampiran/{attachment_id}")
     assert response.status_code == 200 and response.data == data
     assert response.mimetype == "image/jpeg"
-    make_citizen(app, "andi", "andi@example.com", nik=OTHER_NIK)
+    gen_citizen(app, "andi", nik=OTHER_NIK)
     log_in(client, "andi")
     assert client.get(f"/riwayat/{tracking}/lampiran/{attachment_id}").status_code == 404
     client.post("/logout")
@@ -87,7 +77,7 @@ def test_own_attachment_downloads_and_a_foreign_one_does_not(app, client, siti):
 
 def test_withdraw_a_new_message(app, siti):
     """Can the citizen withdraw a message that is still baru, leaving it dicabut?"""
-    tracking = new_message(app, siti_id(app))
+    tracking = gen_message(app, reporter="siti").tracking
     response = siti.post(f"/riwayat/{tracking}/cabut", data={"version": "1"})
     assert response.status_code == 302
     assert state(app, tracking)[0] == "dicabut"
@@ -95,8 +85,8 @@ def test_withdraw_a_new_message(app, siti):
 
 def test_withdrawing_a_forwarded_message_is_refused(app, siti):
     """Is a forged withdraw of a forwarded message refused with a message, changing nothing?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", opd="DLH", sub="adu-pencemaran")
     before = state(app, tracking)
     response = siti.post(f"/riwayat/{tracking}/cabut")
     assert response.status_code == 409
@@ -106,7 +96,7 @@ def test_withdrawing_a_forwarded_message_is_refused(app, siti):
 
 def test_a_stale_form_changes_nothing(app, siti):
     """Is a withdraw built from an older version of the message refused?"""
-    tracking = new_message(app, siti_id(app))
+    tracking = gen_message(app, reporter="siti").tracking
     before = state(app, tracking)
     response = siti.post(f"/riwayat/{tracking}/cabut", data={"version": "0"})
     assert response.status_code == 409
@@ -116,8 +106,8 @@ def test_a_stale_form_changes_nothing(app, siti):
 
 def test_rating_a_message_that_is_not_finished_is_refused(app, siti):
     """Is a forged rating of a message still in process refused, with no rating stored?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward", "accept")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", opd="DLH", sub="adu-pencemaran")
     before = state(app, tracking)
     response = siti.post(f"/riwayat/{tracking}/nilai", data={"stars": "5"})
     assert response.status_code == 409
@@ -127,8 +117,8 @@ def test_rating_a_message_that_is_not_finished_is_refused(app, siti):
 
 def test_rate_a_finished_message_once_in_half_steps(app, siti):
     """Can a finished message be rated 4.5 with a comment exactly once?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward", "accept", "reply")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", "reply", opd="DLH", sub="adu-pencemaran")
     assert "Empat Setengah Bintang" in siti.get(f"/riwayat/{tracking}").get_data(as_text=True)
     response = siti.post(f"/riwayat/{tracking}/nilai", data={"stars": "4.5",
                                                              "comment": "Cepat, terima kasih"})
@@ -145,8 +135,8 @@ def test_rate_a_finished_message_once_in_half_steps(app, siti):
 @pytest.mark.parametrize("stars", ["0", "5.5", "4.3", "lima"])
 def test_an_impossible_rating_is_refused(app, siti, stars):
     """Are 0, 5.5, 4.3 or words as a rating refused?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward", "accept", "reply")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", "reply", opd="DLH", sub="adu-pencemaran")
     response = siti.post(f"/riwayat/{tracking}/nilai", data={"stars": stars})
     assert response.status_code == 400
     assert "0,5 sampai 5 bintang" in response.get_data(as_text=True)
@@ -155,8 +145,8 @@ def test_an_impossible_rating_is_refused(app, siti, stars):
 
 def test_reopen_needs_a_reason_and_happens_once(app, siti):
     """Can a finished message be reopened once with a reason, back to the same OPD?"""
-    tracking = new_message(app, siti_id(app))
-    advance(app, tracking, "forward", "accept", "reply")
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", "reply", opd="DLH", sub="adu-pencemaran")
     empty = siti.post(f"/riwayat/{tracking}/buka-kembali", data={"reason": ""})
     assert empty.status_code == 400 and "alasan" in empty.get_data(as_text=True)
     assert state(app, tracking)[0] == "selesai"
@@ -166,7 +156,7 @@ def test_reopen_needs_a_reason_and_happens_once(app, siti):
     with app.app_context():
         message = Message.query.filter_by(tracking=tracking).one()
         assert (message.status, message.opd.code, message.reopen_count) == ("diproses", "DLH", 1)
-    advance(app, tracking, "reply")
+    advance(app, tracking, "reply", opd="DLH", sub="adu-pencemaran")
     page = siti.get(f"/riwayat/{tracking}").get_data(as_text=True)
     assert "Buka kembali" not in page
     second = siti.post(f"/riwayat/{tracking}/buka-kembali", data={"reason": "Lagi."})
@@ -176,6 +166,6 @@ def test_reopen_needs_a_reason_and_happens_once(app, siti):
 
 def test_action_without_csrf_token_is_refused(app, siti, csrf_enabled):
     """With CSRF on, is a withdraw without a token refused?"""
-    tracking = new_message(app, siti_id(app))
+    tracking = gen_message(app, reporter="siti").tracking
     assert siti.post(f"/riwayat/{tracking}/cabut").status_code == 400
     assert state(app, tracking)[0] == "baru"

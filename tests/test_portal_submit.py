@@ -2,8 +2,7 @@
 import pytest
 
 from models import Attachment, Message, MessageEvent, QueuedMail
-from tests.portal_support import (GOOD_NIK, count_rows, jpeg_bytes, log_in, make_citizen,
-                                  pdf_bytes, upload)
+from tests.helpers import GOOD_NIK, count_rows, gen_citizen, jpeg_bytes, log_in, pdf_bytes, upload
 
 MESSAGE = {"perihal": "Banjir di Jl. Pahlawan", "body": "Setiap hujan air naik setinggi lutut.",
            "kabupaten": "Kota Samarinda", "address": "Jl. Pahlawan RT 12"}
@@ -14,7 +13,7 @@ GUEST = {"guest_kind": "layanan", "perihal": "Antrean KTP sangat panjang",
 
 @pytest.fixture
 def citizen(app, client):
-    make_citizen(app)
+    gen_citizen(app)
     return log_in(client, "siti")
 
 
@@ -97,7 +96,7 @@ def test_a_request_over_the_size_limit_gets_the_413_page(app, citizen):
 
 def test_submit_without_nik_sends_the_citizen_to_settings(app, client):
     """Is a citizen without a NIK sent to /settings with a message, and nothing stored?"""
-    make_citizen(app, nik=None)
+    gen_citizen(app, nik=None)
     log_in(client, "siti")
     response = post(client, "/pesan/kirim", MESSAGE)
     assert response.status_code == 302 and response.headers["Location"].endswith("/settings")
