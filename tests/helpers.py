@@ -231,6 +231,17 @@ def log_in(client, username, password=PASSWORD):
     return client
 
 
+def post_action(client, message_id, action, version=None, **data):
+    """Post a staff action from the message page, built on `version` (default: the stored one)."""
+    from models import Message, db
+
+    if version is None:
+        with client.application.app_context():
+            version = db.session.get(Message, message_id).version
+    return client.post(f"/admin/detail/{message_id}/aksi/{action}",
+                       data={"version": version, **data}, content_type="multipart/form-data")
+
+
 def links_in(text_body: str) -> list[str]:
     return re.findall(r"https?://[^\s\"'<>]+", text_body)
 

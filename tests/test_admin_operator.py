@@ -1,13 +1,7 @@
 """The operator's desk: accept, progress updates, notes, reply with a PDF, return, teguran."""
-import io
 
 from models import Attachment, Message, Reprimand, db, lifecycle
-from tests.helpers import fresh, gen_message, get_user, pdf_bytes, upload
-
-
-def post(client, mid, action, version, **data):
-    return client.post(f"/admin/detail/{mid}/aksi/{action}", data={"version": version, **data},
-                       content_type="multipart/form-data")
+from tests.helpers import fresh, gen_message, get_user, pdf_bytes, post_action, upload
 
 
 def test_reply_button_disabled_until_accepted_and_server_refuses(app, client, login_as):
@@ -17,7 +11,7 @@ def test_reply_button_disabled_until_accepted_and_server_refuses(app, client, lo
     page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
     assert 'id="reply-button" disabled' in page
     before = fresh(app, mid)
-    response = post(client, mid, "reply", before["version"], answer="Sudah beres")
+    response = post_action(client, mid, "reply", before["version"], answer="Sudah beres")
     assert response.status_code == 409
     assert fresh(app, mid) == before
 
@@ -26,15 +20,15 @@ def test_operator_accepts_updates_and_replies_with_pdf(app, client, login_as):
     """Can the operator accept, post two updates, and reply with a PDF that finishes it?"""
     mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
-    assert post(client, mid, "accept", fresh(app, mid)["version"]).status_code == 302
+    assert post_action(client, mid, "accept", fresh(app, mid)["version"]).status_code == 302
     version = fresh(app, mid)["version"]
     assert 'id="reply-button" disabled' not in client.get(f"/admin/detail/{mid}").get_data(as_text=True)
-    assert post(client, mid, "update", version, note="Teknisi dijadwalkan").status_code == 302
+    assert post_action(client, mid, "update", version, note="Teknisi dijadwalkan").status_code == 302
     version = fresh(app, mid)["version"]
-    assert post(client, mid, "update", version, note="Server diganti").status_code == 302
+    assert post_action(client, mid, "update", version, note="Server diganti").status_code == 302
     version = fresh(app, mid)["version"]
-    response = post(client, mid, "reply", version, answer="Situs sudah pulih.",
-                    files=upload(pdf_bytes(), "balasan.pdf"))
+    response = post_action(client, mid, "reply", version, answer="Situs sudah pulih.",
+                           files=upload(pdf_bytes(), "balasan.pdf"))
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "selesai" and state["answer"] == "Situs sudah pulih."
@@ -49,8 +43,8 @@ def test_reply_with_a_fake_pdf_changes_nothing(app, client, login_as):
     mid = gen_message(app, status="diproses").id
     before = fresh(app, mid)
     login_as("op-diskominfo")
-    response = post(client, mid, "reply", before["version"], answer="Selesai",
-                    files=(io.BytesIO(b"bukan pdf"), "palsu.pdf"))
+    response = post_action(client, mid, "reply", before["version"], answer="Selesai",
+                           files=upload(b"bukan pdf", "palsu.pdf"))
     assert response.status_code == 400
     assert "bukan PDF yang sah" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -60,10 +54,10 @@ def test_operator_returns_misrouted_message(app, client, login_as):
     """Does returning a misrouted message need a reason, and send it back to the admin's inbox?"""
     mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
-    empty = post(client, mid, "return", fresh(app, mid)["version"], note="")
+    empty = post_action(client, mid, "return", fresh(app, mid)["version"], note="")
     assert empty.status_code == 400 and "alasan pengembalian" in empty.get_data(as_text=True)
     version = fresh(app, mid)["version"]
-    response = post(client, mid, "return", version, note="Bukan kewenangan kami")
+    response = post_action(client, mid, "return", version, note="Bukan kewenangan kami")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
     state = fresh(app, mid)
     assert state["status"] == "baru" and state["opd"] is None
@@ -75,9 +69,9 @@ def test_stale_version_shows_changed_meanwhile(app, client, login_as):
     mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
     stale = fresh(app, mid)["version"]
-    assert post(client, mid, "note", stale, note="Catatan pertama").status_code == 302
+    assert post_action(client, mid, "note", stale, note="Catatan pertama").status_code == 302
     before = fresh(app, mid)
-    response = post(client, mid, "accept", stale)
+    response = post_action(client, mid, "accept", stale)
     assert response.status_code == 409
     assert "diubah oleh petugas lain" in response.get_data(as_text=True)
     assert fresh(app, mid) == before

@@ -1,10 +1,6 @@
 """The admin's triage desk: inbox, forward, answer, close, flags, re-route, notes, intake."""
 from models import AuditLog, Message, ResponseTemplate, db
-from tests.helpers import fresh, gen_message, get_opd, get_sub
-
-
-def post(client, mid, action, version, **data):
-    return client.post(f"/admin/detail/{mid}/aksi/{action}", data={"version": version, **data})
+from tests.helpers import fresh, gen_message, get_opd, get_sub, post_action
 
 
 def audit_actions(app, mid):
@@ -30,8 +26,8 @@ def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
         internet = get_sub("adu-internet")
         ids = internet.category_id, internet.id
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id=ids[0], subcategory_id=ids[1],
-                    note="Segera ditangani", rahasia="1")
+    response = post_action(client, mid, "forward", 1, category_id=ids[0], subcategory_id=ids[1],
+                           note="Segera ditangani", rahasia="1")
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "diteruskan" and state["opd"] == "DISKOMINFO"
@@ -47,7 +43,7 @@ def test_forward_without_subcategory_is_refused(app, client, login_as):
         category_id = get_sub("adu-internet").category_id
     before = fresh(app, mid)
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id=category_id)
+    response = post_action(client, mid, "forward", 1, category_id=category_id)
     assert response.status_code == 400
     assert "Pilih sub kategori" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -59,7 +55,7 @@ def test_forward_with_garbage_ids_is_refused(app, client, login_as):
     mid = gen_message(app).id
     before = fresh(app, mid)
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id="abc", subcategory_id="99999")
+    response = post_action(client, mid, "forward", 1, category_id="abc", subcategory_id="99999")
     assert response.status_code == 400
     assert "tidak sah" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -72,11 +68,11 @@ def test_admin_answers_informasi_directly(app, client, login_as):
         informasi = get_sub("inf-perizinan").category_id
         aduan = get_sub("adu-internet").category_id
     login_as("admin")
-    refused = post(client, mid, "answer", 1, category_id=aduan, answer="Jawaban")
+    refused = post_action(client, mid, "answer", 1, category_id=aduan, answer="Jawaban")
     assert refused.status_code == 400 and "Informasi" in refused.get_data(as_text=True)
     assert fresh(app, mid)["status"] == "baru"
-    response = post(client, mid, "answer", 1, category_id=informasi,
-                    answer="Syaratnya KTP dan NIB.")
+    response = post_action(client, mid, "answer", 1, category_id=informasi,
+                           answer="Syaratnya KTP dan NIB.")
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "selesai" and state["answer"] == "Syaratnya KTP dan NIB."
@@ -89,11 +85,11 @@ def test_admin_closes_duplicate_linked_to_original(app, client, login_as):
         copy = gen_message(app, perihal="Salinan").id
         original_tracking = db.session.get(Message, original).tracking
     login_as("admin")
-    wrong = post(client, copy, "close", 1, reason="duplicate", duplicate_of="ASP-TIDAKADA")
+    wrong = post_action(client, copy, "close", 1, reason="duplicate", duplicate_of="ASP-TIDAKADA")
     assert wrong.status_code == 400 and "tidak ditemukan" in wrong.get_data(as_text=True)
     assert fresh(app, copy)["status"] == "baru"
-    assert post(client, copy, "close", 1, reason="duplicate",
-                duplicate_of=original_tracking.lower()).status_code == 302
+    assert post_action(client, copy, "close", 1, reason="duplicate",
+                       duplicate_of=original_tracking.lower()).status_code == 302
     with app.app_context():
         closed = db.session.get(Message, copy)
         assert closed.status == "ditutup" and closed.duplicate_of_id == original
@@ -103,7 +99,7 @@ def test_admin_closes_spam_which_hides_it(app, client, login_as):
     """Does closing as spam hide the message from the public list?"""
     mid = gen_message(app, perihal="Promo pinjaman").id
     login_as("admin")
-    assert post(client, mid, "close", 1, reason="spam", note="Iklan").status_code == 302
+    assert post_action(client, mid, "close", 1, reason="spam", note="Iklan").status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "ditutup" and state["hidden"] is True
 
@@ -112,10 +108,10 @@ def test_admin_sets_and_clears_flags(app, client, login_as):
     """Can the admin set anonim and hidden, then clear them, each a timeline event?"""
     mid = gen_message(app).id
     login_as("admin")
-    assert post(client, mid, "flags", 1, anonim="1", hidden="1").status_code == 302
+    assert post_action(client, mid, "flags", 1, anonim="1", hidden="1").status_code == 302
     state = fresh(app, mid)
     assert (state["anonim"], state["rahasia"], state["hidden"]) == (True, False, True)
-    assert post(client, mid, "flags", state["version"]).status_code == 302
+    assert post_action(client, mid, "flags", state["version"]).status_code == 302
     state = fresh(app, mid)
     assert (state["anonim"], state["hidden"]) == (False, False)
     assert state["events"] == ["submit", "flags", "flags"]
@@ -128,9 +124,9 @@ def test_admin_reroutes_to_another_opd(app, client, login_as):
         dlh, kominfo = get_opd("DLH").id, get_opd("DISKOMINFO").id
     version = fresh(app, mid)["version"]
     login_as("admin")
-    same = post(client, mid, "reroute", version, opd_id=kominfo)
+    same = post_action(client, mid, "reroute", version, opd_id=kominfo)
     assert same.status_code == 400 and "sudah berada" in same.get_data(as_text=True)
-    assert post(client, mid, "reroute", version, opd_id=dlh, note="Salah alamat").status_code == 302
+    assert post_action(client, mid, "reroute", version, opd_id=dlh, note="Salah alamat").status_code == 302
     assert fresh(app, mid)["opd"] == "DLH"
 
 
@@ -140,7 +136,7 @@ def test_internal_note_is_not_public(app, client, login_as):
         mid = gen_message(app).id
         tracking = db.session.get(Message, mid).tracking
     login_as("admin")
-    assert post(client, mid, "note", 1, note="Cek ke lapangan dulu").status_code == 302
+    assert post_action(client, mid, "note", 1, note="Cek ke lapangan dulu").status_code == 302
     assert "Cek ke lapangan dulu" in client.get(f"/admin/detail/{mid}").get_data(as_text=True)
     assert fresh(app, mid)["events"] == ["submit", "note"]
     with app.app_context():

@@ -13,7 +13,6 @@ def test_two_admins_conflicting_actions_one_wins(app, demo):
                    "opd_id": get_opd("DISKOMINFO").id}
     version = fresh(app, mid)["version"]
     first, second = app.test_client(), app.test_client()
-
     log_in(first, "admin")
     log_in(second, "superadmin")
     page_one = first.get(f"/admin/detail/{mid}")

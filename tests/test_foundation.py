@@ -56,7 +56,6 @@ def test_create_superadmin_by_options(app, runner):
 
 def test_login_by_username_and_by_email(client, demo):
     """Can a demo account log in both by username and by email?"""
-
     log_in(client, "admin")
     client.post("/logout")
     log_in(client, "admin@aspirasi.kaltimprov.go.id")
