@@ -15,7 +15,7 @@ import pytest
 from jinja2 import StrictUndefined
 from sqlalchemy import text
 
-from tests.helpers import PASSWORD, SmtpInbox, free_port, gen_report_dataset, log_in
+from tests.helpers import PASSWORD, SmtpInbox, free_port, gen_citizen, gen_report_dataset, log_in
 
 _tmp = tempfile.mkdtemp(prefix="aspirasi-tests-")
 os.environ.setdefault("INSTANCE_PATH", _tmp)  # never touch the developer's instance/
@@ -143,6 +143,13 @@ def login_as(client, demo):
     def _login(username: str):
         return log_in(client, username)
     return _login
+
+
+@pytest.fixture
+def citizen(app, client):
+    """Siti, a confirmed citizen with a valid NIK, signed in on the test client; returns it."""
+    gen_citizen(app)
+    return log_in(client, "siti")
 
 
 @pytest.fixture

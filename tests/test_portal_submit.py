@@ -11,12 +11,6 @@ GUEST = {"guest_kind": "layanan", "perihal": "Antrean KTP sangat panjang",
          "phone": "081234500011", "email": "tamu@example.com", "event_date": "2026-01-05"}
 
 
-@pytest.fixture
-def citizen(app, client):
-    gen_citizen(app)
-    return log_in(client, "siti")
-
-
 def nothing_stored(app):
     return (count_rows(app, Message), count_rows(app, Attachment), count_rows(app, MessageEvent))
 
