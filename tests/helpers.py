@@ -289,6 +289,17 @@ class SmtpInbox:
         return "250 Message accepted for delivery"
 
 
+def browser_log_in(tab, username, password=PASSWORD):
+    """Sign a browser tab in through the /login form, as a person would; returns the tab."""
+    tab.goto("/login")
+    tab.fill("#identity", username)
+    tab.fill("#password", password)
+    with tab.expect_navigation():
+        tab.locator("form").filter(has=tab.locator("#identity")).locator("[type=submit]").click()
+    assert "/login" not in tab.url, f"{username} could not sign in"
+    return tab
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots/ (git-ignored)."""
     folder = ARTIFACTS / "screenshots"

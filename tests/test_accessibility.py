@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.helpers import PASSWORD, log_in
+from tests.helpers import browser_log_in, log_in
 
 PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset"]
 CITIZEN_PAGES = ["/pesan/kirim", "/settings", "/riwayat", "/change"]
@@ -82,11 +82,7 @@ def test_pages_fit_a_phone_screen(page, demo):
         width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if width > 0:
             overflowing[url] = width
-    page.goto("/login")
-    page.fill("#identity", "warga")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form").first.locator("[type=submit]").click()
+    browser_log_in(page, "warga")
     for url in CITIZEN_PAGES:
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

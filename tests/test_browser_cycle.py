@@ -3,7 +3,7 @@ the citizen submits on the portal, staff handle it in /admin, the citizen rates 
 import pytest
 
 from models import Message, db
-from tests.helpers import PASSWORD, gen_message, get_user, pdf_bytes, screenshot
+from tests.helpers import browser_log_in, gen_message, get_user, pdf_bytes, screenshot
 
 
 @pytest.fixture
@@ -18,12 +18,7 @@ def open_as(browser, live_server):
         tab = context.new_page()
         tab.set_default_timeout(15000)
         if username:
-            tab.goto("/login")
-            tab.fill("#identity", username)
-            tab.fill("#password", PASSWORD)
-            tab.locator("form").filter(has=tab.locator("#identity")).locator(
-                "[type=submit]").click()
-            tab.wait_for_load_state()
+            browser_log_in(tab, username)
         return tab
 
     yield _open
