@@ -40,8 +40,7 @@ def register_extensions(app: Flask) -> None:
     from flask_security import Security, SQLAlchemyUserDatastore
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
-    from aspirasi.accounts import (SECURITY_FORMS, apply_security_messages,
-                                   register_verification_guard)
+    from aspirasi.accounts import SECURITY_FORMS, apply_security_messages, register_verification_guard
     from aspirasi.mailer import QueuedMailUtil, register_delivery
     from models import Role, User
 

@@ -7,8 +7,7 @@ from flask import current_app
 from flask_security import hash_password
 
 from aspirasi import demo_data
-from models import Category, Holiday, Message, Opd, Role, Subcategory, User, db, utcnow
-from models import lifecycle
+from models import Category, Holiday, Message, Opd, Role, Subcategory, User, db, lifecycle, utcnow
 from models.user import ALL_ROLES
 
 ROLE_DESCRIPTIONS = {

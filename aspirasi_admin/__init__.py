@@ -7,7 +7,8 @@ def init_admin(app) -> Admin:
     from aspirasi_admin import reports, views
     from aspirasi_admin.dashboard import DashboardView
 
-    admin = Admin(app, name="Aspirasi Kaltim", theme=Bootstrap4Theme(base_template="admin/aspirasi_base.html"),
+    theme = Bootstrap4Theme(base_template="admin/aspirasi_base.html")
+    admin = Admin(app, name="Aspirasi Kaltim", theme=theme,
                   index_view=DashboardView(name="Dasbor", url="/admin"),
                   translations_path=str(app.root_path + "/../translations"))
     views.register(admin)

@@ -1,6 +1,7 @@
 """Open311 API keys (superadmin only): issue a key, shown once in plain text, and revoke it."""
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aspirasi_admin.guards import GuardedView, expose
 from models import ApiKey, db, utcnow

@@ -85,7 +85,7 @@ def donut_chart(items, title: str, size: int = 220) -> Markup:
     if total == 0:
         body.append(f'<circle cx="{cx}" cy="{cy}" r="{outer}" fill="#e9ecef"/>')
     angle = 0.0
-    for index, (label, value) in enumerate(items):
+    for index, (_label, value) in enumerate(items):
         if not value:
             continue
         sweep = 2 * math.pi * value / total

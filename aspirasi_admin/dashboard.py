@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from aspirasi.notify import mark_read, unread_notifications
 from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
-from models import Message, Reprimand, db
-from models import lifecycle
+from models import Message, Reprimand, db, lifecycle
 from models.access import monitored_clause
 from models.audit import record
 from models.errors import DomainError

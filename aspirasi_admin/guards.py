@@ -10,11 +10,11 @@ from datetime import date, datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
 from flask_babel import format_date, format_datetime
-from flask_admin.form import BaseForm
-from flask_wtf import FlaskForm
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from models import db
 from models.access import staff_message_scope, visible_messages

@@ -1,5 +1,6 @@
 """The forwarding letter (surat penerusan, ALAMI's "Surat Layanan Pengaduan") as a PDF."""
 import io
+from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from reportlab.lib import colors
@@ -7,7 +8,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from models import MessageEvent, Setting, db
 from models.base import utcnow
@@ -70,6 +70,8 @@ def forwarding_letter_pdf(message) -> bytes:
                             topMargin=2 * cm, bottomMargin=2 * cm,
                             title=f"Surat Penerusan {message.tracking}", author="Aspirasi Kaltim")
     sent = message.forwarded_at or utcnow()
+    place = (message.address, message.kabupaten)
+    due = format_date(message.answer_due_at, "d MMMM yyyy", locale="id") if message.answer_due_at else "-"
     story = [
         Paragraph("PEMERINTAH PROVINSI KALIMANTAN TIMUR", head),
         Paragraph("Layanan Aspirasi dan Pengaduan Masyarakat (Aspirasi Kaltim)", styles["Heading4"]),
@@ -94,7 +96,7 @@ def forwarding_letter_pdf(message) -> bytes:
         Table([["Nomor tracking", message.tracking],
                ["Diterima", format_date(message.created_at, "d MMMM yyyy", locale="id")],
                ["Kategori", Paragraph(e(message.subcategory or message.category), body)],
-               ["Lokasi", Paragraph(e(", ".join(p for p in (message.address, message.kabupaten) if p)), body)],
+               ["Lokasi", Paragraph(e(", ".join(p for p in place if p)), body)],
                ["Ringkasan", Paragraph(e(_summary(message.body)), body)]],
               colWidths=[4 * cm, 11.5 * cm],
               style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
@@ -102,7 +104,7 @@ def forwarding_letter_pdf(message) -> bytes:
                                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e6f2ee"))])),
         Spacer(1, 0.4 * cm),
         Paragraph("Mohon tanggapan disampaikan melalui aplikasi Aspirasi Kaltim paling lambat "
-                  f"{e(format_date(message.answer_due_at, 'd MMMM yyyy', locale='id') if message.answer_due_at else '-')}. "
+                  f"{e(due)}. "
                   "Atas perhatian dan kerja samanya kami ucapkan terima kasih.", body),
         Spacer(1, 1 * cm),
         Table(signature_rows(sent), colWidths=[8.5 * cm, 7 * cm]),

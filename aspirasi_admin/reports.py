@@ -7,7 +7,9 @@ Two views under /admin/laporan:
 NIK, email and phone leave the building only for a superadmin who asks, and that is audited.
 """
 from flask import request
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload

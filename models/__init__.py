@@ -15,16 +15,16 @@ naming_convention = {
 }
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 
-from models.base import utcnow  # noqa: E402
-from models.user import Role, User, roles_users  # noqa: E402
-from models.opd import Opd  # noqa: E402
-from models.taxonomy import Category, Subcategory, subcategory_monitors  # noqa: E402
-from models.message import Attachment, Message  # noqa: E402
-from models.timeline import MessageEvent  # noqa: E402
-from models.feedback import Rating, Reprimand, ResponseTemplate  # noqa: E402
-from models.notification import Notification, QueuedMail  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
+from models.base import utcnow  # noqa: E402
+from models.feedback import Rating, Reprimand, ResponseTemplate  # noqa: E402
+from models.message import Attachment, Message  # noqa: E402
+from models.notification import Notification, QueuedMail  # noqa: E402
+from models.opd import Opd  # noqa: E402
 from models.settings import ApiKey, Holiday, Setting  # noqa: E402
+from models.taxonomy import Category, Subcategory, subcategory_monitors  # noqa: E402
+from models.timeline import MessageEvent  # noqa: E402
+from models.user import Role, User, roles_users  # noqa: E402
 
 __all__ = [
     "db", "utcnow", "Role", "User", "roles_users", "Opd", "Category", "Subcategory",

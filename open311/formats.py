@@ -1,5 +1,5 @@
 """How GeoReport v2 answers look: JSON lists or XML documents, dates in W3C form, errors."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from flask import Response, json
@@ -23,7 +23,7 @@ def parse_w3c(text: str) -> datetime:
     """
     value = datetime.fromisoformat(text.strip().replace(" ", "+"))  # '+' arrives as ' ' in a query
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 

@@ -1,11 +1,12 @@
-"""Shared fixtures: one app per test session, a clean database per test, logins by role.
+"""Every fixture of the suite: one app per test session, a clean database per test, demo
+data, logins by role, switches for CSRF and rate limits, an SMTP server, a browser.
 
 The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second run); without it, a
 SQLite file in a temporary folder. The schema is built by the Alembic migrations, so every
 run also proves that `flask --app wsgi db upgrade` creates what the models expect.
+Plain functions the tests call (factories, log_in, readers) live in tests/helpers.py.
 """
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,32 +15,25 @@ import pytest
 from jinja2 import StrictUndefined
 from sqlalchemy import text
 
-DEMO_PASSWORD = "Sandi-Demo-2026"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from tests.helpers import (
+    PASSWORD,
+    SmtpInbox,
+    app_config,
+    free_port,
+    gen_citizen,
+    gen_report_dataset,
+    log_in,
+)
 
 _tmp = tempfile.mkdtemp(prefix="aspirasi-tests-")
 os.environ.setdefault("INSTANCE_PATH", _tmp)  # never touch the developer's instance/
 
 
-def _test_config(tmp: str) -> dict:
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp}/test.db"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SECURITY_PASSWORD_SALT": "test-salt",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": True,  # storage is set up; the app fixture then switches it off
-        "MAIL_BACKEND": "locmem",
-        "UPLOAD_DIR": f"{tmp}/uploads",
-        "PUBLIC_BASE_URL": "http://localhost",
-        # Fast hashing in tests only; production keeps argon2's defaults.
-        "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,
-                                                   "argon2__memory_cost": 1024,
-                                                   "argon2__parallelism": 1},
-    }
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives the browser, so `-m "not browser"` can leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +43,7 @@ def app():
     from aspirasi import create_app
 
     tmp = tempfile.mkdtemp(prefix="aspirasi-app-")
-    app = create_app(_test_config(tmp))
+    app = create_app(app_config(tmp))
     app.jinja_env.undefined = StrictUndefined
     from aspirasi.extensions import limiter
 
@@ -112,29 +106,43 @@ def outbox(app):
 
 
 @pytest.fixture
+def db_session(app):
+    """An app context open for the whole test; yields its database session."""
+    from models import db
+
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
 def demo(app):
-    """The demo data set of `flask --app wsgi seed-demo`; returns users by username."""
+    """The demo data set of `flask --app wsgi seed-demo`; returns user ids by username."""
     from aspirasi.cli import seed_demo
 
     with app.app_context():
-        users = seed_demo(DEMO_PASSWORD)
+        users = seed_demo(PASSWORD)
         return {name: user.id for name, user in users.items()}
-
-
-def login(client, identity: str, password: str = DEMO_PASSWORD, follow=False):
-    return client.post("/login", data={"identity": identity, "password": password},
-                       follow_redirects=follow)
 
 
 @pytest.fixture
 def login_as(client, demo):
     """Log the test client in as one of the demo accounts: `login_as("op-dlh")`."""
     def _login(username: str):
-        client.post("/logout")
-        response = login(client, username)
-        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
-        return client
+        return log_in(client, username)
     return _login
+
+
+@pytest.fixture
+def citizen(app, client):
+    """Siti, a confirmed citizen with a valid NIK, signed in on the test client; returns it."""
+    gen_citizen(app)
+    return log_in(client, "siti")
+
+
+@pytest.fixture
+def dataset(app, demo):
+    """The demo accounts and OPDs with the hand-worked report messages instead of the demo's."""
+    return gen_report_dataset(app)
 
 
 @pytest.fixture
@@ -203,14 +211,24 @@ def page(browser, live_server):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ (git-ignored)."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1 for one test; the app's mail goes there meanwhile."""
+    from aiosmtpd.controller import Controller
 
+    from aspirasi.extensions import mail
 
-def links_in(text_body: str) -> list[str]:
-    return re.findall(r"https?://[^\s\"'<>]+", text_body)
+    inbox = SmtpInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved_config = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    saved_state = app.extensions["mailman"]
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    mail.init_app(app)  # Flask-Mailman reads its settings at init
+    try:
+        yield inbox
+    finally:
+        app.config.update(saved_config)
+        app.extensions["mailman"] = saved_state
+        controller.stop()

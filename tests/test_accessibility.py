@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import browser_log_in, log_in
 
 PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset"]
 CITIZEN_PAGES = ["/pesan/kirim", "/settings", "/riwayat", "/change"]
@@ -68,7 +68,7 @@ def test_public_pages_are_labelled(client, demo, url):
 @pytest.mark.parametrize("url", CITIZEN_PAGES)
 def test_citizen_pages_are_labelled(client, demo, url):
     """Do the signed-in citizen's pages have labelled fields and one main heading?"""
-    login(client, "warga", DEMO_PASSWORD)
+    log_in(client, "warga")
     response = client.get(url)
     assert response.status_code == 200
     check(response.get_data(as_text=True), url)
@@ -82,11 +82,7 @@ def test_pages_fit_a_phone_screen(page, demo):
         width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if width > 0:
             overflowing[url] = width
-    page.goto("/login")
-    page.fill("#identity", "warga")
-    page.fill("#password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form").first.locator("[type=submit]").click()
+    browser_log_in(page, "warga")
     for url in CITIZEN_PAGES:
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -6,12 +6,12 @@ import json
 import pytest
 
 from models import ApiKey, Message, db
-from tests.portal_support import log_in, make_citizen
+from tests.helpers import gen_citizen, log_in
 
 
 @pytest.fixture
 def unverified(app, client):
-    make_citizen(app, username="rina", email="rina@example.com", confirmed=False)
+    gen_citizen(app, username="rina", email="rina@example.com", confirmed=False)
     return log_in(client, "rina")
 
 
@@ -67,7 +67,7 @@ def test_unverified_account_still_reaches_the_verify_page_and_can_log_out(unveri
 
 def test_verified_account_is_not_held_back(app, client):
     """Does a verified citizen open the portal pages without being sent to /verifikasi?"""
-    make_citizen(app, username="siti", email="siti@example.com", confirmed=True)
+    gen_citizen(app, username="siti", email="siti@example.com", confirmed=True)
     log_in(client, "siti")
     for path in ("/", "/riwayat", "/settings"):
         assert client.get(path).status_code == 200, path

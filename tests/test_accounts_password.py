@@ -5,7 +5,7 @@ import itsdangerous.timed
 from flask_security import verify_password
 
 from models import User
-from tests.portal_support import PASSWORD, first_link, log_in, make_citizen
+from tests.helpers import PASSWORD, first_link, gen_citizen, log_in
 
 NEW = "Sandi-Baru-Sekali-7"
 
@@ -16,7 +16,7 @@ def password_is(app, username, password) -> bool:
 
 
 def request_reset(app, client, outbox) -> str:
-    make_citizen(app)
+    gen_citizen(app)
     response = client.post("/reset", data={"email": "siti@example.com"})
     assert response.status_code in (200, 302)
     mail = outbox[-1]
@@ -59,7 +59,7 @@ def test_reset_link_still_works_after_fifty_nine_minutes(app, client, outbox, mo
 
 def test_change_password_from_settings(app, client, outbox):
     """Can a citizen change its password, with a notice mailed, and is a wrong current one refused?"""
-    make_citizen(app)
+    gen_citizen(app)
     log_in(client, "siti")
     assert "/change" in client.get("/settings").get_data(as_text=True)
     wrong = client.post("/change", data={"password": "bukan-sandinya", "new_password": NEW,

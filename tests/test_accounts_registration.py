@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from models import QueuedMail, User, db, utcnow
-from tests.portal_support import PASSWORD, first_link, make_citizen
+from tests.helpers import PASSWORD, count_rows, first_link, gen_citizen
 
 FORM = {"email": "rina@example.com", "username": "rina", "password": PASSWORD,
         "password_confirm": PASSWORD}
@@ -12,11 +12,6 @@ FORM = {"email": "rina@example.com", "username": "rina", "password": PASSWORD,
 
 def register(client, **changes):
     return client.post("/register", data={**FORM, **changes})
-
-
-def users(app) -> int:
-    with app.app_context():
-        return User.query.count()
 
 
 def test_register_sends_an_indonesian_verification_mail_and_shows_verify_page(app, client, outbox):
@@ -113,25 +108,25 @@ def test_resent_link_is_in_indonesian_and_works(app, client, outbox):
 def test_bad_registration_gets_a_clear_message_and_creates_nothing(app, client, demo, changes,
                                                                    message):
     """Are duplicate email/username, short or mismatched passwords refused in Indonesian?"""
-    before = users(app)
+    before = count_rows(app, User)
     response = register(client, **changes)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert users(app) == before
+    assert count_rows(app, User) == before
 
 
 def test_login_page_is_indonesian_and_accepts_email_or_username(app, client):
     """Is the login page in Indonesian with one box for email or username?"""
     page = client.get("/login").get_data(as_text=True)
     assert "Email atau username" in page and "Kata sandi" in page and "Lupa kata sandi?" in page
-    make_citizen(app)
+    gen_citizen(app)
     response = client.post("/login", data={"identity": "SITI@example.com", "password": PASSWORD})
     assert response.status_code == 302
 
 
 def test_wrong_password_is_refused_in_indonesian(app, client):
     """Does a wrong password get an Indonesian message and no session?"""
-    make_citizen(app)
+    gen_citizen(app)
     response = client.post("/login", data={"identity": "siti", "password": "salah-sekali"})
     assert response.status_code == 200
     assert "kata sandi salah" in response.get_data(as_text=True).lower()

@@ -2,9 +2,8 @@
 
 import pytest
 
-from models import Attachment, Message, User, db
-from tests.admin_support import fresh, user
-from tests.conftest import login
+from models import Message, User, db
+from tests.helpers import PASSWORD, fresh, get_user, log_in
 
 ROLES = ("anonymous", "warga", "admin", "superadmin", "op-dlh", "op-diskominfo",
          "op-biroekonomi", "evaluator")
@@ -41,10 +40,7 @@ PAGES = {
 
 
 def as_role(client, role):
-    client.post("/logout")
-    if role != "anonymous":
-        assert login(client, role).status_code == 302
-    return client
+    return log_in(client, None if role == "anonymous" else role)
 
 
 def message_id(app, perihal):
@@ -159,7 +155,7 @@ def test_admin_cannot_manage_users_or_roles(app, client, login_as):
 
 def user_id(app, username):
     with app.app_context():
-        return user(username).id
+        return get_user(username).id
 
 
 def test_monitor_cannot_change_anything(app, client, login_as):
@@ -228,5 +224,5 @@ def login_as_with_csrf(client):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"identity": "superadmin",
-                                           "password": "Sandi-Demo-2026", "csrf_token": token})
+                                           "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302

@@ -1,11 +1,12 @@
 """The monitor's read-only watch and the evaluator's report, drill-down and teguran."""
-from models import Message, Reprimand, db
-from tests.admin_support import forwarded, fresh, new_message
+from models import Reprimand
+from tests.helpers import fresh, gen_message
 
 
 def test_monitor_sees_monitored_subcategory_across_opds(app, client, login_as):
     """Does op-biroekonomi's monitor list show 'Permasalahan Lahan' messages of any OPD only?"""
-    other = forwarded(app, opd_code="DISKOMINFO", sub_code="adu-lahan", perihal="Lahan kedua")
+    other = gen_message(app, status="diteruskan", opd="DISKOMINFO", sub="adu-lahan",
+                        perihal="Lahan kedua").id
     login_as("op-biroekonomi")
     page = client.get("/admin/pantauan/").get_data(as_text=True)
     assert "Sengketa batas lahan kebun warga" in page and "Lahan kedua" in page
@@ -32,7 +33,7 @@ def test_evaluator_report_counts_by_status_and_opd(app, client, login_as):
 
 def test_evaluator_sends_teguran_and_sees_acknowledgement(app, client, login_as):
     """Can the evaluator send a teguran from the message page and see it acknowledged?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     version = fresh(app, mid)["version"]
     login_as("evaluator")
     assert 'id="form-reprimand"' in client.get(f"/admin/detail/{mid}").get_data(as_text=True)
@@ -53,8 +54,7 @@ def test_evaluator_sends_teguran_and_sees_acknowledgement(app, client, login_as)
 
 def test_evaluator_cannot_change_a_message(app, client, login_as):
     """Can the evaluator forward, accept or note a message?"""
-    with app.app_context():
-        mid = new_message()
+    mid = gen_message(app).id
     before = fresh(app, mid)
     login_as("evaluator")
     for action in ("forward", "close", "note", "flags"):

@@ -1,43 +1,34 @@
 """The operator's desk: accept, progress updates, notes, reply with a PDF, return, teguran."""
-import io
 
-from models import Attachment, Message, Reprimand, db
-from models import lifecycle
-from tests.admin_support import forwarded, fresh, user
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def post(client, mid, action, version, **data):
-    return client.post(f"/admin/detail/{mid}/aksi/{action}", data={"version": version, **data},
-                       content_type="multipart/form-data")
+from models import Attachment, Message, Reprimand, db, lifecycle
+from tests.helpers import fresh, gen_message, get_user, pdf_bytes, post_action, upload
 
 
 def test_reply_button_disabled_until_accepted_and_server_refuses(app, client, login_as):
     """Is the reply button disabled while `diteruskan`, and does the server refuse a reply then?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
     page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
     assert 'id="reply-button" disabled' in page
     before = fresh(app, mid)
-    response = post(client, mid, "reply", before["version"], answer="Sudah beres")
+    response = post_action(client, mid, "reply", before["version"], answer="Sudah beres")
     assert response.status_code == 409
     assert fresh(app, mid) == before
 
 
 def test_operator_accepts_updates_and_replies_with_pdf(app, client, login_as):
     """Can the operator accept, post two updates, and reply with a PDF that finishes it?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
-    assert post(client, mid, "accept", fresh(app, mid)["version"]).status_code == 302
+    assert post_action(client, mid, "accept", fresh(app, mid)["version"]).status_code == 302
     version = fresh(app, mid)["version"]
     assert 'id="reply-button" disabled' not in client.get(f"/admin/detail/{mid}").get_data(as_text=True)
-    assert post(client, mid, "update", version, note="Teknisi dijadwalkan").status_code == 302
+    assert post_action(client, mid, "update", version, note="Teknisi dijadwalkan").status_code == 302
     version = fresh(app, mid)["version"]
-    assert post(client, mid, "update", version, note="Server diganti").status_code == 302
+    assert post_action(client, mid, "update", version, note="Server diganti").status_code == 302
     version = fresh(app, mid)["version"]
-    response = post(client, mid, "reply", version, answer="Situs sudah pulih.",
-                    files=(io.BytesIO(PDF_BYTES), "balasan.pdf"))
+    response = post_action(client, mid, "reply", version, answer="Situs sudah pulih.",
+                           files=upload(pdf_bytes(), "balasan.pdf"))
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "selesai" and state["answer"] == "Situs sudah pulih."
@@ -49,11 +40,11 @@ def test_operator_accepts_updates_and_replies_with_pdf(app, client, login_as):
 
 def test_reply_with_a_fake_pdf_changes_nothing(app, client, login_as):
     """Is a reply whose 'PDF' is really text refused, leaving status and files unchanged?"""
-    mid = forwarded(app, status="diproses")
+    mid = gen_message(app, status="diproses").id
     before = fresh(app, mid)
     login_as("op-diskominfo")
-    response = post(client, mid, "reply", before["version"], answer="Selesai",
-                    files=(io.BytesIO(b"bukan pdf"), "palsu.pdf"))
+    response = post_action(client, mid, "reply", before["version"], answer="Selesai",
+                           files=upload(b"bukan pdf", "palsu.pdf"))
     assert response.status_code == 400
     assert "bukan PDF yang sah" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -61,12 +52,12 @@ def test_reply_with_a_fake_pdf_changes_nothing(app, client, login_as):
 
 def test_operator_returns_misrouted_message(app, client, login_as):
     """Does returning a misrouted message need a reason, and send it back to the admin's inbox?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
-    empty = post(client, mid, "return", fresh(app, mid)["version"], note="")
+    empty = post_action(client, mid, "return", fresh(app, mid)["version"], note="")
     assert empty.status_code == 400 and "alasan pengembalian" in empty.get_data(as_text=True)
     version = fresh(app, mid)["version"]
-    response = post(client, mid, "return", version, note="Bukan kewenangan kami")
+    response = post_action(client, mid, "return", version, note="Bukan kewenangan kami")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
     state = fresh(app, mid)
     assert state["status"] == "baru" and state["opd"] is None
@@ -75,12 +66,12 @@ def test_operator_returns_misrouted_message(app, client, login_as):
 
 def test_stale_version_shows_changed_meanwhile(app, client, login_as):
     """Does an action built on an old version say 'changed meanwhile' and change nothing?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("op-diskominfo")
     stale = fresh(app, mid)["version"]
-    assert post(client, mid, "note", stale, note="Catatan pertama").status_code == 302
+    assert post_action(client, mid, "note", stale, note="Catatan pertama").status_code == 302
     before = fresh(app, mid)
-    response = post(client, mid, "accept", stale)
+    response = post_action(client, mid, "accept", stale)
     assert response.status_code == 409
     assert "diubah oleh petugas lain" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -88,9 +79,9 @@ def test_stale_version_shows_changed_meanwhile(app, client, login_as):
 
 def test_operator_acknowledges_teguran(app, client, login_as):
     """Does the operator's dashboard show an unacknowledged teguran, and can it acknowledge it?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     with app.app_context():
-        lifecycle.perform(db.session.get(Message, mid), "reprimand", user("evaluator"),
+        lifecycle.perform(db.session.get(Message, mid), "reprimand", get_user("evaluator"),
                           note="Segera tindak lanjuti")
         db.session.commit()
         reprimand_id = Reprimand.query.one().id
@@ -116,7 +107,7 @@ def test_operator_sees_neither_the_name_nor_the_contact_of_an_anonim_reporter(ap
     who sent it?"""
     from aspirasi.demo_data import WARGA_NIK
 
-    mid = forwarded(app, anonim=True)
+    mid = gen_message(app, status="diteruskan", anonim=True).id
     login_as("op-diskominfo")
     page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
     assert "Anonim" in page and "Budi Santoso" not in page and WARGA_NIK not in page

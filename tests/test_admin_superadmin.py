@@ -1,8 +1,7 @@
 """The superadmin's master data, staff accounts, SLA settings and audit log."""
 from models import AuditLog, Opd, Setting, Subcategory, User, db
 from models.settings import DEFAULTS
-from tests.admin_support import opd, user
-from tests.conftest import login
+from tests.helpers import get_opd, get_user, log_in
 
 
 def role_id(app, name):
@@ -34,14 +33,14 @@ def test_create_operator_account_needs_an_opd(app, client, login_as):
     assert "tepat satu OPD" in refused.get_data(as_text=True)
     with app.app_context():
         assert User.query.filter_by(username="op-bpbd").count() == 0
-        bpbd = opd("BPBD").id
+        bpbd = get_opd("BPBD").id
     assert client.post("/admin/pengguna/new/", data={**data, "opd": bpbd}).status_code == 302
     with app.app_context():
-        created = user("op-bpbd")
+        created = get_user("op-bpbd")
         assert created.confirmed_at is not None and created.password.startswith("$argon2")
         assert created.opd.code == "BPBD"
     fresh_client = app.test_client()
-    assert login(fresh_client, "op-bpbd", "Sandi-Baru-2026").status_code == 302
+    log_in(fresh_client, "op-bpbd", "Sandi-Baru-2026")
     assert fresh_client.get("/admin/pesan-opd/").status_code == 200
 
 
@@ -59,7 +58,7 @@ def test_user_with_history_is_disabled_not_deleted(app, client, login_as):
     """Is deleting a user with history refused (disable instead), while disabling works?"""
     login_as("superadmin")
     with app.app_context():
-        warga = user("warga").id
+        warga = get_user("warga").id
     response = client.post("/admin/pengguna/delete/", data={"id": warga}, follow_redirects=True)
     assert "nonaktifkan" in response.get_data(as_text=True)
     with app.app_context():
@@ -93,7 +92,7 @@ def test_subcategory_monitor_and_sla(app, client, login_as):
     with app.app_context():
         lahan = Subcategory.query.filter_by(code="adu-lahan").one()
         data = {"category": lahan.category_id, "code": lahan.code, "name": lahan.name,
-                "default_opd": lahan.default_opd_id, "monitors": user("op-biroekonomi").id,
+                "default_opd": lahan.default_opd_id, "monitors": get_user("op-biroekonomi").id,
                 "active": "y"}
         lahan_id = lahan.id
     client.post(f"/admin/subkategori/edit/?id={lahan_id}", data={**data, "sla_hours": "0"})
@@ -122,12 +121,11 @@ def test_audit_log_is_read_only_and_filterable(app, client, login_as):
 def test_staff_sign_ins_and_failed_attempts_are_audited(app, client, demo):
     """Does the audit log record a staff member's sign-in and a wrong password on a staff account?"""
     from models import AuditLog
-    from tests.conftest import login
 
-    assert login(client, "op-dlh", "salah-sandi-123").status_code == 200
-    assert login(client, "op-dlh").status_code == 302
-    client.post("/logout")
-    assert login(client, "warga").status_code == 302  # citizens' sign-ins are not staff actions
+    wrong = client.post("/login", data={"identity": "op-dlh", "password": "salah-sandi-123"})
+    assert wrong.status_code == 200
+    log_in(client, "op-dlh")
+    log_in(client, "warga")  # citizens' sign-ins are not staff actions
     with app.app_context():
         rows = [(r.action, r.username) for r in AuditLog.query.order_by(AuditLog.id)]
     assert rows == [("login_failed", "op-dlh"), ("login", "op-dlh")]

@@ -3,13 +3,13 @@ import re
 from datetime import datetime
 
 from models import Message, db
-from tests.admin_support import new_message
+from tests.helpers import gen_message
 
 
 def test_message_list_shows_wita_times(app, login_as):
     """Is a message received at 02:00 UTC listed as received at 10:00 WITA?"""
     with app.app_context():
-        mid = new_message(perihal="Pesan dini hari")
+        mid = gen_message(app, perihal="Pesan dini hari").id
         db.session.get(Message, mid).created_at = datetime(2026, 11, 20, 2, 0)
         db.session.commit()
     page = login_as("admin").get("/admin/pesan/").get_data(as_text=True)

@@ -1,10 +1,6 @@
 """The admin's triage desk: inbox, forward, answer, close, flags, re-route, notes, intake."""
 from models import AuditLog, Message, ResponseTemplate, db
-from tests.admin_support import forwarded, fresh, new_message, opd, sub
-
-
-def post(client, mid, action, version, **data):
-    return client.post(f"/admin/detail/{mid}/aksi/{action}", data={"version": version, **data})
+from tests.helpers import fresh, gen_message, get_opd, get_sub, post_action
 
 
 def audit_actions(app, mid):
@@ -17,8 +13,7 @@ def audit_actions(app, mid):
 def test_inbox_lists_new_messages_oldest_first(app, client, login_as):
     """Does the inbox show only `baru` messages, oldest first?"""
     login_as("admin")
-    with app.app_context():
-        new_message(perihal="Pesan kedua yang lebih baru")
+    gen_message(app, perihal="Pesan kedua yang lebih baru")
     page = client.get("/admin/pesan-baru/").get_data(as_text=True)
     assert page.index("Lampu jalan padam di Tenggarong") < page.index("Pesan kedua yang lebih baru")
     assert "Website dinas tidak bisa dibuka" not in page  # diproses, not in the inbox
@@ -27,12 +22,12 @@ def test_inbox_lists_new_messages_oldest_first(app, client, login_as):
 def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
     """Does forwarding without an OPD use the sub category's default OPD, audit it, and notify?"""
     with app.app_context():
-        mid = new_message()
-        internet = sub("adu-internet")
+        mid = gen_message(app).id
+        internet = get_sub("adu-internet")
         ids = internet.category_id, internet.id
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id=ids[0], subcategory_id=ids[1],
-                    note="Segera ditangani", rahasia="1")
+    response = post_action(client, mid, "forward", 1, category_id=ids[0], subcategory_id=ids[1],
+                           note="Segera ditangani", rahasia="1")
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "diteruskan" and state["opd"] == "DISKOMINFO"
@@ -44,11 +39,11 @@ def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
 def test_forward_without_subcategory_is_refused(app, client, login_as):
     """Is a forward without a sub category refused with a clear message, changing nothing?"""
     with app.app_context():
-        mid = new_message()
-        category_id = sub("adu-internet").category_id
+        mid = gen_message(app).id
+        category_id = get_sub("adu-internet").category_id
     before = fresh(app, mid)
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id=category_id)
+    response = post_action(client, mid, "forward", 1, category_id=category_id)
     assert response.status_code == 400
     assert "Pilih sub kategori" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -57,11 +52,10 @@ def test_forward_without_subcategory_is_refused(app, client, login_as):
 
 def test_forward_with_garbage_ids_is_refused(app, client, login_as):
     """Does a forged OPD id give a clear error instead of a crash?"""
-    with app.app_context():
-        mid = new_message()
+    mid = gen_message(app).id
     before = fresh(app, mid)
     login_as("admin")
-    response = post(client, mid, "forward", 1, category_id="abc", subcategory_id="99999")
+    response = post_action(client, mid, "forward", 1, category_id="abc", subcategory_id="99999")
     assert response.status_code == 400
     assert "tidak sah" in response.get_data(as_text=True)
     assert fresh(app, mid) == before
@@ -70,15 +64,15 @@ def test_forward_with_garbage_ids_is_refused(app, client, login_as):
 def test_admin_answers_informasi_directly(app, client, login_as):
     """Can the admin answer an Informasi message, and is an Aduan refused a direct answer?"""
     with app.app_context():
-        mid = new_message(perihal="Syarat izin usaha?")
-        informasi = sub("inf-perizinan").category_id
-        aduan = sub("adu-internet").category_id
+        mid = gen_message(app, perihal="Syarat izin usaha?").id
+        informasi = get_sub("inf-perizinan").category_id
+        aduan = get_sub("adu-internet").category_id
     login_as("admin")
-    refused = post(client, mid, "answer", 1, category_id=aduan, answer="Jawaban")
+    refused = post_action(client, mid, "answer", 1, category_id=aduan, answer="Jawaban")
     assert refused.status_code == 400 and "Informasi" in refused.get_data(as_text=True)
     assert fresh(app, mid)["status"] == "baru"
-    response = post(client, mid, "answer", 1, category_id=informasi,
-                    answer="Syaratnya KTP dan NIB.")
+    response = post_action(client, mid, "answer", 1, category_id=informasi,
+                           answer="Syaratnya KTP dan NIB.")
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "selesai" and state["answer"] == "Syaratnya KTP dan NIB."
@@ -87,15 +81,15 @@ def test_admin_answers_informasi_directly(app, client, login_as):
 def test_admin_closes_duplicate_linked_to_original(app, client, login_as):
     """Does closing as duplicate link the original by tracking number, and refuse a wrong one?"""
     with app.app_context():
-        original = new_message(perihal="Asli")
-        copy = new_message(perihal="Salinan")
+        original = gen_message(app, perihal="Asli").id
+        copy = gen_message(app, perihal="Salinan").id
         original_tracking = db.session.get(Message, original).tracking
     login_as("admin")
-    wrong = post(client, copy, "close", 1, reason="duplicate", duplicate_of="ASP-TIDAKADA")
+    wrong = post_action(client, copy, "close", 1, reason="duplicate", duplicate_of="ASP-TIDAKADA")
     assert wrong.status_code == 400 and "tidak ditemukan" in wrong.get_data(as_text=True)
     assert fresh(app, copy)["status"] == "baru"
-    assert post(client, copy, "close", 1, reason="duplicate",
-                duplicate_of=original_tracking.lower()).status_code == 302
+    assert post_action(client, copy, "close", 1, reason="duplicate",
+                       duplicate_of=original_tracking.lower()).status_code == 302
     with app.app_context():
         closed = db.session.get(Message, copy)
         assert closed.status == "ditutup" and closed.duplicate_of_id == original
@@ -103,23 +97,21 @@ def test_admin_closes_duplicate_linked_to_original(app, client, login_as):
 
 def test_admin_closes_spam_which_hides_it(app, client, login_as):
     """Does closing as spam hide the message from the public list?"""
-    with app.app_context():
-        mid = new_message(perihal="Promo pinjaman")
+    mid = gen_message(app, perihal="Promo pinjaman").id
     login_as("admin")
-    assert post(client, mid, "close", 1, reason="spam", note="Iklan").status_code == 302
+    assert post_action(client, mid, "close", 1, reason="spam", note="Iklan").status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "ditutup" and state["hidden"] is True
 
 
 def test_admin_sets_and_clears_flags(app, client, login_as):
     """Can the admin set anonim and hidden, then clear them, each a timeline event?"""
-    with app.app_context():
-        mid = new_message()
+    mid = gen_message(app).id
     login_as("admin")
-    assert post(client, mid, "flags", 1, anonim="1", hidden="1").status_code == 302
+    assert post_action(client, mid, "flags", 1, anonim="1", hidden="1").status_code == 302
     state = fresh(app, mid)
     assert (state["anonim"], state["rahasia"], state["hidden"]) == (True, False, True)
-    assert post(client, mid, "flags", state["version"]).status_code == 302
+    assert post_action(client, mid, "flags", state["version"]).status_code == 302
     state = fresh(app, mid)
     assert (state["anonim"], state["hidden"]) == (False, False)
     assert state["events"] == ["submit", "flags", "flags"]
@@ -127,24 +119,24 @@ def test_admin_sets_and_clears_flags(app, client, login_as):
 
 def test_admin_reroutes_to_another_opd(app, client, login_as):
     """Can the admin re-route a forwarded message, and is the same OPD refused?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     with app.app_context():
-        dlh, kominfo = opd("DLH").id, opd("DISKOMINFO").id
+        dlh, kominfo = get_opd("DLH").id, get_opd("DISKOMINFO").id
     version = fresh(app, mid)["version"]
     login_as("admin")
-    same = post(client, mid, "reroute", version, opd_id=kominfo)
+    same = post_action(client, mid, "reroute", version, opd_id=kominfo)
     assert same.status_code == 400 and "sudah berada" in same.get_data(as_text=True)
-    assert post(client, mid, "reroute", version, opd_id=dlh, note="Salah alamat").status_code == 302
+    assert post_action(client, mid, "reroute", version, opd_id=dlh, note="Salah alamat").status_code == 302
     assert fresh(app, mid)["opd"] == "DLH"
 
 
 def test_internal_note_is_not_public(app, client, login_as):
     """Is the admin's internal note on the staff timeline but not among the public events?"""
     with app.app_context():
-        mid = new_message()
+        mid = gen_message(app).id
         tracking = db.session.get(Message, mid).tracking
     login_as("admin")
-    assert post(client, mid, "note", 1, note="Cek ke lapangan dulu").status_code == 302
+    assert post_action(client, mid, "note", 1, note="Cek ke lapangan dulu").status_code == 302
     assert "Cek ke lapangan dulu" in client.get(f"/admin/detail/{mid}").get_data(as_text=True)
     assert fresh(app, mid)["events"] == ["submit", "note"]
     with app.app_context():
@@ -202,7 +194,7 @@ def test_intake_checks_nik_and_email_as_the_portal_does(app, client, login_as):
 def test_response_template_select_on_answer_form(app, client, login_as):
     """Does the answer form offer the category's response templates, with the JS from /static?"""
     with app.app_context():
-        mid = new_message()
+        mid = gen_message(app).id
         db.session.add(ResponseTemplate(title="Terima kasih", body="Terima kasih atas laporan Anda."))
         db.session.commit()
     login_as("admin")
@@ -230,7 +222,7 @@ def test_overdue_queue(app, client, login_as):
     from models import utcnow
 
     with app.app_context():
-        mid = new_message(perihal="Sudah lama menunggu")
+        mid = gen_message(app, perihal="Sudah lama menunggu").id
         message = db.session.get(Message, mid)
         message.triage_due_at = utcnow() - timedelta(minutes=5)
         db.session.commit()

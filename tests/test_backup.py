@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from aspirasi import create_app
 from models import Message, User, db
-from tests.conftest import _test_config
+from tests.helpers import app_config, log_in
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -89,7 +89,7 @@ def fresh_target(app, tmp_path):
         target_url = f"sqlite:///{tmp_path}/restored.db"
     # The same settings as the original (secret key and salt included, as an operator would
     # carry them over); only the database and the upload folder are new.
-    config = _test_config(str(tmp_path))
+    config = app_config(str(tmp_path))
     config.update(SQLALCHEMY_DATABASE_URI=target_url,
                   UPLOAD_DIR=str(tmp_path / "restored-uploads"))
     target = create_app(config)
@@ -164,12 +164,10 @@ def test_backup_taken_while_serving_restores_every_row_and_file(app, runner, ins
 
 def test_restored_installation_serves_the_restored_data(installation, archive, fresh_target):
     """After a restore, can the citizen log in and see the profile photo from the archive?"""
-    from tests.conftest import login
-
     result = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(archive)])
     assert result.exit_code == 0, result.output
     client = fresh_target.test_client()
-    assert login(client, "warga").status_code == 302
+    log_in(client, "warga")  # asserts the sign-in redirect
     photo = client.get("/settings/foto")
     assert photo.status_code == 200
     assert photo.data == (Path(installation["upload_dir"]) / installation["photo"]).read_bytes()

@@ -3,8 +3,7 @@ import re
 
 from models import QueuedMail
 from models.region import KABUPATEN_KOTA
-from tests.conftest import screenshot
-from tests.portal_support import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes
+from tests.helpers import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes, screenshot
 
 
 def submit_first_form(page):

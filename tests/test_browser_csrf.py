@@ -5,20 +5,14 @@ person actually submits carries a valid token: the login, the citizen's submissi
 triage form and a Flask-Admin model form.
 """
 from models import Message, Opd, db
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import browser_log_in
 
 
 def sign_in(browser, live_server, username):
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15000)
-    tab.goto("/login")
-    tab.fill("#identity", username)
-    tab.fill("#password", DEMO_PASSWORD)
-    with tab.expect_navigation():
-        tab.locator("main form").first.locator("[type=submit]").click()
-    assert "/login" not in tab.url, "signed in"
-    return context, tab
+    return context, browser_log_in(tab, username)
 
 
 def test_citizen_and_staff_forms_pass_with_csrf_on(app, demo, browser, live_server, csrf_enabled):

@@ -3,10 +3,7 @@ the citizen submits on the portal, staff handle it in /admin, the citizen rates 
 import pytest
 
 from models import Message, db
-from tests.admin_support import forwarded, user
-from tests.conftest import DEMO_PASSWORD, screenshot
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.helpers import browser_log_in, gen_message, get_user, pdf_bytes, screenshot
 
 
 @pytest.fixture
@@ -21,12 +18,7 @@ def open_as(browser, live_server):
         tab = context.new_page()
         tab.set_default_timeout(15000)
         if username:
-            tab.goto("/login")
-            tab.fill("#identity", username)
-            tab.fill("#password", DEMO_PASSWORD)
-            tab.locator("form").filter(has=tab.locator("#identity")).locator(
-                "[type=submit]").click()
-            tab.wait_for_load_state()
+            browser_log_in(tab, username)
         return tab
 
     yield _open
@@ -52,7 +44,7 @@ def test_message_cycle_across_roles(app, demo, open_as, tmp_path):
     tracking = warga.inner_text("#nomor-tracking").strip()
     with app.app_context():
         message = Message.query.filter_by(tracking=tracking).one()
-        assert message.reporter_id == user("warga").id and message.status == "baru"
+        assert message.reporter_id == get_user("warga").id and message.status == "baru"
         mid = message.id
 
     admin = open_as("admin")
@@ -86,7 +78,7 @@ def test_message_cycle_across_roles(app, demo, open_as, tmp_path):
     assert not kominfo.locator("#reply-button").is_disabled()
     kominfo.fill("#reply-text", "Jaringan sudah pulih setelah perangkat diganti.")
     pdf = tmp_path / "berita-acara.pdf"
-    pdf.write_bytes(PDF_BYTES)
+    pdf.write_bytes(pdf_bytes())
     kominfo.set_input_files("#form-reply input[name=files]", str(pdf))
     submit_form(kominfo, "form-reply")
     assert "Selesai" in kominfo.locator("#status-label").inner_text()
@@ -124,7 +116,8 @@ def test_message_cycle_across_roles(app, demo, open_as, tmp_path):
 
 def test_land_complaint_reaches_the_monitor(app, demo, open_as):
     """Does a 'Permasalahan Lahan' complaint forwarded to DLH appear in op-biroekonomi's monitor?"""
-    mid = forwarded(app, opd_code="DLH", sub_code="adu-lahan", perihal="Patok lahan digeser")
+    mid = gen_message(app, status="diteruskan", opd="DLH", sub="adu-lahan",
+                      perihal="Patok lahan digeser").id
     monitor = open_as("op-biroekonomi")
     monitor.goto("/admin/pantauan/")
     assert "Patok lahan digeser" in monitor.content()

@@ -1,17 +1,12 @@
 """The report page in a real browser: it renders its SVG charts and tables after login."""
-from tests.conftest import DEMO_PASSWORD, screenshot
-from tests.test_reports import build_dataset
+from tests.helpers import browser_log_in, gen_report_dataset, screenshot
 
 
 def test_report_page_renders_charts_in_a_browser(app, demo, page):
     """After logging in through /login, does an evaluator see the report with its charts?"""
-    build_dataset(app)
+    gen_report_dataset(app)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/login")
-    page.fill("input[name=identity]", "evaluator")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_load_state("networkidle")
+    browser_log_in(page, "evaluator")
     page.goto("/admin/laporan/")
     assert page.locator("svg.report-chart").count() == 5
     assert page.locator("#tabel-opd tbody tr").count() == 4

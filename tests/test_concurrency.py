@@ -1,22 +1,20 @@
 """Two staff acting on one message with the same stale page: one wins, nothing is overwritten."""
 from models import AuditLog, Message, db
-from tests.admin_support import fresh, new_message, opd, sub
+from tests.helpers import fresh, gen_message, get_opd, get_sub, get_user, log_in
 
 
 def test_two_admins_conflicting_actions_one_wins(app, demo):
     """When two staff submit conflicting actions built on the same version, does exactly one win
     and the other get a clear 'changed meanwhile' message?"""
     with app.app_context():
-        mid = new_message()
-        internet = sub("adu-internet")
+        mid = gen_message(app).id
+        internet = get_sub("adu-internet")
         forward = {"category_id": internet.category_id, "subcategory_id": internet.id,
-                   "opd_id": opd("DISKOMINFO").id}
+                   "opd_id": get_opd("DISKOMINFO").id}
     version = fresh(app, mid)["version"]
     first, second = app.test_client(), app.test_client()
-    from tests.conftest import login
-
-    login(first, "admin")
-    login(second, "superadmin")
+    log_in(first, "admin")
+    log_in(second, "superadmin")
     page_one = first.get(f"/admin/detail/{mid}")
     page_two = second.get(f"/admin/detail/{mid}")
     assert page_one.status_code == page_two.status_code == 200
@@ -39,15 +37,14 @@ def test_database_version_check_catches_a_race(app, demo):
     from sqlalchemy.orm import Session
 
     from models import lifecycle
-    from tests.admin_support import user
 
     with app.app_context():
-        mid = new_message()
+        mid = gen_message(app).id
         with Session(db.engine) as other:
             copy = other.get(Message, mid)
             copy.perihal = "Diubah sesi lain"
             message = db.session.get(Message, mid)
-            lifecycle.perform(message, "note", user("admin"), expected_version=message.version,
+            lifecycle.perform(message, "note", get_user("admin"), expected_version=message.version,
                               note="catatan")
             other.commit()
             try:

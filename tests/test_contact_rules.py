@@ -3,7 +3,7 @@ the guest form (/lapor), the staff intake (/admin/intake/) and Open311 POST."""
 import pytest
 
 from models import ApiKey, Message, db
-from tests.portal_support import GOOD_NIK
+from tests.helpers import GOOD_NIK
 
 ACCEPTED = {  # as written -> as stored
     "081234567890": "081234567890",

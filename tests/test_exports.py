@@ -6,14 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from models import AuditLog, Message, Opd
-from tests.test_reports import build_dataset
 
 URL = "/admin/laporan/pesan/ekspor.{fmt}"
-
-
-@pytest.fixture
-def dataset(app, demo):
-    return build_dataset(app)
 
 
 def read_csv(data: bytes) -> list[dict]:
@@ -23,7 +17,7 @@ def read_csv(data: bytes) -> list[dict]:
 def read_xlsx(data: bytes) -> list[dict]:
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
 
 
 def read(fmt: str, data: bytes) -> list[dict]:

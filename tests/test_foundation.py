@@ -1,5 +1,6 @@
 """The foundation: app factory, schema, health, demo data, commands."""
-from models import Message, Opd, User, db
+from models import Message, Opd, User
+from tests.helpers import PASSWORD, log_in
 
 
 def test_healthz_reports_ok_when_database_answers(client):
@@ -11,7 +12,7 @@ def test_healthz_reports_ok_when_database_answers(client):
 
 
 def test_seed_demo_creates_accounts_opds_and_messages(app, runner):
-    """Does `seed-demo` create the SPEC's demo accounts, the OPDs and sample messages?"""
+    """Does `seed-demo` create the demo accounts, the OPDs and sample messages?"""
     result = runner.invoke(args=["seed-demo", "--password", "Rahasia-12345"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -56,11 +57,9 @@ def test_create_superadmin_by_options(app, runner):
 
 def test_login_by_username_and_by_email(client, demo):
     """Can a demo account log in both by username and by email?"""
-    from tests.conftest import login
-
-    assert login(client, "admin").status_code == 302
+    log_in(client, "admin")
     client.post("/logout")
-    assert login(client, "admin@aspirasi.kaltimprov.go.id").status_code == 302
+    log_in(client, "admin@aspirasi.kaltimprov.go.id")
 
 
 def test_default_language_is_indonesian_and_english_is_selectable(client):
@@ -107,9 +106,8 @@ def test_no_page_loads_anything_from_another_host(client):
 def test_forged_forwarded_for_header_is_not_believed_without_a_proxy(app, client, demo):
     """Can a client write a false address into the audit log with an X-Forwarded-For header?"""
     from models import AuditLog
-    from tests.conftest import DEMO_PASSWORD
 
-    client.post("/login", data={"identity": "admin", "password": DEMO_PASSWORD},
+    client.post("/login", data={"identity": "admin", "password": PASSWORD},
                 headers={"X-Forwarded-For": "203.0.113.9"})
     with app.app_context():
         row = AuditLog.query.filter_by(action="login").one()

@@ -4,7 +4,7 @@ The English texts asserted here come from translations/en/LC_MESSAGES/*.mo: with
 compiled catalogs (`make translations`) the pages stay Indonesian and these tests fail.
 """
 from models import User
-from tests.portal_support import PASSWORD, log_in, make_citizen
+from tests.helpers import PASSWORD, gen_citizen, log_in
 
 
 def page(client, url) -> str:
@@ -51,7 +51,7 @@ def test_english_choice_is_kept_for_the_next_requests(client):
 
 def test_submit_and_profile_forms_of_a_citizen_in_english(app, client):
     """Are the logged-in citizen's submit form and profile choices (gender, religion) in English?"""
-    make_citizen(app)
+    gen_citizen(app)
     log_in(client, "siti")
     submit = page(client, "/pesan/kirim?lang=en")
     assert "<h1>Send a Message</h1>" in submit

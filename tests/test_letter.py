@@ -5,7 +5,7 @@ from datetime import datetime
 from pypdf import PdfReader
 
 from models import Message, db
-from tests.admin_support import forwarded, new_message
+from tests.helpers import gen_message
 
 
 def letter_text(client, mid):
@@ -17,8 +17,8 @@ def letter_text(client, mid):
 
 def test_letter_has_number_date_recipient_subject_summary(app, client, login_as):
     """Does the letter carry the number, date, recipient OPD, perihal, summary and tracking?"""
-    mid = forwarded(app, perihal="Website <script> rusak",
-                    body="Situs tidak bisa diakses sejak Senin & Selasa.")
+    mid = gen_message(app, status="diteruskan", perihal="Website <script> rusak",
+                      body="Situs tidak bisa diakses sejak Senin & Selasa.").id
     with app.app_context():
         tracking = db.session.get(Message, mid).tracking
     login_as("admin")
@@ -35,7 +35,7 @@ def test_letter_has_number_date_recipient_subject_summary(app, client, login_as)
 
 def test_letter_number_is_stable_and_operator_may_download(app, client, login_as):
     """Is the number the same on a second download, and may the receiving operator fetch it?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("admin")
     first = letter_text(client, mid)
     login_as("op-diskominfo")
@@ -44,8 +44,7 @@ def test_letter_number_is_stable_and_operator_may_download(app, client, login_as
 
 def test_no_letter_for_a_message_not_forwarded(app, client, login_as):
     """Is a letter refused for a message still waiting for triage?"""
-    with app.app_context():
-        mid = new_message()
+    mid = gen_message(app).id
     login_as("admin")
     response = client.get(f"/admin/detail/{mid}/surat.pdf")
     assert response.status_code == 302
@@ -54,7 +53,7 @@ def test_no_letter_for_a_message_not_forwarded(app, client, login_as):
 
 def test_evaluator_cannot_download_letter(app, client, login_as):
     """Is the letter kept to the admin and the receiving OPD (the evaluator gets 403)?"""
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     login_as("evaluator")
     assert client.get(f"/admin/detail/{mid}/surat.pdf").status_code == 403
 
@@ -73,7 +72,7 @@ def test_letter_is_signed_by_the_official_the_superadmin_set(app, client, login_
         "letter_signatory_title": "Kepala Biro Umum", "letter_signatory_name": "Dra. Siti Rahma",
         "letter_signatory_nip": "19700101 199503 2 001"})
     assert good.status_code == 302
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     text = letter_text(client, mid)
     assert "Kepala Biro Umum" in text and "Dra. Siti Rahma" in text
     assert "NIP. 19700101 199503 2 001" in text

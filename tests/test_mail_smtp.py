@@ -1,50 +1,10 @@
 """Mail through a real SMTP server: registration mail delivered over SMTP, link followed."""
 import email
-import socket
 from email import policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from aspirasi.extensions import mail
 from models import QueuedMail, User
-from tests.portal_support import PASSWORD, first_link
-
-
-class Inbox:
-    """An SMTP handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on 127.0.0.1 for one test; the app's mail goes there meanwhile."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    saved_config = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
-    saved_state = app.extensions["mailman"]
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    mail.init_app(app)  # Flask-Mailman reads its settings at init
-    try:
-        yield inbox
-    finally:
-        app.config.update(saved_config)
-        app.extensions["mailman"] = saved_state
-        controller.stop()
+from tests.helpers import PASSWORD, first_link, free_port
 
 
 def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, smtp_server):

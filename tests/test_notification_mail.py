@@ -4,7 +4,8 @@ and nobody outside on internal steps."""
 import re
 from urllib.parse import urlsplit
 
-from models import Message, Opd, Subcategory, db
+from models import Message, Opd, Subcategory
+from tests.helpers import GOOD_NIK, gen_message, post_action
 
 
 def recipients(outbox, since=0):
@@ -13,12 +14,6 @@ def recipients(outbox, since=0):
 
 def tracking_link(mail):
     return re.search(r"https?://\S+/tracking/(ASP-[2-9A-Z]{8})", mail.body)
-
-
-def act(client, mid, action, **data):
-    with client.application.app_context():
-        version = db.session.get(Message, mid).version
-    return client.post(f"/admin/detail/{mid}/aksi/{action}", data={"version": version, **data})
 
 
 def test_mail_follows_the_message_through_its_life(app, client, login_as, outbox):
@@ -39,8 +34,8 @@ def test_mail_follows_the_message_through_its_life(app, client, login_as, outbox
 
     mark = len(outbox)
     login_as("admin")
-    assert act(client, mid, "forward", category_id=cat_id, subcategory_id=sub_id,
-               opd_id=opd_id, note="Mohon dicek").status_code == 302
+    assert post_action(client, mid, "forward", category_id=cat_id, subcategory_id=sub_id,
+                       opd_id=opd_id, note="Mohon dicek").status_code == 302
     sent = [to for to, _subject in recipients(outbox, mark)]
     assert "op-diskominfo@aspirasi.kaltimprov.go.id" in sent
     assert "op-dlh@aspirasi.kaltimprov.go.id" not in sent
@@ -48,8 +43,8 @@ def test_mail_follows_the_message_through_its_life(app, client, login_as, outbox
 
     mark = len(outbox)
     login_as("op-diskominfo")
-    assert act(client, mid, "note", note="Catatan internal saja").status_code == 302
-    assert act(client, mid, "return", note="Salah OPD").status_code == 302
+    assert post_action(client, mid, "note", note="Catatan internal saja").status_code == 302
+    assert post_action(client, mid, "return", note="Salah OPD").status_code == 302
     sent = [to for to, _subject in recipients(outbox, mark)]
     assert "warga@example.com" not in sent  # internal steps are not the citizen's business
     assert "admin@aspirasi.kaltimprov.go.id" in sent  # the return waits for the admins
@@ -57,12 +52,10 @@ def test_mail_follows_the_message_through_its_life(app, client, login_as, outbox
 
 def test_teguran_mails_the_opds_operators(app, client, login_as, outbox):
     """Does a teguran reach the handling OPD's operators by mail, and not the citizen?"""
-    from tests.admin_support import forwarded
-
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     mark = len(outbox)
     login_as("evaluator")
-    assert act(client, mid, "reprimand", note="Segera tindak lanjuti").status_code == 302
+    assert post_action(client, mid, "reprimand", note="Segera tindak lanjuti").status_code == 302
     sent = recipients(outbox, mark)
     assert [to for to, _s in sent] == ["op-diskominfo@aspirasi.kaltimprov.go.id"]
     assert "Teguran" in sent[0][1]
@@ -70,8 +63,6 @@ def test_teguran_mails_the_opds_operators(app, client, login_as, outbox):
 
 def test_guest_with_email_gets_the_receipt_and_its_link_works(app, client, demo, outbox):
     """Does a guest who leaves an email get the tracking number, and does the link open the log?"""
-    from tests.portal_support import GOOD_NIK
-
     client.post("/lapor", data={"guest_kind": "umum", "perihal": "Jalan desa longsor",
                                 "body": "Badan jalan amblas.", "nik": GOOD_NIK,
                                 "phone": "081234500000", "email": "tamu@example.com",

@@ -1,13 +1,12 @@
 """Notifications: the in-app badge, marking read, and the mail queue surviving a broken SMTP."""
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from models import Message, Notification, QueuedMail, db, utcnow
-from tests.admin_support import forwarded, fresh, new_message, opd, sub, user
+from tests.helpers import SmtpInbox, free_port, fresh, gen_message, get_opd, get_sub, get_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,16 +21,15 @@ def test_admin_badge_counts_new_messages_and_mark_read(app, client, login_as):
     login_as("admin")
     assert badge(client) == 1  # of the demo messages, only one still waits for triage
     with app.app_context():
-        mid = new_message(perihal="Pesan untuk lencana")
-        first = (Notification.query.filter_by(user_id=user("admin").id, read_at=None)
+        mid = gen_message(app, perihal="Pesan untuk lencana").id
+        first = (Notification.query.filter_by(user_id=get_user("admin").id, read_at=None)
                  .order_by(Notification.id).first().id)
     assert badge(client) == 2
     assert client.post("/admin/notifikasi/baca", data={"id": first}).status_code == 302
     assert badge(client) == 1
     client.get(f"/admin/detail/{mid}")  # opening the message reads its notice
     assert badge(client) == 0
-    with app.app_context():
-        new_message(perihal="Satu lagi")
+    gen_message(app, perihal="Satu lagi")
     assert badge(client) == 1
     client.post("/admin/notifikasi/baca")
     assert badge(client) == 0
@@ -41,10 +39,10 @@ def test_triage_settles_the_new_message_notice(app, client, login_as):
     """Once a message is forwarded, does it stop counting as waiting on the admin's badge?"""
     login_as("admin")
     before = badge(client)
-    with app.app_context():
-        new_message(perihal="Akan diteruskan")
+    gen_message(app, perihal="Akan diteruskan")
     assert badge(client) == before + 1
-    forwarded(app, perihal="Diteruskan langsung")  # submitted and forwarded: nothing waits
+    # Submitted and forwarded at once: nothing waits for the admin.
+    gen_message(app, status="diteruskan", perihal="Diteruskan langsung")
     assert badge(client) == before + 1
 
 
@@ -52,7 +50,7 @@ def test_accepting_settles_the_operators_forwarded_notice(app, client, login_as)
     """When the OPD accepts a forwarded message, does its 'forwarded to you' notice stop counting?"""
     login_as("op-diskominfo")
     before = badge(client)
-    mid = forwarded(app)
+    mid = gen_message(app, status="diteruskan").id
     assert badge(client) == before + 1
     client.post(f"/admin/detail/{mid}/aksi/accept",
                 data={"version": fresh(app, mid)["version"]})
@@ -67,7 +65,7 @@ def test_forward_notifies_the_opds_operators_only(app, client, login_as):
     dlh_before = badge(client)
     login_as("op-diskominfo")
     before = badge(client)
-    forwarded(app)
+    gen_message(app, status="diteruskan")
     assert badge(client) == before + 1
     assert "diteruskan ke OPD Anda" in client.get("/admin/").get_data(as_text=True)
     login_as("op-dlh")
@@ -77,18 +75,12 @@ def test_forward_notifies_the_opds_operators_only(app, client, login_as):
 def test_cannot_mark_another_users_notification(app, client, login_as):
     """Can a user mark someone else's notification read by guessing its id?"""
     with app.app_context():
-        new_message()
-        admin_notice = Notification.query.filter_by(user_id=user("admin").id, read_at=None).first().id
+        gen_message(app)
+        admin_notice = Notification.query.filter_by(user_id=get_user("admin").id, read_at=None).first().id
     login_as("op-dlh")
     client.post("/admin/notifikasi/baca", data={"id": admin_notice})
     with app.app_context():
         assert db.session.get(Notification, admin_notice).read_at is None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 FORWARD_SCRIPT = """
@@ -109,10 +101,10 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
     from aiosmtpd.controller import Controller
 
     with app.app_context():
-        mid = new_message(perihal="Uji surat gagal")
-        internet = sub("adu-internet")
+        mid = gen_message(app, perihal="Uji surat gagal").id
+        internet = get_sub("adu-internet")
         form = {"version": "1", "category_id": internet.category_id,
-                "subcategory_id": internet.id, "opd_id": opd("DISKOMINFO").id}
+                "subcategory_id": internet.id, "opd_id": get_opd("DISKOMINFO").id}
         QueuedMail.query.update({"sent_at": utcnow()})  # only this forward's mail matters
         db.session.commit()
     closed_port = free_port()  # bound then released: nothing listens there
@@ -136,15 +128,9 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
         QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).update({"next_attempt_at": utcnow()})
         db.session.commit()
 
-    received = []
-
-    class Inbox:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
+    inbox = SmtpInbox()
     port = free_port()
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         db_url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -157,7 +143,7 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
         controller.stop()
     assert delivered.returncode == 0, delivered.stdout + delivered.stderr[-2000:]
     assert "terkirim: 2, gagal: 0" in delivered.stdout
-    assert sorted(rcpt for e in received for rcpt in e.rcpt_tos) == [
+    assert sorted(rcpt for rcpts, _raw in inbox.messages for rcpt in rcpts) == [
         "op-diskominfo@aspirasi.kaltimprov.go.id", "warga@example.com"]
     with app.app_context():
         db.session.remove()

@@ -6,6 +6,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from models import ApiKey, AuditLog, Message, MessageEvent, Subcategory, db
+from tests.helpers import count_rows
 
 V2 = "/open311/v2"
 REQUEST_FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code",
@@ -47,11 +48,6 @@ def get_xml(client, url, **args):
     assert response.content_type.startswith("text/xml")
     assert response.data.startswith(b"<?xml")
     return response.status_code, ET.fromstring(response.data)
-
-
-def count_messages(app) -> int:
-    with app.app_context():
-        return Message.query.count()
 
 
 def test_discovery_lists_the_v2_endpoint(client, demo):
@@ -277,7 +273,7 @@ def test_post_without_a_valid_key_is_refused_and_writes_nothing(app, client, api
         with app.app_context():
             ApiKey.query.one().revoked_at = datetime(2026, 1, 1)
             db.session.commit()
-    before = count_messages(app)
+    before = count_rows(app, Message)
     for fmt in ("json", "xml"):
         response = client.post(f"{V2}/requests.{fmt}", data=submission(key))
         assert response.status_code == 403
@@ -285,7 +281,7 @@ def test_post_without_a_valid_key_is_refused_and_writes_nothing(app, client, api
             assert json.loads(response.data)[0]["code"] == 403
         else:
             assert ET.fromstring(response.data).findtext("error/code") == "403"
-    assert count_messages(app) == before
+    assert count_rows(app, Message) == before
 
 
 @pytest.mark.parametrize("extra, fragment", [
@@ -301,11 +297,11 @@ def test_post_without_a_valid_key_is_refused_and_writes_nothing(app, client, api
 ])
 def test_post_with_bad_fields_is_400_and_writes_nothing(app, client, api_key, extra, fragment):
     """Is a POST with a missing or malformed field a 400 in Indonesian, changing nothing?"""
-    before = count_messages(app)
+    before = count_rows(app, Message)
     response = client.post(f"{V2}/requests.json", data=submission(api_key, **extra))
     assert response.status_code == 400
     assert fragment in json.loads(response.data)[0]["description"]
-    assert count_messages(app) == before
+    assert count_rows(app, Message) == before
 
 
 def test_post_is_rate_limited(app, client, api_key, rate_limits_enabled):
@@ -323,7 +319,7 @@ def test_post_is_rate_limited(app, client, api_key, rate_limits_enabled):
         assert client.get(f"{V2}/requests.json").status_code == 200  # reading stays open
     finally:
         limits["open311_post"] = original
-    assert count_messages(app) >= 2
+    assert count_rows(app, Message) >= 2
 
 
 def test_unknown_path_is_a_404_error_array(client, demo):

@@ -2,7 +2,7 @@
 import pytest
 
 from models import User
-from tests.portal_support import GOOD_NIK, OTHER_NIK, jpeg_bytes, log_in, make_citizen, upload
+from tests.helpers import GOOD_NIK, OTHER_NIK, gen_citizen, jpeg_bytes, log_in, upload
 
 PROFILE = {"nik": OTHER_NIK, "full_name": "Andi Pratama", "birth_place": "Tenggarong",
            "birth_date": "1988-03-12", "religion": "Islam", "gender": "L",
@@ -18,7 +18,7 @@ def profile_of(app, username="andi"):
 
 @pytest.fixture
 def andi(app, client):
-    make_citizen(app, "andi", "andi@example.com", nik=None)
+    gen_citizen(app, "andi", "andi@example.com", nik=None)
     return log_in(client, "andi")
 
 
@@ -65,8 +65,8 @@ def test_a_woman_s_nik_with_day_plus_forty_is_accepted(app, andi):
 
 def test_duplicate_nik_is_refused(app, client):
     """Can a second account take a NIK already on another profile?"""
-    make_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
-    make_citizen(app, "andi", "andi@example.com", nik=None)
+    gen_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
+    gen_citizen(app, "andi", "andi@example.com", nik=None)
     log_in(client, "andi")
     response = client.post("/settings", data={**PROFILE, "nik": GOOD_NIK})
     assert response.status_code == 400
@@ -76,7 +76,7 @@ def test_duplicate_nik_is_refused(app, client):
 
 def test_keeping_one_s_own_nik_is_not_a_duplicate(app, client):
     """Can a citizen save its profile again with the NIK it already has?"""
-    make_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
+    gen_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
     log_in(client, "siti")
     response = client.post("/settings", data={**PROFILE, "nik": GOOD_NIK, "full_name": "Siti A."})
     assert response.status_code == 302
@@ -91,7 +91,7 @@ def test_jpeg_photo_is_kept_and_shown_only_to_its_owner(app, client, andi):
     assert response.status_code == 302
     assert profile_of(app)["photo"]
     assert andi.get("/settings/foto").data == data
-    make_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
+    gen_citizen(app, "siti", "siti@example.com", nik=GOOD_NIK)
     log_in(client, "siti")
     assert client.get("/settings/foto").status_code == 404
 

@@ -3,22 +3,25 @@ import pytest
 
 from aspirasi.demo_data import WARGA_NIK
 from models import Message, db
-from tests.portal_support import GOOD_NIK, advance, make_citizen, new_message
+from tests.helpers import GOOD_NIK, advance, gen_citizen, gen_message
 
 BODY_SECRET = "Rumah saya di Gang Kenanga no. 7"
+BODY_WITH_CONTACTS = ("Saluran air di depan rumah tersumbat sampah. NIK saya 6471054107950002, "
+                      "HP 081299998888.")
 
 
 @pytest.fixture
 def mixed(app, demo):
     """The demo messages plus one rahasia, one hidden, one withdrawn and one anonim message."""
-    siti = make_citizen(app)
+    siti = gen_citizen(app).id
     numbers = {
-        "rahasia": new_message(app, siti, perihal="PERIHAL-RAHASIA", rahasia=True),
-        "hidden": new_message(app, siti, perihal="PERIHAL-DISEMBUNYIKAN", hidden=True),
-        "dicabut": new_message(app, siti, perihal="PERIHAL-DICABUT"),
-        "anonim": new_message(app, siti, perihal="Perihal anonim", anonim=True,
+        "rahasia": gen_message(app, reporter="siti", perihal="PERIHAL-RAHASIA", rahasia=True),
+        "hidden": gen_message(app, reporter="siti", perihal="PERIHAL-DISEMBUNYIKAN", hidden=True),
+        "dicabut": gen_message(app, reporter="siti", perihal="PERIHAL-DICABUT"),
+        "anonim": gen_message(app, reporter="siti", perihal="Perihal anonim", anonim=True,
                               body=BODY_SECRET),
     }
+    numbers = {key: message.tracking for key, message in numbers.items()}
     with app.app_context():
         message = Message.query.filter_by(tracking=numbers["dicabut"]).one()
         from models import User, lifecycle
@@ -74,7 +77,7 @@ def test_public_list_filters_and_searches(client, demo):
 def test_public_list_is_paginated(app, client):
     """With 25 public messages, does page 1 show 20 rows and page 2 the other 5?"""
     for i in range(25):
-        new_message(app, perihal=f"Pesan nomor {i:02d}", guest_nik=GOOD_NIK)
+        gen_message(app, reporter=None, perihal=f"Pesan nomor {i:02d}", guest_nik=GOOD_NIK)
     first = client.get("/pesan").get_data(as_text=True)
     second = client.get("/pesan?page=2").get_data(as_text=True)
     assert first.count("<tr>") - 1 == 20 and second.count("<tr>") - 1 == 5
@@ -104,7 +107,7 @@ def test_unknown_tracking_number_says_so(client):
 def test_tracking_by_nik_lists_reporter_and_guest_messages_without_body(app, client, mixed):
     """Does a NIK list its messages (account and guest) with number and status, no body,
     no perihal of rahasia ones and no withdrawn one?"""
-    guest = new_message(app, perihal="Laporan tamu", guest_nik=GOOD_NIK)
+    guest = gen_message(app, reporter=None, perihal="Laporan tamu", guest_nik=GOOD_NIK).tracking
     page = client.get(f"/tracking?q={GOOD_NIK}").get_data(as_text=True)
     for tracking in (mixed["rahasia"], mixed["anonim"], mixed["hidden"], guest):
         assert tracking in page
@@ -126,8 +129,9 @@ def test_nik_tracking_is_rate_limited_but_number_tracking_is_not(client, rate_li
 
 def test_public_log_never_shows_internal_notes_or_returns(app, client, demo):
     """Does /tracking/<nomor> show public events only, never internal notes?"""
-    tracking = new_message(app, perihal="Sampah menumpuk", guest_nik=GOOD_NIK)
-    advance(app, tracking, "forward", "accept", "note", "reply")
+    tracking = gen_message(app, reporter=None, perihal="Sampah menumpuk", guest_nik=GOOD_NIK,
+                           body=BODY_WITH_CONTACTS).tracking
+    advance(app, tracking, "forward", "accept", "note", "reply", opd="DLH", sub="adu-pencemaran")
     page = client.get(f"/tracking/{tracking}").get_data(as_text=True)
     assert "Diteruskan ke OPD" in page and "Saluran sudah dibersihkan." in page
     assert "CATATAN-INTERNAL-RAHASIA" not in page and "Catatan internal" not in page

@@ -2,20 +2,13 @@
 import pytest
 
 from models import Attachment, Message, MessageEvent, QueuedMail
-from tests.portal_support import (GOOD_NIK, count_rows, jpeg_bytes, log_in, make_citizen,
-                                  pdf_bytes, upload)
+from tests.helpers import GOOD_NIK, count_rows, gen_citizen, jpeg_bytes, log_in, pdf_bytes, upload
 
 MESSAGE = {"perihal": "Banjir di Jl. Pahlawan", "body": "Setiap hujan air naik setinggi lutut.",
            "kabupaten": "Kota Samarinda", "address": "Jl. Pahlawan RT 12"}
 GUEST = {"guest_kind": "layanan", "perihal": "Antrean KTP sangat panjang",
          "body": "Antrean di kantor kecamatan sampai sore.", "nik": GOOD_NIK,
          "phone": "081234500011", "email": "tamu@example.com", "event_date": "2026-01-05"}
-
-
-@pytest.fixture
-def citizen(app, client):
-    make_citizen(app)
-    return log_in(client, "siti")
 
 
 def nothing_stored(app):
@@ -97,7 +90,7 @@ def test_a_request_over_the_size_limit_gets_the_413_page(app, citizen):
 
 def test_submit_without_nik_sends_the_citizen_to_settings(app, client):
     """Is a citizen without a NIK sent to /settings with a message, and nothing stored?"""
-    make_citizen(app, nik=None)
+    gen_citizen(app, nik=None)
     log_in(client, "siti")
     response = post(client, "/pesan/kirim", MESSAGE)
     assert response.status_code == 302 and response.headers["Location"].endswith("/settings")

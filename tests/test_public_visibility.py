@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from models import Message, User, db
-from tests.portal_support import GOOD_NIK, advance, make_citizen, new_message
+from models import Message, db
+from tests.helpers import GOOD_NIK, advance, gen_citizen, gen_message
 
 STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
 # Every combination of the three things that decide visibility, written out by hand.
@@ -73,9 +73,9 @@ def test_tracking_lookup_and_nik_lookup_show_subjects_of_public_messages_only(
 def test_a_confidential_message_shows_no_timeline_notes(app, client, demo):
     """Does the public log of a rahasia message list its steps without their notes, while a
     public one shows the forwarding note?"""
-    siti = make_citizen(app)
-    secret = new_message(app, siti, perihal="Rahasia diteruskan", rahasia=True)
-    public = new_message(app, siti, perihal="Terbuka diteruskan")
+    gen_citizen(app)
+    secret = gen_message(app, reporter="siti", perihal="Rahasia diteruskan", rahasia=True).tracking
+    public = gen_message(app, reporter="siti", perihal="Terbuka diteruskan").tracking
     advance(app, secret, "forward")
     advance(app, public, "forward")
     secret_page = client.get(f"/tracking/{secret}").get_data(as_text=True)
@@ -110,9 +110,8 @@ def test_a_duplicate_links_its_original_only_when_the_original_is_public(app, cl
 
 def test_anonim_sender_is_anonymous_in_english(app, client):
     """Does the public log of an anonim message name its sender "Anonymous" in English?"""
-    siti = make_citizen(app)
-    tracking = new_message(app, siti, perihal="Anonim dalam bahasa Inggris", anonim=True)
-    with app.app_context():
-        name = db.session.get(User, siti).display_name
+    name = gen_citizen(app).display_name
+    tracking = gen_message(app, reporter="siti", perihal="Anonim dalam bahasa Inggris",
+                           anonim=True).tracking
     page = client.get(f"/tracking/{tracking}?lang=en").get_data(as_text=True)
     assert "Anonymous" in page and name not in page

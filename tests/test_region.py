@@ -2,7 +2,7 @@
 and used by the demo data."""
 from aspirasi import demo_data
 from models.region import KABUPATEN_KOTA
-from tests.portal_support import log_in, make_citizen
+from tests.helpers import gen_citizen, log_in
 
 
 def options_of(page: str) -> list[str]:
@@ -13,7 +13,7 @@ def options_of(page: str) -> list[str]:
 
 def test_portal_and_intake_offer_the_same_ten_places(app, client, login_as):
     """Do the citizen's submit form and the staff intake offer the same ten kabupaten/kota?"""
-    make_citizen(app)
+    gen_citizen(app)
     portal = options_of(log_in(client, "siti").get("/pesan/kirim").get_data(as_text=True))
     intake = options_of(login_as("admin").get("/admin/intake/").get_data(as_text=True))
     assert len(portal) == 10 and "Kota Samarinda" in portal and "Kabupaten Mahakam Ulu" in portal

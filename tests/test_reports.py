@@ -1,78 +1,12 @@
-"""Reports: seed 002's figures and the OPD quality measures, checked against a hand-built set.
+"""Reports: the conclusion figures and the OPD quality measures, checked against a hand-built set.
 
-The expected numbers below were worked out by hand from the table in `build_dataset`, not
-from the report code.
+The expected numbers below were worked out by hand from the table REPORT_ROWS in
+tests/helpers.py (built by `gen_report_dataset`), not from the report code.
 """
-from datetime import datetime, timedelta
 
 import pytest
 
-from models import (AuditLog, Category, Message, MessageEvent, Notification, Opd, QueuedMail,
-                    Rating, db)
-
-FAR = datetime(2099, 1, 1)
-H = timedelta(hours=1)
-
-
-def _clear_messages():
-    for model in (Rating, Notification, QueuedMail, MessageEvent, Message):
-        db.session.query(model).delete()
-
-
-def build_dataset(app, personal_for_first=True) -> dict:
-    """Ten counted messages plus one withdrawn; returns their tracking numbers by key."""
-    with app.app_context():
-        _clear_messages()
-        opd = {o.code: o for o in Opd.query}
-        cat = {c.code: c for c in Category.query}
-        # key, category, OPD, status, created (UTC), triage h, answer h, due h, half-stars, kab
-        rows = [
-            ("m1", "aduan", "DISKOMINFO", "selesai", datetime(2026, 1, 5), 1, 10, 48, 10, "Kota Samarinda"),
-            ("m2", "aduan", "DISKOMINFO", "selesai", datetime(2026, 1, 6), 3, 30, 24, 8, "Kota Samarinda"),
-            ("m3", "aspirasi", "DISKOMINFO", "selesai", datetime(2026, 1, 7), 2, 20, 48, None, "Kota Balikpapan"),
-            ("m4", "aspirasi", "DISKOMINFO", "diproses", datetime(2026, 1, 8), 4, None, None, None, "Kota Balikpapan"),
-            ("m5", "aduan", "DLH", "selesai", datetime(2026, 2, 2), 1, 5, 48, 8, "Kota Samarinda"),
-            ("m6", "aduan", "DLH", "diteruskan", datetime(2026, 2, 3), 2, None, 24, None, "Kota Bontang"),
-            ("m7", "informasi", None, "selesai", datetime(2026, 2, 4), 1, None, None, None, None),
-            ("m8", None, None, "baru", datetime(2026, 2, 5), None, None, None, None, None),
-            ("m9", "aduan", None, "ditutup", datetime(2026, 2, 6), 1, None, None, None, "Kota Samarinda"),
-            ("m11", "aspirasi", "DISHUT", "diproses", datetime(2026, 2, 8), 6, None, None, None,
-             "Kabupaten Kutai Timur"),
-            ("m10", "aduan", None, "dicabut", datetime(2026, 2, 7), None, None, None, None, "Kota Samarinda"),
-        ]
-        made = {}
-        for key, cat_code, opd_code, status, created, triage, answer, due, half, kab in rows:
-            m = Message(perihal=f"Perihal {key}", body=f"Isi pesan {key}", status=status,
-                        channel="guest", kabupaten=kab, created_at=created, updated_at=created,
-                        category=cat.get(cat_code), opd=opd.get(opd_code),
-                        guest_name=f"Warga {key}", guest_nik=f"64720000000000{len(made):02d}",
-                        guest_email=f"{key}@example.com", guest_phone=f"08120000{len(made):04d}")
-            m.triage_due_at = created + 2 * H
-            if triage is not None:
-                m.triaged_at = created + triage * H
-            if opd_code:
-                m.forwarded_at = m.triaged_at
-                m.answer_due_at = FAR
-            if due is not None:
-                m.answer_due_at = m.forwarded_at + due * H if m.forwarded_at else None
-            if answer is not None:
-                m.finished_at = m.forwarded_at + answer * H
-            if key == "m7":
-                m.finished_at = m.triaged_at + H
-            if key in ("m4", "m11"):
-                m.answer_due_at = FAR
-            db.session.add(m)
-            db.session.flush()
-            if half:
-                db.session.add(Rating(message_id=m.id, half_stars=half))
-            made[key] = m.tracking
-        db.session.commit()
-        return made
-
-
-@pytest.fixture
-def dataset(app, demo):
-    return build_dataset(app)
+from models import AuditLog
 
 
 def report_page(client, **args):
@@ -81,7 +15,7 @@ def report_page(client, **args):
 
 
 def test_report_sentences_match_hand_counted_figures(login_as, dataset):
-    """Do the seed 002 conclusion sentences say what the data set holds (all time)?"""
+    """Do the report's conclusion sentences say what the data set holds (all time)?"""
     client = login_as("admin")
     response, html = report_page(client)
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from models import (
     lifecycle,
     utcnow,
 )
-from tests.admin_support import forwarded, new_message
+from tests.helpers import gen_message
 
 ROLES = ("superadmin", "admin", "op-diskominfo", "op-dlh", "op-biroekonomi", "evaluator", "warga")
 
@@ -50,15 +50,15 @@ def _message_in_every_state(app):
     """The demo messages (every status) plus the states the preconditions care about."""
     with app.app_context():
         warga = User.query.filter_by(username="warga").one()
-        withdrawn = db.session.get(Message, new_message(perihal="Dicabut"))
+        withdrawn = db.session.get(Message, gen_message(app, perihal="Dicabut").id)
         lifecycle.perform(withdrawn, "withdraw", warga)
-        closed = db.session.get(Message, new_message(perihal="Ditutup"))
+        closed = db.session.get(Message, gen_message(app, perihal="Ditutup").id)
         lifecycle.perform(closed, "close", User.query.filter_by(username="admin").one(),
                           reason="spam", note="Iklan.")
         db.session.commit()
-    rated = forwarded(app, status="diproses", perihal="Dinilai")
-    reopened = forwarded(app, status="diproses", perihal="Dibuka kembali")
-    too_late = forwarded(app, status="diproses", perihal="Terlambat dibuka")
+    rated = gen_message(app, status="diproses", perihal="Dinilai").id
+    reopened = gen_message(app, status="diproses", perihal="Dibuka kembali").id
+    too_late = gen_message(app, status="diproses", perihal="Terlambat dibuka").id
     with app.app_context():
         operator = User.query.filter_by(username="op-diskominfo").one()
         warga = User.query.filter_by(username="warga").one()
@@ -123,7 +123,7 @@ def test_rate_and_reopen_leave_the_list_once_used_or_too_late(app, demo):
 def test_citizen_page_hides_reopen_after_the_limit(app, client, login_as):
     """Does the citizen's page stop offering "Buka kembali" once the limit has passed
     (it used to offer it, and only the click was refused)?"""
-    message_id = forwarded(app, status="diproses")
+    message_id = gen_message(app, status="diproses").id
     with app.app_context():
         message = db.session.get(Message, message_id)
         lifecycle.perform(message, "reply", User.query.filter_by(username="op-diskominfo").one(),
@@ -141,7 +141,7 @@ def test_citizen_page_hides_reopen_after_the_limit(app, client, login_as):
 @pytest.mark.parametrize("days", ["7", "15"])
 def test_reopen_limit_text_follows_the_setting(app, client, login_as, days):
     """Does the citizen's page state the reopen limit the superadmin set, not a fixed 10?"""
-    message_id = forwarded(app, status="diproses")
+    message_id = gen_message(app, status="diproses").id
     with app.app_context():
         message = db.session.get(Message, message_id)
         lifecycle.perform(message, "reply", User.query.filter_by(username="op-diskominfo").one(),
@@ -159,7 +159,7 @@ def test_superadmin_s_own_opd_list_is_empty(app, client, login_as):
     """Does "Pesan OPD saya" show a user without an OPD no rows at all (it used to list the
     messages that have no OPD yet)?"""
     with app.app_context():
-        new_message(perihal="Belum diteruskan ke mana pun")
+        gen_message(app, perihal="Belum diteruskan ke mana pun")
     login_as("superadmin")
     everything = client.get("/admin/pesan/").get_data(as_text=True)
     assert "Belum diteruskan ke mana pun" in everything
@@ -181,9 +181,9 @@ def test_operator_s_own_opd_list_still_shows_its_messages(app, client, login_as)
                                       "op-biroekonomi"])
 def test_letter_button_shown_exactly_when_the_letter_is_given(app, client, login_as, username):
     """Is the "Surat penerusan" button on the page exactly when the PDF route hands it out?"""
-    forwarded_id = forwarded(app)
+    forwarded_id = gen_message(app, status="diteruskan").id
     with app.app_context():
-        waiting_id = new_message(perihal="Menunggu triase")
+        waiting_id = gen_message(app, perihal="Menunggu triase").id
     login_as(username)
     for message_id in (forwarded_id, waiting_id):
         page = client.get(f"/admin/detail/{message_id}")
@@ -209,14 +209,14 @@ def test_staff_actions_and_citizen_actions_come_from_the_rules(app):
 def test_staff_cannot_post_a_citizen_action(app, client, login_as):
     """Is a citizen's action (withdraw) unknown at the back office's action URL?"""
     with app.app_context():
-        message_id = new_message()
+        message_id = gen_message(app).id
     login_as("admin")
     assert client.post(f"/admin/detail/{message_id}/aksi/withdraw").status_code == 404
 
 
 def test_forged_opd_on_reroute_is_refused_clearly(app, client, login_as):
     """Does a reroute naming no OPD, or one that does not exist, say so with a 400?"""
-    message_id = forwarded(app)
+    message_id = gen_message(app, status="diteruskan").id
     login_as("admin")
     missing = client.post(f"/admin/detail/{message_id}/aksi/reroute", data={"opd_id": ""})
     assert missing.status_code == 400

@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.intake_forms import IntakeForm
-from models import Message, db
-from models import lifecycle
+from models import Message, db, lifecycle
 from models.audit import record
 from models.vocabulary import CHANNEL_LABELS
 

@@ -11,8 +11,7 @@ from wtforms.validators import NumberRange, Optional
 
 from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
 from aspirasi_admin.settings_forms import SETTING_LABELS, TEXT_SETTING_LABELS, SettingsForm
-from models import (AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting,
-                    Subcategory, User, db)
+from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
 from models.settings import DEFAULTS, TEXT_DEFAULTS
 

@@ -18,7 +18,6 @@ from models.access import monitored_clause
 from models.roles import operated_opd_id
 from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
 
-
 # The overdue filter needs a column of its own so drill-down links can find it.
 OVERDUE_COLUMN = Message.triage_due_at
 
