@@ -24,7 +24,7 @@ def stored(app) -> tuple[int, int, int]:
     ({"channel": "web"}, "Pilih kanal penerimaan"),
     ({"kabupaten": "Kota Jakarta"}, "Pilih kabupaten/kota dari daftar"),
     ({"guest_phone": ""}, "Isi paling sedikit satu kontak pelapor"),
-    ({"guest_phone": "0541-123456"}, "Nomor telepon tidak valid"),
+    ({"guest_phone": "0141-123456"}, "Nomor telepon tidak valid"),
     ({"guest_nik": "6472011505900000"}, "Nomor urut NIK"),
 ])
 def test_bad_intake_is_refused_and_stores_nothing(app, client, login_as, change, reason):

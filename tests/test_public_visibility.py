@@ -76,8 +76,8 @@ def test_a_confidential_message_shows_no_timeline_notes(app, client, demo):
     gen_citizen(app)
     secret = gen_message(app, reporter="siti", perihal="Rahasia diteruskan", rahasia=True).tracking
     public = gen_message(app, reporter="siti", perihal="Terbuka diteruskan").tracking
-    advance(app, secret, "forward")
-    advance(app, public, "forward")
+    advance(app, secret, "forward", opd="DLH", sub="adu-pencemaran")
+    advance(app, public, "forward", opd="DLH", sub="adu-pencemaran")
     secret_page = client.get(f"/tracking/{secret}").get_data(as_text=True)
     public_page = client.get(f"/tracking/{public}").get_data(as_text=True)
     assert "Diteruskan ke OPD" in secret_page and "Mohon segera ditinjau." not in secret_page
