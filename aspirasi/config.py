@@ -108,7 +108,8 @@ class Config:
     SECURITY_USERNAME_REQUIRED = True
     SECURITY_USERNAME_MIN_LENGTH = 3
     SECURITY_USERNAME_MAX_LENGTH = 32
-    # Unverified accounts may sign in, but then see only the "please verify" page (v2.1).
+    # Unverified accounts may sign in, but then see only the "please verify" page, the resend
+    # button and logout.
     SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
     SECURITY_CONFIRM_EMAIL_WITHIN = timedelta(days=2)
     SECURITY_RESET_PASSWORD_WITHIN = timedelta(minutes=60)

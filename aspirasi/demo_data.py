@@ -1,6 +1,7 @@
 """The East Kalimantan demo data set: OPDs, taxonomy, accounts and sample messages."""
 
-# Seed 002's OPD list, plus Biro Perekonomian (the v2.3 monitor of land disputes).
+# The OPDs of East Kalimantan's provincial report, plus Biro Perekonomian, which monitors land
+# disputes ("Permasalahan Lahan") whatever OPD handles them.
 OPDS = [
     ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
     ("DLH", "Dinas Lingkungan Hidup"),

@@ -1,4 +1,4 @@
-"""The forwarding letter (surat penerusan, ALAMI's "Surat Layanan Pengaduan") as a PDF."""
+"""The forwarding letter (surat penerusan) that goes with a message to its OPD, as a PDF."""
 import io
 from xml.sax.saxutils import escape
 

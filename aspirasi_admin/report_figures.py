@@ -1,4 +1,5 @@
-"""The report's figures (seed 002 and the SOP's quality measures), computed live in SQL.
+"""The report's figures (the provincial report's tables and the SOP's quality measures), computed
+live in SQL.
 
 Every count, share and average is a GROUP BY aggregate. Percentiles of durations are the
 exception: one query fetches the per-OPD durations and Python sorts them, because SQLite has
@@ -227,7 +228,8 @@ def join_words(parts: list[str]) -> str:
 
 
 def conclusions(status: dict, categories, opds) -> list[str]:
-    """Seed 002's closing sentences, computed from the figures."""
+    """The report's closing sentences (share finished, by category, top OPDs, overdue), computed
+    from the figures."""
     total = status["total"]
     if not total:
         return [_("Belum ada pesan yang masuk pada periode ini.")]

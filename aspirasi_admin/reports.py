@@ -1,4 +1,5 @@
-"""Reports (seed 002's figures), live, with charts, a printable page and CSV/XLSX export.
+"""Reports (the provincial report's figures), live, with charts, a printable page and CSV/XLSX
+export.
 
 Two views under /admin/laporan:
 - `laporan` (admin, evaluator, superadmin): the report page, its print version and its export;

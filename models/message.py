@@ -29,9 +29,9 @@ class Message(db.Model):
     latitude = db.Column(db.Float)
     longitude = db.Column(db.Float)
     event_date = db.Column(db.Date)
-    guest_kind = db.Column(db.String(10))  # ALAMI's kategori umum/layanan, a hint only
+    guest_kind = db.Column(db.String(10))  # the guest's own umum/layanan choice, a hint only
 
-    # LAPOR!-style flags: anonim hides the name, rahasia hides the whole message publicly.
+    # Two separate flags: anonim hides the name, rahasia hides the whole message publicly.
     anonim = db.Column(db.Boolean, nullable=False, default=False)
     rahasia = db.Column(db.Boolean, nullable=False, default=False)
     hidden = db.Column(db.Boolean, nullable=False, default=False)  # admin hid it from /pesan

@@ -1,4 +1,8 @@
-"""Kategori and Sub kategori: set by the admin, never by the citizen (v1.1 lesson)."""
+"""Kategori and Sub kategori: set by the admin at triage, never by the citizen.
+
+A citizen's own guess of a category routed messages to the wrong OPD, so classification is a
+staff decision; a guest's or an API client's hint is kept only as a hint.
+"""
 from models import db
 
 subcategory_monitors = db.Table(

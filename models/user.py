@@ -1,4 +1,8 @@
-"""Accounts: citizens and staff in one table (the v1.1 lesson), with roles and a profile."""
+"""Accounts: citizens and staff in one table, with roles and a profile.
+
+One table so that one sign-in, one password policy and one audit trail serve everybody; what a
+user may reach is decided by roles, never by which table the account lives in.
+"""
 from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 
@@ -49,7 +53,7 @@ class User(db.Model, UserMixin):
     create_datetime = db.Column(db.DateTime, nullable=False, default=utcnow)
     update_datetime = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
-    # Profile (SPEC /settings). NIK is unique when present; validated in forms.
+    # Profile, edited on /settings. NIK is unique when present; validated in forms.
     nik = db.Column(db.String(16), unique=True, nullable=True)
     full_name = db.Column(db.String(120))
     birth_place = db.Column(db.String(80))
@@ -65,7 +69,7 @@ class User(db.Model, UserMixin):
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)
     opd = db.relationship("Opd", back_populates="operators")
 
-    # Verification-link resend throttle (v2.3: three in a row pause the button for 60 s).
+    # Verification-link resend throttle: three resends in a row pause the button for 60 s.
     confirm_resend_count = db.Column(db.Integer, nullable=False, default=0)
     confirm_resend_at = db.Column(db.DateTime)
 

@@ -313,7 +313,7 @@ def create_request(fmt):
     if key is None:
         raise GeoReportError(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
     fields, sub = _submission()
-    # The code is the client's hint; the admin still classifies at triage (v1.1 lesson).
+    # The code is the client's hint; the admin still classifies at triage.
     message = Message(channel="api", **fields)
     lifecycle.submit(message, actor=None)
     db.session.flush()

@@ -72,7 +72,7 @@ def test_default_language_is_indonesian_and_english_is_selectable(client):
 
 
 def test_security_headers_on_every_page(client):
-    """Do pages forbid framing, sniffing and foreign scripts (the v1.1 defacement lesson)?"""
+    """Do pages forbid framing, sniffing and foreign scripts, so no one can deface them?"""
     response = client.get("/healthz")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
