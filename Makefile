@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install system-deps translations db demo serve clean
+.PHONY: run test bench install system-deps translations db demo serve clean
 
 run: install translations db demo serve
 
@@ -19,6 +19,14 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+# Load test on throwaway databases (not part of `make test`), e.g.
+#   make bench BENCH_SIZES=10k,100k BENCH_DB=sqlite,postgres
+BENCH_SIZES ?= 10k
+BENCH_DB    ?= sqlite
+BENCH_ARGS  ?=
+bench: install translations
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) --db $(BENCH_DB) $(BENCH_ARGS)
 
 system-deps:
 	bash scripts/system-deps.sh

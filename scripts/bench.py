@@ -1,142 +1,501 @@
-"""Benchmark: response time and SQL statements per page on a large data set.
+"""Benchmark: the app under load, served as in production, on large throwaway databases.
 
-    .venv/bin/python scripts/bench.py [--messages 20000] [--runs 5]
+    python scripts/bench.py [--sizes 10k,100k,1m] [--db sqlite,postgres] [--duration 10]
 
-Builds a throwaway database (SQLite under a temp folder, or BENCH_DATABASE_URL), loads the
-demo data plus N generated messages, then requests the main public and staff pages through the
-app and prints, per page: HTTP status, median and worst time, and the number of SQL statements
-(a growing count with N would mean a query per row). Prints figures only; it asserts nothing.
+For each database and size: a throwaway database gets the app's own schema (`flask db
+upgrade`), the demo data (`flask seed-demo`) and N generated messages (scripts/bench_seed.py).
+Then gunicorn (2 sync workers, 127.0.0.1 only) serves first a "ceiling" app (one SELECT by
+primary key, scripts/bench_ceiling.py) and then the real app, and wrk loads each endpoint with
+16 connections for 10 s after a short warm-up. A separate in-process pass counts SQL statements
+per request (scripts/bench_sql.py). Prints, per endpoint: requests/s, p50, p99, errors, the
+ratio to the ceiling's requests/s, SQL statements per request and the peak RSS of the busiest
+gunicorn worker; with several sizes also p99(largest)/p99(smallest). Figures only; it asserts
+nothing. Servers and PostgreSQL clusters are stopped at the end, also on errors and Ctrl-C.
 """
 import argparse
+import http.cookiejar
+import json
 import os
-import random
-import resource
-import statistics
+import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-1"
+USER_AGENT = "aspirasi-bench"
+HOST = "127.0.0.1"
+WARMUP_SECONDS = 2
+SLOW_SECONDS = 0.5      # a probe slower than this: 2 connections instead of 16
+VERY_SLOW_SECONDS = 5   # slower than this: a fixed count of sequential requests
+VERY_SLOW_COUNT = 3
+WRK_TIMEOUT = "30s"
+START_TIMEOUT = 60      # seconds a server may take to answer its first request
+REQUEST_TIMEOUT = 120   # seconds for one request outside wrk (gunicorn's worker timeout too)
 
-PAGES = [
-    ("citizen", "/"),
-    ("citizen", "/pesan"),
-    ("citizen", "/pesan?q=jalan&page=3"),
-    ("citizen", "/tracking?q={tracking}"),
-    ("citizen", "/tracking/{tracking}"),
-    ("citizen", "/open311/v2/requests.json"),
-    ("admin", "/admin/"),
-    ("admin", "/admin/pesan/"),
-    ("admin", "/admin/laporan/"),
-    ("admin", "/admin/laporan/pesan/ekspor.csv"),
-    ("admin", "/admin/laporan/pesan/ekspor.xlsx"),
-    ("op-diskominfo", "/admin/"),
-    ("evaluator", "/admin/evaluasi/"),
+# name, who (demo username or guest), method, path (formatted with the seeded values)
+ENDPOINTS = [
+    ("tracking detail", "guest", "GET", "/tracking/{tracking}"),
+    ("guest form", "guest", "GET", "/lapor"),
+    ("home", "guest", "GET", "/"),
+    ("pesan p1", "guest", "GET", "/pesan"),
+    ("pesan deep page", "guest", "GET", "/pesan?page={deep_page}"),
+    ("pesan search", "guest", "GET", "/pesan?q=banjir"),
+    ("pesan filter", "guest", "GET", "/pesan?status=selesai&opd={diskominfo_id}"),
+    ("tracking by NIK", "guest", "GET", "/tracking?q={nik}"),
+    ("admin list", "admin", "GET", "/admin/pesan/"),
+    ("admin inbox", "admin", "GET", "/admin/pesan-baru/"),
+    ("operator list", "op-diskominfo", "GET", "/admin/pesan-opd/"),
+    ("admin detail", "admin", "GET", "/admin/detail/{detail_id}"),
+    ("operator detail", "op-diskominfo", "GET", "/admin/detail/{operator_detail_id}"),
+    ("dashboard", "admin", "GET", "/admin/"),
+    ("monitor", "op-biroekonomi", "GET", "/admin/pantauan/"),
+    ("evaluator", "evaluator", "GET", "/admin/evaluasi/"),
+    ("report year", "admin", "GET", "/admin/laporan/?start={year}-01-01&end={year}-12-31"),
+    ("CSV export year", "admin", "GET",
+     "/admin/laporan/pesan/ekspor.csv?start={year}-01-01&end={year}-12-31"),
+    ("open311 list", "guest", "GET", "/open311/v2/requests.json"),
+    # Writes come last so that they do not change what the reads see.
+    ("POST /lapor", "guest", "POST", "/lapor"),
+    ("POST /pesan/kirim", "warga", "POST", "/pesan/kirim"),
 ]
 
 
-def generate(count: int):
-    from models import Message, MessageEvent, Opd, Subcategory, User, db, utcnow
-    from models.message import new_tracking_number
-
-    rng = random.Random(2026)
-    opds = Opd.query.all()
-    subs = Subcategory.query.all()
-    warga = User.query.filter_by(username="warga").one()
-    statuses = ["baru", "diteruskan", "diproses", "selesai", "selesai", "selesai", "ditutup"]
-    now = utcnow()
-    words = ["jalan", "banjir", "lampu", "sampah", "air", "internet", "lahan", "izin", "sekolah"]
-    rows, events = [], []
-    for index in range(count):
-        created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-        status = rng.choice(statuses)
-        sub = rng.choice(subs)
-        triaged = status != "baru"
-        rows.append({
-            "tracking": new_tracking_number(), "status": status, "channel": "web",
-            "perihal": f"{rng.choice(words).title()} {index}",
-            "body": " ".join(rng.choice(words) for _ in range(40)),
-            "kabupaten": "Kota Samarinda", "anonim": False, "rahasia": index % 17 == 0,
-            "hidden": False, "reporter_id": warga.id, "reopen_count": 0, "version": 1,
-            "category_id": sub.category_id if triaged else None,
-            "subcategory_id": sub.id if triaged else None,
-            "opd_id": rng.choice(opds).id if triaged else None,
-            "created_at": created, "updated_at": created,
-            "triaged_at": created + timedelta(minutes=rng.randint(5, 400)) if triaged else None,
-            "forwarded_at": created + timedelta(minutes=rng.randint(5, 400)) if triaged else None,
-            "finished_at": created + timedelta(days=rng.randint(1, 6)) if status == "selesai" else None,
-            "triage_due_at": created + timedelta(minutes=120),
-            "answer_due_at": created + timedelta(days=3) if triaged else None,
-        })
-    db.session.execute(db.insert(Message), rows)
-    db.session.commit()
-    ids = [m for (m,) in db.session.execute(db.select(Message.id))]
-    for message_id in ids:
-        events.append({"message_id": message_id, "action": "submit", "to_status": "baru",
-                       "public": True, "created_at": now})
-    db.session.execute(db.insert(MessageEvent), events)
-    db.session.commit()
+def forms(values: dict) -> dict:
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    return {
+        "POST /lapor": {"guest_kind": "umum", "perihal": "Lampu jalan mati di Kota Bontang",
+                        "body": "Lampu penerangan jalan mati sejak seminggu yang lalu.",
+                        "nik": "6472011505900003", "phone": "081234567890",
+                        "event_date": yesterday},
+        "POST /pesan/kirim": {"perihal": "Drainase tersumbat di Kota Samarinda",
+                              "body": "Saluran air tersumbat sampah sehingga jalan tergenang.",
+                              "kabupaten": "Kota Samarinda"},
+    }
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
 
-    tmp = tempfile.mkdtemp(prefix="aspirasi-bench-")
-    os.environ.setdefault("INSTANCE_PATH", tmp)
-    from flask_migrate import upgrade
-    from sqlalchemy import event
 
-    from aspirasi import create_app
-    from aspirasi.cli import seed_demo
-    from aspirasi.extensions import limiter
-    from models import Message, db
+def label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "MAIL_BACKEND": "locmem", "UPLOAD_DIR": f"{tmp}/uploads",
-                      "MAIL_DELIVER_AFTER_REQUEST": False})
-    limiter.enabled = False
-    statements = [0]
-    with app.app_context():
-        upgrade()
-        seed_demo("bench-password-1")
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing: install the Debian package `wrk` as root")
+    log("installing wrk (Debian package)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=300)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+                   check=True, env=env, timeout=300, stdout=subprocess.DEVNULL)
+
+
+# --- servers ------------------------------------------------------------------------------------
+
+class Server:
+    """A gunicorn on a loopback port; stopped by stop(), whatever happened meanwhile."""
+
+    def __init__(self, app: str, env: dict, port: int, workdir: Path, name: str):
+        self.port, self.name = port, name
+        self.log_path = workdir / f"gunicorn-{name}.log"
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(SCRIPTS / "bench_gunicorn.py"), "--chdir", str(ROOT),
+             "--pythonpath", f"{ROOT},{SCRIPTS}", app],
+            env=dict(env, BENCH_BIND=f"{HOST}:{port}"), stdout=self.log_file,
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def wait(self, path: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} server exited; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.url(path), timeout=5):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} server did not answer within {START_TIMEOUT} s")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            return []
+
+    def reset_peaks(self) -> None:
+        for pid in self.workers():
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM
+            except OSError:
+                pass
+
+    def peak_rss_mib(self) -> float | None:
+        peaks = []
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+        return max(peaks) if peaks else None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        self.log_file.close()
+
+
+class Postgres:
+    def __init__(self, workdir: Path, port: int):
+        self.dir = workdir / "pg"
+        workdir.chmod(0o755)  # pg.sh runs the cluster as the postgres user when we are root
+        result = subprocess.run(["bash", str(SCRIPTS / "pg.sh"), "start", str(self.dir), str(port)],
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            self.stop()  # a half-started cluster is stopped too
+            raise RuntimeError(f"PostgreSQL did not start: {result.stderr.strip()}")
+        self.url = result.stdout.strip().splitlines()[-1]
+
+    def stop(self) -> None:
+        if (self.dir / "data").exists():
+            subprocess.run(["bash", str(SCRIPTS / "pg.sh"), "stop", str(self.dir)],
+                           timeout=60, check=False, capture_output=True)
+
+
+# --- HTTP as a browser would do it ---------------------------------------------------------------
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping client that does not follow redirects (a 302 to /login must show)."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  NoRedirect())
+
+    def request(self, path: str, form: dict | None = None) -> tuple[int, str, float]:
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        req = urllib.request.Request(self.server.url(path), data=data,
+                                     headers={"User-Agent": USER_AGENT})
         started = time.perf_counter()
-        generate(args.messages)
-        print(f"loaded {args.messages} messages in {time.perf_counter() - started:.1f} s "
-              f"({db.engine.dialect.name})")
-        tracking = Message.query.filter_by(rahasia=False).first().tracking
+        try:
+            with self.opener.open(req, timeout=REQUEST_TIMEOUT) as response:
+                body = response.read().decode("utf-8", "replace")
+                status = response.status
+        except urllib.error.HTTPError as error:
+            body, status = error.read().decode("utf-8", "replace"), error.code
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+            body, status = str(error), 0  # no answer: counted as an error
+        return status, body, time.perf_counter() - started
 
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def count(*_args):
-            statements[0] += 1
+    def csrf(self, path: str) -> str:
+        status, body, _ = self.request(path)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', body)
+        if status != 200 or not match:
+            raise RuntimeError(f"no CSRF token on {path} (HTTP {status})")
+        return match.group(1)
 
-    clients = {}
-    print(f"{'who':<14} {'page':<34} {'status':>6} {'median ms':>10} {'max ms':>8} {'SQL':>5}")
-    for who, path in PAGES:
-        if who not in clients:
-            client = app.test_client()
-            if who != "citizen":
-                client.post("/login", data={"identity": who, "password": "bench-password-1"})
-            clients[who] = client
-        client = clients[who]
-        path = path.format(tracking=tracking)
-        times, status, sql = [], None, 0
-        for _ in range(args.runs):
-            statements[0] = 0
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-            status, sql = response.status_code, statements[0]
-        print(f"{who:<14} {path[:34]:<34} {status:>6} {statistics.median(times):>10.1f} "
-              f"{max(times):>8.1f} {sql:>5}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of this process: {peak:.0f} MiB")
+    def login(self, username: str) -> None:
+        token = self.csrf("/login")
+        status, _, _ = self.request("/login", {"identity": username, "password": PASSWORD,
+                                               "csrf_token": token})
+        if status != 302:
+            raise RuntimeError(f"login as {username} failed (HTTP {status})")
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+def wrk(url: str, seconds: float, connections: int, cookie: str, body_file: str | None) -> dict:
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
+               "--timeout", WRK_TIMEOUT, "-s", str(SCRIPTS / "bench_wrk.lua"),
+               "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    env = dict(os.environ, BENCH_BODY_FILE=body_file or "")
+    result = subprocess.run(command + [url], capture_output=True, text=True, env=env,
+                            timeout=seconds + 90)
+    match = re.search(r"^BENCH_JSON (.*)$", result.stdout, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"wrk gave no summary: {result.stdout} {result.stderr}")
+    raw = json.loads(match.group(1))
+    errors = raw["status"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "p50": raw["p50_us"] / 1000,
+            "p99": raw["p99_us"] / 1000, "errors": errors, "requests": raw["requests"]}
+
+
+def sequential(browser: "Browser", path: str, form: dict | None, count: int) -> dict:
+    times, errors = [], 0
+    for _ in range(count):
+        status, _, took = browser.request(path, form)
+        times.append(took * 1000)
+        errors += not 200 <= status < 400
+    times.sort()
+    return {"rps": count / (sum(times) / 1000), "p50": times[len(times) // 2], "p99": times[-1],
+            "errors": errors, "requests": count}
+
+
+def measure(server: Server, browser: Browser, path: str, form: dict | None, body_file: str | None,
+            args) -> dict:
+    """Probe, then load with wrk in a way the endpoint's speed allows."""
+    server.reset_peaks()
+    # The first request also pays for template compilation and the like.
+    status, _, took = browser.request(path, form)
+    if took < VERY_SLOW_SECONDS:
+        probes = [browser.request(path, form) for _ in range(2)]
+        status, took = probes[-1][0], max(p[2] for p in probes)
+    expected = 302 if form is not None else 200
+    check = "ok" if status == expected else f"HTTP {status}"
+    cookie = browser.cookie_header()
+    if took >= VERY_SLOW_SECONDS:
+        result = sequential(browser, path, form, VERY_SLOW_COUNT)
+        mode = f"{VERY_SLOW_COUNT} seq"
+    else:
+        connections = args.connections if took < SLOW_SECONDS else 2
+        if took < SLOW_SECONDS:
+            wrk(server.url(path), WARMUP_SECONDS, connections, cookie, body_file)
+        result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+        if result["requests"] < connections and connections > 2:
+            # Too slow for this many connections: hardly any request finished in time.
+            connections = 2
+            result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+        mode = f"c{connections}"
+    result.update(mode=mode, check=check, probe_ms=took * 1000, rss=server.peak_rss_mib())
+    return result
+
+
+# --- one database, one size ----------------------------------------------------------------------
+
+def run(kind: str, size: int, args) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix=f"aspirasi-bench-{kind}-{label(size)}-"))
+    pg, servers = None, []
+    try:
+        if kind == "postgres":
+            pg = Postgres(workdir, args.pg_port)
+            url = pg.url
+        else:
+            url = f"sqlite:///{workdir / 'bench.db'}"
+        env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=str(workdir / "instance"),
+                   SECRET_KEY="bench-secret-key-not-for-production", MAIL_BACKEND="file",
+                   MAIL_FILE_PATH=str(workdir / "outbox"), UPLOAD_DIR=str(workdir / "uploads"),
+                   DEMO_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+        started = time.perf_counter()
+        for command in (["db", "upgrade"], ["seed-demo"]):
+            subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
+                           check=True, capture_output=True, timeout=600)
+        fixtures_file = workdir / "fixtures.json"
+        subprocess.run([PYTHON, str(SCRIPTS / "bench_seed.py"), "--messages", str(size),
+                        "--fixtures", str(fixtures_file)], cwd=ROOT, env=env, check=True,
+                       timeout=3600)
+        values = json.loads(fixtures_file.read_text())
+        log(f"{kind} {label(size)}: database ready in {time.perf_counter() - started:.0f} s "
+            f"(bulk insert {values['insert_seconds']} s)")
+        if args.seed_only:
+            return {"db": kind, "size": size, "results": {}, "seed": values}
+
+        chosen = [e for e in ENDPOINTS if not args.only or any(o in e[0] for o in args.only)]
+        bodies = forms(values)
+        endpoints = [{"name": name, "who": who, "method": method,
+                      "path": path.format(**values), "form": bodies.get(name)}
+                     for name, who, method, path in chosen]
+        endpoints_file, sql_file = workdir / "endpoints.json", workdir / "sql.json"
+        endpoints_file.write_text(json.dumps(endpoints))
+
+        ceiling = Server("bench_ceiling:app", env, free_port(), workdir, "ceiling")
+        servers.append(ceiling)
+        ceiling_path = f"/message/{values['detail_id']}"
+        ceiling.wait(ceiling_path)
+        ceiling.reset_peaks()
+        wrk(ceiling.url(ceiling_path), WARMUP_SECONDS, args.connections, "", None)
+        top = wrk(ceiling.url(ceiling_path), args.duration, args.connections, "", None)
+        top.update(mode=f"c{args.connections}", check="ok", rss=ceiling.peak_rss_mib(), sql=1)
+        ceiling.stop()
+        log(f"ceiling: {top['rps']:.0f} requests/s")
+
+        app = Server("wsgi:app", dict(env, BENCH_RATELIMIT_OFF="1"), free_port(), workdir, "app")
+        servers.append(app)
+        app.wait("/healthz")
+        browsers: dict[str, Browser] = {}
+        results = {"ceiling (SELECT by id)": top}
+        for endpoint in endpoints:
+            who, form = endpoint["who"], endpoint["form"]
+            if who not in browsers:
+                browsers[who] = Browser(app)
+                if who != "guest":
+                    browsers[who].login(who)
+            browser = browsers[who]
+            body_file = None
+            if form is not None:
+                form = dict(form, csrf_token=browser.csrf(endpoint["path"]))
+                body_file = str(workdir / f"body-{len(results)}.txt")
+                Path(body_file).write_text(urllib.parse.urlencode(form))
+            try:
+                result = measure(app, browser, endpoint["path"], form, body_file, args)
+            except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
+                result = {"rps": 0, "p50": 0, "p99": 0, "errors": -1, "mode": "failed",
+                          "check": str(error)[:60], "rss": None}
+            results[endpoint["name"]] = result
+            log(f"{endpoint['name']}: {result['rps']:.1f} requests/s, p99 {result['p99']:.0f} ms "
+                f"({result['mode']}, {result['check']})")
+        app.stop()
+
+        # After the load: the counted POSTs add a few messages, which must not be measured.
+        try:
+            subprocess.run([PYTHON, str(SCRIPTS / "bench_sql.py"), str(endpoints_file), PASSWORD,
+                            str(sql_file)], cwd=ROOT, env=env, check=True, timeout=1800)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            log(f"counting SQL statements failed, the figures stand without them: {error}")
+        else:
+            for name, counted in json.loads(sql_file.read_text()).items():
+                results[name]["sql"] = counted["sql"]
+        return {"db": kind, "size": size, "results": results, "seed": values}
+    finally:
+        for server in servers:
+            server.stop()
+        if pg is not None:
+            pg.stop()
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+def table(run_result: dict) -> str:
+    results = run_result["results"]
+    ceiling = results["ceiling (SELECT by id)"]["rps"] or 1
+    lines = [f"== {run_result['db']}, {label(run_result['size'])} messages "
+             f"(seeded in {run_result['seed']['seed_seconds']} s) ==",
+             f"{'endpoint':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+             f"{'x ceil':>7} {'SQL':>5} {'RSS MiB':>8}  load"]
+    for name, r in results.items():
+        rss = f"{r['rss']:.0f}" if r.get("rss") else "-"
+        note = r["mode"] + ("" if r.get("check") == "ok" else f" [{r.get('check')}]")
+        lines.append(f"{name:<24} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
+                     f"{r['errors']:>6} {r['rps'] / ceiling:>7.3f} {r.get('sql', '-'):>5} "
+                     f"{rss:>8}  {note}")
+    return "\n".join(lines)
+
+
+def growth(runs: list[dict]) -> str:
+    lines = []
+    for kind in dict.fromkeys(r["db"] for r in runs):
+        mine = sorted((r for r in runs if r["db"] == kind), key=lambda r: r["size"])
+        if len(mine) < 2:
+            continue
+        small, large = mine[0], mine[-1]
+        big, base = label(large["size"]), label(small["size"])
+        lines += [f"== {kind}, {big} against {base} ==",
+                  f"{'endpoint':<24} {'p99 ' + big + '/' + base:>14} {'x ceil ' + big + '/' + base:>16}"]
+        ceiling_small = small["results"]["ceiling (SELECT by id)"]["rps"] or 1
+        ceiling_large = large["results"]["ceiling (SELECT by id)"]["rps"] or 1
+        for name, r in large["results"].items():
+            before = small["results"].get(name, {})
+            ratio = f"{r['p99'] / before['p99']:.1f}" if before.get("p99") else "-"
+            # Requests/s as a share of the ceiling: less at the mercy of a busy machine.
+            share = (f"{(r['rps'] / ceiling_large) / (before['rps'] / ceiling_small):.2f}"
+                     if before.get("rps") else "-")
+            # p99 under 16 connections and under 2 are not the same measure.
+            note = "" if before.get("mode") == r["mode"] else f"  ({before.get('mode')} -> {r['mode']})"
+            lines.append(f"{name:<24} {ratio:>14} {share:>16}{note}")
+    return "\n".join(lines)
+
+
+def interrupt(*_args):
+    """SIGTERM ends the run like Ctrl-C does: through the cleanup in run()."""
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k", help="comma-separated, e.g. 10k,100k,1m")
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both, comma-separated")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", action="append", help="endpoints whose name contains this")
+    parser.add_argument("--pg-port", type=int, default=54339)
+    parser.add_argument("--out", help="also write every figure to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway databases")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="only build the databases and say how long that took")
+    args = parser.parse_args()
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    kinds = [k.strip() for k in args.db.split(",") if k.strip()]
+    if not set(kinds) <= {"sqlite", "postgres"}:
+        parser.error("--db takes sqlite and/or postgres")
+    ensure_wrk()
+    signal.signal(signal.SIGTERM, interrupt)
+    if not args.seed_only:
+        print(f"gunicorn {os.environ.get('BENCH_WORKERS', '2')} sync workers on {HOST}; wrk "
+              f"{args.connections} connections, {args.duration} s after {WARMUP_SECONDS} s warm-up; "
+              f"pages slower than {SLOW_SECONDS} s get 2 connections (c2), slower than "
+              f"{VERY_SLOW_SECONDS} s {VERY_SLOW_COUNT} sequential requests (seq); rate limits off; "
+              f"{os.cpu_count()} CPUs", flush=True)
+    runs = []
+    for kind in kinds:
+        for size in sizes:
+            runs.append(run(kind, size, args))
+            if not args.seed_only:
+                print(table(runs[-1]), flush=True)
+    if len(sizes) > 1 and not args.seed_only:
+        print(growth(runs))
+    if args.out:
+        Path(args.out).write_text(json.dumps(runs, indent=1, default=str))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted; servers stopped")
