@@ -93,7 +93,9 @@ def parse_size(text: str) -> int:
 
 
 def label(size: int) -> str:
-    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k" if size % 1000 == 0 else str(size)
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
 def free_port() -> int:

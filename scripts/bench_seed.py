@@ -22,13 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, func, insert, select, text
 
 from aspirasi.config import database_url
-from aspirasi.demo_data import KABUPATEN_KOTA
-from models import (Category, Message, MessageEvent, Notification, Opd, Rating, Role,
-                    Subcategory, User)
+from models import Category, Message, MessageEvent, Notification, Opd, Rating, Role, Subcategory, User
 from models.base import utcnow
 from models.message import TRACKING_ALPHABET, TRACKING_PREFIX
+from models.region import KABUPATEN_KOTA
 from models.sla import add_workdays
 from models.user import roles_users
+from models.vocabulary import INTAKE_CHANNELS
 
 CHUNK = 5000
 CITIZENS = 50_000
@@ -164,8 +164,8 @@ def seed_messages(conn, t, rng, count, citizens, operators, report) -> None:
     numbers = tracking_numbers(conn, msg_t, rng)
     now = utcnow()
     span = DAYS * 1440
-    old_statuses, old_w = zip(*OLD_WEIGHTS.items())
-    new_statuses, new_w = zip(*RECENT_WEIGHTS.items())
+    old_statuses, old_w = zip(*OLD_WEIGHTS.items(), strict=True)
+    new_statuses, new_w = zip(*RECENT_WEIGHTS.items(), strict=True)
     messages, events, notifications, ratings = [], [], [], []
     guest_serial = 0
     warga_every = max(1, count // 25)
@@ -211,22 +211,26 @@ def seed_messages(conn, t, rng, count, citizens, operators, report) -> None:
             "answer": None, "close_reason": None, "reopen_count": 0, "version": 1,
             "created_at": created, "triaged_at": None, "forwarded_at": None, "accepted_at": None,
             "finished_at": None, "triage_due_at": created + timedelta(minutes=TRIAGE_MINUTES),
-            "answer_due_at": None, "created_by_id": admin_actor if channel in ("phone", "walkin", "letter") else None,
+            "answer_due_at": None,
+            "created_by_id": admin_actor if channel in INTAKE_CHANNELS else None,
         }
         row.update(guest)
         citizen_actor = reporter
 
-        def event(action, when, actor, from_status, to_status, opd_id, public=True, note=None):
+        # Defaults bind this message: the helpers are called only within this iteration.
+        def event(action, when, actor, from_status, to_status, opd_id, public=True, note=None,
+                  message_id=message_id):
             events.append({"id": event_ids.take(), "message_id": message_id, "created_at": when,
                            "actor_id": actor, "action": action, "from_status": from_status,
                            "to_status": to_status, "note": note, "public": public,
                            "opd_id": opd_id})
 
-        def notify(user_ids, kind, when, read_at, words):
+        def notify(user_ids, kind, when, read_at, words, message_id=message_id, tracking=tracking,
+                   perihal=row["perihal"]):
             for user_id in user_ids:
                 notifications.append({"id": notif_ids.take(), "user_id": user_id,
                                       "message_id": message_id, "kind": kind,
-                                      "text": f"{words} {tracking}: {row['perihal']}"[:255],
+                                      "text": f"{words} {tracking}: {perihal}"[:255],
                                       "created_at": when, "read_at": read_at})
 
         event("submit", created, citizen_actor, None, "baru", None)
@@ -334,7 +338,8 @@ def main() -> None:
     parser.add_argument("--fixtures", required=True, help="where to write the JSON of values")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    citizens_wanted = args.citizens if args.citizens is not None else min(CITIZENS, max(1000, args.messages // 2))
+    citizens_wanted = (args.citizens if args.citizens is not None
+                       else min(CITIZENS, max(1000, args.messages // 2)))
     engine = create_engine(database_url())
     rng = random.Random(args.seed)
     t = tables()
