@@ -334,12 +334,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, required=True)
     parser.add_argument("--citizens", type=int, default=None,
-                        help=f"citizen accounts (default {CITIZENS}, fewer for small runs)")
+                        help=f"citizen accounts (default {CITIZENS})")
     parser.add_argument("--fixtures", required=True, help="where to write the JSON of values")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    citizens_wanted = (args.citizens if args.citizens is not None
-                       else min(CITIZENS, max(1000, args.messages // 2)))
+    # The same citizens at every size: only the number of messages differs between runs.
+    citizens_wanted = args.citizens if args.citizens is not None else CITIZENS
     engine = create_engine(database_url())
     rng = random.Random(args.seed)
     t = tables()
