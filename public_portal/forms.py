@@ -74,7 +74,9 @@ class ProfileForm(FlaskForm):
         if self._user is not None:
             taken = taken.filter(User.id != self._user.id)
         if taken.first() is not None:
-            raise ValidationError(_l("NIK ini sudah terdaftar pada akun lain."))
+            # Refused without saying why: a stranger must not learn that a NIK has an account.
+            raise ValidationError(_l("NIK ini tidak dapat digunakan. Periksa kembali, atau "
+                                     "hubungi admin bila NIK Anda dipakai orang lain."))
 
 
 KABUPATEN_CHOICES = options([("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA])

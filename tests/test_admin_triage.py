@@ -32,7 +32,7 @@ def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
     state = fresh(app, mid)
     assert state["status"] == "diteruskan" and state["opd"] == "DISKOMINFO"
     assert state["rahasia"] is True and state["anonim"] is False
-    assert state["events"] == ["submit", "forward"]
+    assert state["events"] == ["submit", "flags", "forward"]  # the flag change is its own step
     assert audit_actions(app, mid) == [("pesan.forward", "admin", "127.0.0.1")]
 
 
