@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     HiddenField,
     MultipleFileField,
+    PasswordField,
     RadioField,
     SelectField,
     StringField,
@@ -150,3 +151,9 @@ class RatingForm(ActionForm):
 class ReopenForm(ActionForm):
     reason = TextAreaField(_l("Mengapa belum terselesaikan?"),
                            validators=[Optional(), Length(max=2000)])
+
+
+class CloseAccountForm(FlaskForm):
+    """Closing the account asks for the password again: a left-open session is not enough."""
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
