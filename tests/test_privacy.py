@@ -128,3 +128,15 @@ def test_settings_does_not_confirm_that_a_nik_has_an_account(app, client):
     with app.app_context():
         from tests.helpers import get_user
         assert get_user("andi").nik == OTHER_NIK
+
+
+def test_open311_never_names_the_reporter(app, client, demo):
+    """Does the Open311 output of a public message carry neither the reporter's name nor
+    their initials, NIK, phone or email?"""
+    tracking = gen_message(app, perihal="Trotoar rusak").tracking
+    response = client.get(f"/open311/v2/requests/{tracking}.json")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Trotoar rusak" in text
+    for trace in ("Budi", "Santoso", "B. S.", "6472011505900003", "081234567890",
+                  "warga@example.com", '"warga"'):
+        assert trace not in text, trace
