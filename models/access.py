@@ -4,10 +4,15 @@ Staff scoping: admins, superadmins and evaluators see every message; an operator
 OPD's; a monitor only its monitored sub categories'; a citizen only its own. A user holding
 several roles sees the union.
 
-Strangers: a tracking number or a NIK finds every `trackable` message; only `public` ones are
+Strangers: a tracking number finds every `trackable` message, a NIK every trackable one that
+is not rahasia (`nik_lookup_clause`); only `public` ones are
 listed (/pesan, the home page's figures, Open311) and show more than their status
 (`stranger_view`). Reports count every message that is `counted`. A withdrawn message is in
 none of these: it is kept for audit, and its owner still finds it in their history.
+
+The reporter: `reporter_view` is the one answer to "what of the reporter may this viewer
+read" (name, username, NIK, phone, email), asked by the detail page and its timeline, the
+exports, the public pages and everything else that names a reporter.
 """
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -249,11 +254,6 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
         return ReporterView(name=name)
     return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
                                                                 else None)))
-
-
-def display_sender(message: Message, viewer=None) -> str:
-    """The reporter's name as `viewer` may see it (see `reporter_view`)."""
-    return reporter_view(message, viewer).name
 
 
 def timeline_actor(event, viewer) -> str | None:
