@@ -86,12 +86,22 @@ class TaxonomyForm(ActionForm):
 
 
 class ForwardForm(TaxonomyForm):
+    """Forwarding, with the privacy flags shown at their current values.
+
+    A ticked box always counts; an unticked one clears its flag only when the page showed
+    the boxes (`flags_shown`), so forwarding never clears anonim or rahasia by omission.
+    """
     anonim = CheckboxField()
     rahasia = CheckboxField()
+    flags_shown = HiddenField()
 
     def lifecycle_data(self) -> dict:
-        return {**super().lifecycle_data(), "anonim": self.anonim.data,
-                "rahasia": self.rahasia.data}
+        data = super().lifecycle_data()
+        shown = self.flags_shown.data == "1"
+        for flag in ("anonim", "rahasia"):
+            if shown or getattr(self, flag).data:
+                data[flag] = getattr(self, flag).data
+        return data
 
 
 class RerouteForm(ActionForm):

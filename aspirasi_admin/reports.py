@@ -20,7 +20,7 @@ from aspirasi_admin.exports import download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
 from models import Message, db
-from models.access import display_sender, may_export_personal_data, staff_message_scope
+from models.access import may_export_personal_data, reporter_view, staff_message_scope
 from models.audit import record
 from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
 
@@ -156,19 +156,20 @@ PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 
 
 def message_row(message: Message, viewer, personal: bool) -> list:
+    # `personal` is granted to a superadmin only, who is an admin: reporter_view then gives
+    # the full contact details, with the NIK unmasked for this one audited export.
+    reporter = reporter_view(message, viewer, reveal_nik=personal)
     row = [message.tracking, local_time(message.created_at), message.perihal, message.body,
            str(STATUS_LABELS[message.status]),
            message.category.name if message.category else None,
            message.subcategory.name if message.subcategory else None,
            message.opd.name if message.opd else None,
            channel_label(message.channel), message.kabupaten,
-           message.address, display_sender(message, viewer), message.anonim, message.rahasia,
+           message.address, reporter.name, message.anonim, message.rahasia,
            message.is_overdue, local_time(message.forwarded_at), local_time(message.finished_at),
            message.rating.stars if message.rating else None]
     if personal:
-        email = message.reporter.email if message.reporter else message.guest_email
-        phone = message.reporter.phone if message.reporter else message.guest_phone
-        row += [message.nik, email, phone]
+        row += [reporter.nik, reporter.email, reporter.phone]
     return row
 
 

@@ -4,10 +4,15 @@ Staff scoping: admins, superadmins and evaluators see every message; an operator
 OPD's; a monitor only its monitored sub categories'; a citizen only its own. A user holding
 several roles sees the union.
 
-Strangers: a tracking number or a NIK finds every `trackable` message; only `public` ones are
+Strangers: a tracking number finds every `trackable` message, a NIK every trackable one that
+is not rahasia (`nik_lookup_clause`); only `public` ones are
 listed (/pesan, the home page's figures, Open311) and show more than their status
 (`stranger_view`). Reports count every message that is `counted`. A withdrawn message is in
 none of these: it is kept for audit, and its owner still finds it in their history.
+
+The reporter: `reporter_view` is the one answer to "what of the reporter may this viewer
+read" (name, username, NIK, phone, email), asked by the detail page and its timeline, the
+exports, the public pages and everything else that names a reporter.
 """
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -22,6 +27,7 @@ from models.roles import (
     is_admin,
     is_evaluator,
     is_monitor,
+    is_reporter_of,
     is_superadmin,
     operated_opd_id,
 )
@@ -109,10 +115,12 @@ def trackable_clause():
 
 
 def nik_lookup_clause(nik: str):
-    """The messages a NIK lookup lists: the account's or the guest's with that NIK, trackable."""
+    """The messages a NIK lookup lists: the account's or the guest's with that NIK, trackable
+    and not rahasia. A stranger typing a NIK learns only that some non-confidential messages
+    exist under it (number, date, status): a rahasia message is not even counted."""
     accounts = db.select(User.id).where(User.nik == nik)
     return db.and_(or_(Message.reporter_id.in_(accounts), Message.guest_nik == nik),
-                   trackable_clause())
+                   Message.rahasia.is_(False), trackable_clause())
 
 
 def public_clause():
@@ -169,7 +177,7 @@ def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView
     original = message.duplicate_of
     return replace(
         view, shows_details=True, shows_notes=True, perihal=message.perihal,
-        sender=display_sender(message),
+        sender=reporter_view(message, None).name,
         category_name=message.category.name if message.category else None,
         opd_name=message.opd.name if message.opd else None,
         original_tracking=original.tracking if original and is_public(original) else None)
@@ -180,14 +188,83 @@ def can_download(user, attachment: Attachment) -> bool:
     return can_see(user, attachment.message)
 
 
-def display_sender(message: Message, viewer=None) -> str:
-    """The sender's name as `viewer` may see it: anonim hides it from all but admins."""
-    from models.lifecycle import is_admin
+# --- who sees the reporter ------------------------------------------------------------------
 
-    if message.anonim and not is_admin(viewer) and not (
-            viewer is not None and viewer.is_authenticated and viewer.id == message.reporter_id):
-        return _("Anonim")
-    return message.sender_name
+@dataclass(frozen=True)
+class ReporterView:
+    """What one viewer may read of a message's reporter; None where it is withheld.
+
+    `name` is always something to print: the full name, initials, or "Anonim".
+    """
+    name: str
+    username: str | None = None
+    nik: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    nik_masked: bool = False  # `nik` is shown with its middle digits hidden
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """A NIK with only its region (first four) and last four digits: enough to tell two apart."""
+    if not nik:
+        return nik
+    return nik[:4] + "*" * max(len(nik) - 8, 0) + nik[-4:]
+
+
+def initials(name: str | None) -> str:
+    """ "Siti Rahmawati" -> "S. R." (what strangers read of a reporter who is not anonim)."""
+    parts = [part for part in (name or "").split() if part[:1].isalnum()]
+    return " ".join(f"{part[0].upper()}." for part in parts[:3]) or _("Anonim")
+
+
+def reporter_is_erased(message: Message) -> bool:
+    """The reporter closed their account: there is no identity left to show to anyone."""
+    return message.reporter is not None and message.reporter.closed_at is not None
+
+
+def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> ReporterView:
+    """The one rule for who sees the reporter, asked by every page, export, letter and mail.
+
+    - the reporter themself: everything;
+    - admins (who triage): name, username, phone and email even when anonim; the NIK masked
+      unless `reveal_nik` (an audited action on the detail page, or a superadmin's export);
+    - other staff (OPD operators, monitors, evaluators): the name only, and nothing of an
+      anonim reporter; never a NIK, phone or email;
+    - anyone else: initials, or "Anonim".
+    An erased (closed) account shows "Anonim" to everyone.
+    """
+    anonymous = ReporterView(name=_("Anonim"))
+    if reporter_is_erased(message):
+        return anonymous
+    reporter = message.reporter
+    name = message.sender_name
+    username = reporter.username if reporter else None
+    nik = message.nik
+    phone = reporter.phone if reporter else message.guest_phone
+    email = reporter.email if reporter else message.guest_email
+    if is_reporter_of(viewer, message):
+        return ReporterView(name=name, username=username, nik=nik, phone=phone, email=email)
+    if is_admin(viewer):
+        return ReporterView(name=name, username=username,
+                            nik=nik if reveal_nik else mask_nik(nik), nik_masked=not reveal_nik,
+                            phone=phone, email=email)
+    if message.anonim:
+        return anonymous
+    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
+        return ReporterView(name=name)
+    return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
+                                                                else None)))
+
+
+def timeline_actor(event, viewer) -> str | None:
+    """Who did a timeline step, as `viewer` may read it: the reporter's own steps follow
+    `reporter_view`; staff steps name the staff member. None: no actor recorded."""
+    message = event.message
+    if event.actor_id is not None and event.actor_id == message.reporter_id:
+        return reporter_view(message, viewer).name
+    if event.actor is None:
+        return None
+    return str(event.actor)
 
 
 def may_export_personal_data(user) -> bool:
@@ -195,9 +272,3 @@ def may_export_personal_data(user) -> bool:
     return is_superadmin(user)
 
 
-def may_see_contact_details(user) -> bool:
-    """The reporter's NIK, phone and email, in the back office: the admins who triage only.
-
-    OPD operators, monitors and evaluators work from the message itself.
-    """
-    return is_admin(user)

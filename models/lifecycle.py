@@ -160,7 +160,7 @@ def _forward(message, actor, note=None, **data):
         raise TransitionError(_l("Sub kategori tidak termasuk dalam kategori yang dipilih."))
     if not opd.active:
         raise TransitionError(_l("OPD tujuan tidak aktif."))
-    _apply_flags(message, data)
+    _change_flags_on_the_way(message, actor, data)
     now = utcnow()
     message.category, message.subcategory, message.opd = category, subcategory, opd
     message.triaged_at = message.triaged_at or now
@@ -272,6 +272,19 @@ def _apply_flags(message, data):
         if flag in data and data[flag] is not None and bool(data[flag]) != getattr(message, flag):
             setattr(message, flag, bool(data[flag]))
             changed.append(f"{flag}={'ya' if data[flag] else 'tidak'}")
+    return changed
+
+
+def _change_flags_on_the_way(message, actor, data):
+    """Flags changed in another action's form (forwarding) are still a flag change of their
+    own: a `flags` step in the timeline and an audit row, never a silent side effect."""
+    from models.audit import record
+
+    changed = _apply_flags(message, data)
+    if changed:
+        note = ", ".join(changed)
+        _event(message, "flags", actor, message.status, note=note, public=False)
+        record("pesan.flags", message, detail=note, user=actor)
     return changed
 
 

@@ -64,6 +64,8 @@ class User(db.Model, UserMixin):
     address = db.Column(db.String(255))
     photo_path = db.Column(db.String(255))
     locale = db.Column(db.String(5))
+    # Set when the citizen closed the account: personal data erased, login disabled.
+    closed_at = db.Column(db.DateTime)
 
     # Staff binding: an operator belongs to exactly one OPD.
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)

@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     HiddenField,
     MultipleFileField,
+    PasswordField,
     RadioField,
     SelectField,
     StringField,
@@ -74,7 +75,9 @@ class ProfileForm(FlaskForm):
         if self._user is not None:
             taken = taken.filter(User.id != self._user.id)
         if taken.first() is not None:
-            raise ValidationError(_l("NIK ini sudah terdaftar pada akun lain."))
+            # Refused without saying why: a stranger must not learn that a NIK has an account.
+            raise ValidationError(_l("NIK ini tidak dapat digunakan. Periksa kembali, atau "
+                                     "hubungi admin bila NIK Anda dipakai orang lain."))
 
 
 KABUPATEN_CHOICES = options([("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA])
@@ -148,3 +151,9 @@ class RatingForm(ActionForm):
 class ReopenForm(ActionForm):
     reason = TextAreaField(_l("Mengapa belum terselesaikan?"),
                            validators=[Optional(), Length(max=2000)])
+
+
+class CloseAccountForm(FlaskForm):
+    """Closing the account asks for the password again: a left-open session is not enough."""
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})

@@ -226,3 +226,94 @@ def login_as_with_csrf(client):
     response = client.post("/login", data={"identity": "superadmin",
                                            "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
+
+
+# --- the anonim rule across every page a non-admin staff identity can reach -------------------
+
+ANONIM_REPORTER = {"username": "rinjaniputri", "full_name": "Rinjani Kusumawardani",
+                   "nik": "6471054107950002", "phone": "081298765432",
+                   "email": "rinjani.k@example.com"}
+NON_ADMIN_STAFF = ("op-dlh", "op-biroekonomi", "evaluator")
+# Every back-office page, export and letter a non-admin staff member may open about a message.
+REPORTER_URLS = ("/admin/", "/admin/pesan/", "/admin/terlambat/", "/admin/pesan-opd/",
+                 "/admin/pantauan/", "/admin/evaluasi/", "/admin/evaluasi/teguran",
+                 "/admin/detail/{id}", "/admin/detail/{id}/surat.pdf",
+                 "/admin/laporan/pesan/ekspor.csv", "/admin/laporan/pesan/ekspor.xlsx",
+                 "/admin/laporan/")
+
+
+def readable(response) -> str:
+    """A response's text as a person would read it: PDF and XLSX opened, not scanned raw."""
+    import io
+
+    kind = response.headers.get("Content-Type", "")
+    if "pdf" in kind:
+        from pypdf import PdfReader
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    if "spreadsheet" in kind:
+        from openpyxl import load_workbook
+        book = load_workbook(io.BytesIO(response.data))
+        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
+                         for cell in row if cell is not None)
+    return response.get_data(as_text=True)
+
+
+def identity_traces(text: str) -> list[str]:
+    """Which of the anonim reporter's identifiers `text` contains (case-insensitive)."""
+    lowered = text.lower()
+    traces = [value for value in ANONIM_REPORTER.values() if value.lower() in lowered]
+    traces += [part for part in ANONIM_REPORTER["full_name"].split() if part.lower() in lowered]
+    return traces
+
+
+@pytest.fixture
+def anonim_message(app, demo):
+    """An anonim message of a distinctive citizen, at DLH under the monitored sub category,
+    with the reporter's own steps (submit) in its timeline."""
+    from aspirasi.cli import create_user
+    from tests.helpers import advance, gen_message
+
+    with app.app_context():
+        user = create_user(ANONIM_REPORTER["username"], ANONIM_REPORTER["email"], PASSWORD,
+                           ["user"], full_name=ANONIM_REPORTER["full_name"], confirmed=True)
+        user.nik, user.phone = ANONIM_REPORTER["nik"], ANONIM_REPORTER["phone"]
+        db.session.commit()
+    message = gen_message(app, reporter=ANONIM_REPORTER["username"], anonim=True,
+                          perihal="Pungutan liar di kantor kelurahan")
+    advance(app, message, "forward", opd="DLH", sub="adu-lahan")
+    return message.id
+
+
+def test_anonim_reporter_is_hidden_from_every_non_admin_staff_page(app, client, anonim_message):
+    """For an anonim message, does any page, export, list, letter or staff mail a non-admin
+    staff identity can reach contain the reporter's name, username, NIK, phone or email?"""
+    from models import QueuedMail
+
+    reached = 0
+    for role in NON_ADMIN_STAFF:
+        as_role(client, role)
+        for url in REPORTER_URLS:
+            response = client.get(url.format(id=anonim_message))
+            if response.status_code != 200:
+                continue
+            reached += 1
+            assert identity_traces(readable(response)) == [], (role, url)
+        page = client.get(f"/admin/detail/{anonim_message}").get_data(as_text=True)
+        assert "Pungutan liar di kantor kelurahan" in page, role  # the page really showed it
+        assert 'id="reporter-name">Anonim' in page
+    assert reached >= 12  # the detail page, letter and exports were really read
+    with app.app_context():
+        staff_mail = [m.subject + m.body for m in QueuedMail.query.all()
+                      if m.recipient != ANONIM_REPORTER["email"]]
+    assert staff_mail and all(identity_traces(text) == [] for text in staff_mail)
+
+
+def test_admin_still_sees_the_anonim_reporter_with_the_nik_masked(app, client, anonim_message):
+    """Does an admin, who triages, see the anonim reporter's name, username and contact on the
+    detail page and in the timeline, with the NIK masked?"""
+    log_in(client, "admin")
+    page = client.get(f"/admin/detail/{anonim_message}").get_data(as_text=True)
+    for key in ("full_name", "username", "phone", "email"):
+        assert ANONIM_REPORTER[key] in page, key
+    assert ANONIM_REPORTER["nik"] not in page
+    assert "6471********0002" in page

@@ -104,7 +104,7 @@ def test_operator_acknowledges_teguran(app, client, login_as):
 def test_operator_sees_neither_the_name_nor_the_contact_of_an_anonim_reporter(app, client,
                                                                              login_as):
     """Does an OPD operator see "Anonim" and no NIK for an anonim message, while the admin sees
-    who sent it?"""
+    who sent it (the NIK masked until the admin asks for it)?"""
     from aspirasi.demo_data import WARGA_NIK
 
     mid = gen_message(app, status="diteruskan", anonim=True).id
@@ -113,4 +113,6 @@ def test_operator_sees_neither_the_name_nor_the_contact_of_an_anonim_reporter(ap
     assert "Anonim" in page and "Budi Santoso" not in page and WARGA_NIK not in page
     login_as("admin")
     page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
-    assert "Budi Santoso" in page and WARGA_NIK in page
+    assert "Budi Santoso" in page and WARGA_NIK not in page and "6472********0003" in page
+    revealed = client.post(f"/admin/detail/{mid}/nik").get_data(as_text=True)
+    assert "Budi Santoso" in revealed and WARGA_NIK in revealed

@@ -32,8 +32,9 @@ def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
     state = fresh(app, mid)
     assert state["status"] == "diteruskan" and state["opd"] == "DISKOMINFO"
     assert state["rahasia"] is True and state["anonim"] is False
-    assert state["events"] == ["submit", "forward"]
-    assert audit_actions(app, mid) == [("pesan.forward", "admin", "127.0.0.1")]
+    assert state["events"] == ["submit", "flags", "forward"]  # the flag change is its own step
+    assert audit_actions(app, mid) == [("pesan.flags", "admin", "127.0.0.1"),
+                                       ("pesan.forward", "admin", "127.0.0.1")]
 
 
 def test_forward_without_subcategory_is_refused(app, client, login_as):

@@ -70,7 +70,7 @@ def test_duplicate_nik_is_refused(app, client):
     log_in(client, "andi")
     response = client.post("/settings", data={**PROFILE, "nik": GOOD_NIK})
     assert response.status_code == 400
-    assert "sudah terdaftar pada akun lain" in response.get_data(as_text=True)
+    assert "NIK ini tidak dapat digunakan" in response.get_data(as_text=True)
     assert profile_of(app)["nik"] is None
 
 

@@ -106,11 +106,12 @@ def test_unknown_tracking_number_says_so(client):
 
 def test_tracking_by_nik_lists_reporter_and_guest_messages_without_body(app, client, mixed):
     """Does a NIK list its messages (account and guest) with number and status, no body,
-    no perihal of rahasia ones and no withdrawn one?"""
+    and neither a rahasia one (not even its number) nor a withdrawn one?"""
     guest = gen_message(app, reporter=None, perihal="Laporan tamu", guest_nik=GOOD_NIK).tracking
     page = client.get(f"/tracking?q={GOOD_NIK}").get_data(as_text=True)
-    for tracking in (mixed["rahasia"], mixed["anonim"], mixed["hidden"], guest):
+    for tracking in (mixed["anonim"], mixed["hidden"], guest):
         assert tracking in page
+    assert mixed["rahasia"] not in page
     assert mixed["dicabut"] not in page
     assert "PERIHAL-RAHASIA" not in page and BODY_SECRET not in page
     assert "Laporan tamu" in page

@@ -23,7 +23,7 @@ from models import (
     db,
     lifecycle,
 )
-from models.access import display_sender, may_see_contact_details, staff_message_or_404
+from models.access import reporter_view, staff_message_or_404, timeline_actor
 from models.audit import record
 from models.errors import DomainError
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS
@@ -46,7 +46,17 @@ class MessageDetailView(GuardedView):
             db.session.commit()
         return self.render_page(message)
 
-    def render_page(self, message, status=200, form=None):
+    @expose("/<int:message_id>/nik", methods=("POST",))
+    def reveal_nik(self, message_id):
+        """An admin who needs the full NIK for triage asks for it; every look is audited."""
+        message = staff_message_or_404(current_user, message_id)
+        if not reporter_view(message, current_user).nik_masked:
+            abort(403)
+        record("pesan.lihat_nik", message, detail="NIK pelapor ditampilkan utuh")
+        db.session.commit()
+        return self.render_page(message, reveal_nik=True)
+
+    def render_page(self, message, status=200, form=None, reveal_nik=False):
         user = current_user._get_current_object()
         allowed = lifecycle.allowed_actions(user, message)
         templates = ResponseTemplate.query.filter(
@@ -67,8 +77,8 @@ class MessageDetailView(GuardedView):
             opds=Opd.query.filter_by(active=True).order_by(Opd.name).all(),
             templates=templates, close_reasons=CLOSE_REASONS,
             may_print_letter=lifecycle.may_print_letter(user, message),
-            sender=display_sender(message, user),
-            contact_details=may_see_contact_details(user))
+            reporter=reporter_view(message, user, reveal_nik=reveal_nik),
+            actor_of=lambda event: timeline_actor(event, user))
         return make_response(html, status)
 
     @expose("/<int:message_id>/aksi/<action>", methods=("POST",))
