@@ -256,6 +256,12 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
                                                                 else None)))
 
 
+def may_search_by_reporter(viewer) -> bool:
+    """Whether a search may match the reporter's name: only for those who see every reporter
+    (admins). For anyone else a hit on a name would confirm who sent an anonim message."""
+    return is_admin(viewer)
+
+
 def timeline_actor(event, viewer) -> str | None:
     """Who did a timeline step, as `viewer` may read it: the reporter's own steps follow
     `reporter_view`; staff steps name the staff member. None: no actor recorded."""

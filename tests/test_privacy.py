@@ -140,3 +140,20 @@ def test_open311_never_names_the_reporter(app, client, demo):
     for trace in ("Budi", "Santoso", "B. S.", "6472011505900003", "081234567890",
                   "warga@example.com", '"warga"'):
         assert trace not in text, trace
+
+
+def test_only_admins_find_a_message_by_the_reporters_name(app, client, demo):
+    """Can an evaluator or the OPD's operator confirm who sent an anonim guest message by
+    searching the message list for a name? (Admins, who see every reporter, can.)"""
+    message = gen_message(app, reporter=None, perihal="Jalan berlubang di Loa Janan",
+                          guest_name="Rahmat Hidayat", guest_nik=OTHER_NIK,
+                          guest_phone="081311112222", anonim=True, status="diteruskan")
+    searches = {"evaluator": "/admin/pesan/?search=Hidayat",
+                "op-diskominfo": "/admin/pesan-opd/?search=Hidayat",
+                "admin": "/admin/pesan/?search=Hidayat"}
+    found = {who: message.tracking in log_in(client, who).get(url).get_data(as_text=True)
+             for who, url in searches.items()}
+    assert found == {"evaluator": False, "op-diskominfo": False, "admin": True}
+    # The subject stays searchable for everyone who may see the message.
+    page = log_in(client, "evaluator").get("/admin/pesan/?search=Berlubang").get_data(as_text=True)
+    assert message.tracking in page

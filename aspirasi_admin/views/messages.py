@@ -4,7 +4,7 @@ All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
 `models.access` in the list, the count and `get_one`; each row links to the message page,
 where actions happen through `models.lifecycle`.
 """
-from flask import url_for
+from flask import has_request_context, url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ from sqlalchemy import false
 
 from aspirasi_admin.guards import ScopedModelView
 from models import Category, Message, Opd, db, utcnow
-from models.access import monitored_clause
+from models.access import may_search_by_reporter, monitored_clause
 from models.roles import operated_opd_id
 from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
 
@@ -69,6 +69,21 @@ class MessageListView(ScopedModelView):
     column_sortable_list = ("tracking", "perihal", "status", "created_at")
     column_default_sort = ("created_at", True)
     column_searchable_list = ("tracking", "perihal", "body", "guest_name")
+    reporter_search_columns = frozenset({"guest_name"})
+
+    # Flask-Admin keeps the searched columns on the view, which every user shares; this
+    # property narrows them per request to what the viewer may search by.
+    @property
+    def _search_fields(self):
+        fields = self.__dict__.get("_all_search_fields")
+        if fields is None or not has_request_context() or may_search_by_reporter(current_user):
+            return fields  # outside a request Flask-Admin is building the list itself
+        return [(column, path) for column, path in fields
+                if column.key not in self.reporter_search_columns]
+
+    @_search_fields.setter
+    def _search_fields(self, fields):
+        self.__dict__["_all_search_fields"] = fields
     column_formatters = {"tracking": _tracking_link, "status": _status, "age": _age,
                          "channel": _channel}
 
