@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from tests.helpers import (
     PASSWORD,
+    DeliveredMail,
     SmtpInbox,
     app_config,
     free_port,
@@ -98,11 +99,10 @@ def runner(app):
 
 @pytest.fixture
 def outbox(app):
-    """Mails delivered so far (Flask-Mailman's in-memory backend)."""
-    mailman = app.extensions["mailman"]
-    if not hasattr(mailman, "outbox"):
-        mailman.outbox = []
-    return mailman.outbox
+    """The mails delivered so far (Flask-Mailman's in-memory backend). No request delivers
+    mail; reading this outbox first runs the delivery worker's own `drain` on the queue, as
+    the `mail-deliver` service would have done by then."""
+    return DeliveredMail(app)
 
 
 @pytest.fixture

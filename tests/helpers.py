@@ -302,6 +302,44 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def deliver_queue(app) -> tuple[int, int]:
+    """Run the mail worker's `drain` once on the app's queue; returns (sent, failed)."""
+    from aspirasi.mailer import drain
+
+    with in_app(app):
+        return drain()
+
+
+class DeliveredMail:
+    """A read-only view of Flask-Mailman's in-memory outbox that drains the queue (with the
+    worker's code) before every read, so a test sees what the worker would have sent."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _mails(self) -> list:
+        deliver_queue(self.app)
+        mailman = self.app.extensions["mailman"]
+        if not hasattr(mailman, "outbox"):
+            mailman.outbox = []
+        return mailman.outbox
+
+    def __len__(self):
+        return len(self._mails())
+
+    def __getitem__(self, index):
+        return self._mails()[index]
+
+    def __iter__(self):
+        return iter(list(self._mails()))
+
+    def __eq__(self, other):
+        return list(self._mails()) == list(other)
+
+    def __repr__(self):
+        return f"DeliveredMail({self._mails()!r})"
+
+
 class SmtpInbox:
     """An SMTP handler (for aiosmtpd) that keeps every message as (recipients, raw bytes)."""
 
