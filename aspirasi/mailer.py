@@ -21,6 +21,7 @@ silently never arrives (at-most-once would need to give those up).
 Mail a stranger can cause (account mails, the receipt of a guest or API submission) is
 limited per recipient address: see `recipient_saturated`.
 """
+import logging
 import signal
 import time
 from datetime import timedelta
@@ -104,11 +105,14 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** attempts))
 
 
-def _claim(row: QueuedMail) -> bool:
-    """Take the row for this worker; False when another worker was first."""
-    attempts = row.attempts
+def _claim(row_id: int, attempts: int) -> bool:
+    """Take the row for this worker; False when another worker was first.
+
+    `attempts` must be the value read when the row was found due, not a fresh read: a fresh
+    read would see another worker's claim and happily claim the row a second time.
+    """
     claimed = (QueuedMail.query
-               .filter_by(id=row.id, attempts=attempts, sent_at=None)
+               .filter_by(id=row_id, attempts=attempts, sent_at=None)
                .update({"attempts": attempts + 1,
                         "next_attempt_at": utcnow() + _backoff(attempts + 1)},
                        synchronize_session=False))
@@ -133,42 +137,49 @@ def deliver_pending(limit: int = 50, stop=lambda: False) -> tuple[int, int]:
     Safe to run in several processes at once (see the module docstring). Stops early, between
     two mails, when `stop()` turns true; a silent server costs each mail its MAIL_TIMEOUT.
     """
+    sent, failed, _found = _deliver_batch(limit, stop)
+    return sent, failed
+
+
+def _deliver_batch(limit: int, stop) -> tuple[int, int, int]:
+    """One batch: (sent, failed, how many were due), the due rows another worker took included."""
     sent = failed = 0
     max_attempts = current_app.config.get("MAIL_MAX_ATTEMPTS", 5)
-    due = (QueuedMail.query.filter(QueuedMail.sent_at.is_(None),
-                                   QueuedMail.attempts < max_attempts,
-                                   QueuedMail.next_attempt_at <= utcnow())
+    due = (db.session.query(QueuedMail.id, QueuedMail.attempts)
+           .filter(QueuedMail.sent_at.is_(None), QueuedMail.attempts < max_attempts,
+                   QueuedMail.next_attempt_at <= utcnow())
            .order_by(QueuedMail.id).limit(limit).all())
     db.session.commit()  # end the read: each claim below is its own short transaction
-    for row in due:
+    for row_id, attempts in due:
         if stop():
             break
-        if not _claim(row):
+        if not _claim(row_id, attempts):
             continue
+        row = db.session.get(QueuedMail, row_id)
         try:
             _send(row)
         except Exception as exc:  # noqa: BLE001 - any transport error is retried later
             failed += 1
-            current_app.logger.warning("mail %s to %s failed: %s", row.id, row.recipient, exc)
-            (QueuedMail.query.filter_by(id=row.id)
+            current_app.logger.warning("mail %s failed: %s", row_id, exc)
+            (QueuedMail.query.filter_by(id=row_id)
              .update({"last_error": f"{type(exc).__name__}: {exc}"[:2000]},
                      synchronize_session=False))
             db.session.commit()
         else:
             sent += 1
-            (QueuedMail.query.filter_by(id=row.id, sent_at=None)
+            (QueuedMail.query.filter_by(id=row_id, sent_at=None)
              .update({"sent_at": utcnow(), "last_error": None}, synchronize_session=False))
             db.session.commit()
-    return sent, failed
+    return sent, failed, len(due)
 
 
 def drain(batch: int = 50, max_batches: int = 100, stop=lambda: False) -> tuple[int, int]:
     """Deliver batch after batch until nothing is due, a batch fails, or `stop()`."""
     sent = failed = 0
     for _ in range(max_batches):
-        batch_sent, batch_failed = deliver_pending(batch, stop)
+        batch_sent, batch_failed, found = _deliver_batch(batch, stop)
         sent, failed = sent + batch_sent, failed + batch_failed
-        if batch_failed or batch_sent < batch or stop():
+        if batch_failed or found < batch or stop():
             break
     return sent, failed
 
@@ -183,6 +194,8 @@ def run_worker(interval: float = 2.0, batch: int = 50, rounds: int | None = None
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
     logger = current_app.logger
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)  # a service says what it does in its journal
     logger.info("mail worker started (every %.1f s, %d per batch)", interval, batch)
     done = 0
     while not stopping and (rounds is None or done < rounds):

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from tests.helpers import (
     PASSWORD,
     DeliveredMail,
+    SilentSmtp,
     SmtpInbox,
     app_config,
     free_port,
@@ -232,3 +233,24 @@ def smtp_server(app):
         app.config.update(saved_config)
         app.extensions["mailman"] = saved_state
         controller.stop()
+
+
+@pytest.fixture
+def silent_smtp(app):
+    """A hung mail server (accepts, never answers) on 127.0.0.1 for one test; the app's mail
+    goes there with a 1 s timeout meanwhile. Yields the SilentSmtp (its `connections`)."""
+    from aspirasi.extensions import mail
+
+    server = SilentSmtp()
+    keys = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")
+    saved_config = {k: app.config[k] for k in keys}
+    saved_state = app.extensions["mailman"]
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
+                      MAIL_TIMEOUT=1)
+    mail.init_app(app)  # Flask-Mailman reads its settings at init
+    try:
+        yield server
+    finally:
+        server.close()
+        app.config.update(saved_config)
+        app.extensions["mailman"] = saved_state

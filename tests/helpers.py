@@ -340,6 +340,45 @@ class DeliveredMail:
         return f"DeliveredMail({self._mails()!r})"
 
 
+class SilentSmtp:
+    """A mail server that has hung: it accepts TCP connections on 127.0.0.1, counts them,
+    keeps them open and never says a word. `close()` frees the port for a real server."""
+
+    def __init__(self):
+        import threading
+
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.held = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def connections(self) -> int:
+        return len(self.held)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _addr = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.held.append(conn)
+
+    def close(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        self.thread.join(timeout=5)
+        for conn in self.held:
+            conn.close()
+
+
 class SmtpInbox:
     """An SMTP handler (for aiosmtpd) that keeps every message as (recipients, raw bytes)."""
 
