@@ -98,8 +98,7 @@ def main():
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "MAIL_BACKEND": "locmem", "UPLOAD_DIR": f"{tmp}/uploads",
-                      "MAIL_DELIVER_AFTER_REQUEST": False})
+                      "MAIL_BACKEND": "locmem", "UPLOAD_DIR": f"{tmp}/uploads"})
     limiter.enabled = False
     statements = [0]
     with app.app_context():
