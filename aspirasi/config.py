@@ -46,7 +46,8 @@ def _mail_settings() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
-        "MAIL_TIMEOUT": 10,
+        # Seconds the worker waits on a silent mail server before trying the next mail.
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
                                               "Aspirasi Kaltim <no-reply@aspirasi.kaltimprov.go.id>"),
     }
