@@ -6,11 +6,12 @@ the queue: `flask --app wsgi mail-deliver --loop` (a service), or `mail-deliver`
 `--loop` from cron, which drains what is due once. A broken or silent mail server therefore
 never slows, loses or fails a submission or a transition.
 
-Delivery is at-least-once, never twice by design:
+Delivery is at-least-once; a mail goes out twice only after a crash at one precise moment:
 - a row is claimed before sending by a compare-and-swap on its attempt counter (an UPDATE
   that matches only the counter value the worker read, committed on its own), so of two
   workers that read the same row only one sends it;
-- the claim also pushes `next_attempt_at` forward by a lease longer than a send can take, so
+- the claim also pushes `next_attempt_at` forward by the back-off (two minutes at least), a
+  lease far longer than a send can take (MAIL_TIMEOUT, 10 s, bounds each step of it), so
   nobody else picks the row up while it is being sent;
 - `sent_at` is set right after the server accepted the mail, and a row with `sent_at` is
   never selected again.
@@ -184,11 +185,10 @@ def drain(batch: int = 50, max_batches: int = 100, stop=lambda: False) -> tuple[
     return sent, failed
 
 
-def run_worker(interval: float = 2.0, batch: int = 50, rounds: int | None = None) -> None:
+def run_worker(interval: float = 2.0, batch: int = 50) -> None:
     """The delivery service: drain, sleep `interval`, again, until SIGTERM or SIGINT.
 
     A signal lets the mail being sent finish (its SMTP timeout bounds that), then returns.
-    `rounds` bounds the loop for tests.
     """
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -197,9 +197,7 @@ def run_worker(interval: float = 2.0, batch: int = 50, rounds: int | None = None
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)  # a service says what it does in its journal
     logger.info("mail worker started (every %.1f s, %d per batch)", interval, batch)
-    done = 0
-    while not stopping and (rounds is None or done < rounds):
-        done += 1
+    while not stopping:
         try:
             sent, failed = drain(batch, stop=lambda: bool(stopping))
         except Exception:  # noqa: BLE001 - a database hiccup must not end the service
