@@ -44,9 +44,10 @@ db: install
 demo: install
 	$(BIN)/flask --app wsgi seed-demo
 
+# gunicorn with gunicorn.conf.py and the mail worker, as in production; Ctrl-C stops both.
 serve: install
-	@echo "Aspirasi berjalan di http://$(HOST):$(PORT)  (email keluar: instance/outbox/)"
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	@echo "Aspirasi berjalan di http://$(HOST):$(PORT)  (email keluar: instance/outbox/; Ctrl-C untuk berhenti)"
+	@GUNICORN_BIND=$(HOST):$(PORT) BIN=$(BIN) bash scripts/serve.sh
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -41,7 +41,7 @@ def register_extensions(app: Flask) -> None:
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
     from aspirasi.accounts import SECURITY_FORMS, apply_security_messages, register_verification_guard
-    from aspirasi.mailer import QueuedMailUtil, register_delivery
+    from aspirasi.mailer import QueuedMailUtil
     from models import Role, User
 
     db.init_app(app)
@@ -54,7 +54,6 @@ def register_extensions(app: Flask) -> None:
     apply_security_messages(app)
     Security(app, datastore, mail_util_cls=QueuedMailUtil, **SECURITY_FORMS)
     register_verification_guard(app)
-    register_delivery(app)
     register_account_audit(app)
 
 

@@ -179,12 +179,21 @@ def register(app):
         click.echo(f"Superadmin {username} dibuat.")
 
     @app.cli.command("mail-deliver")
-    @click.option("--limit", default=200, show_default=True)
-    def mail_deliver_command(limit):
-        """Send the queued mails that are due (retrying failed ones with back-off)."""
-        from aspirasi.mailer import deliver_pending
+    @click.option("--loop", is_flag=True,
+                  help="Keep delivering until SIGTERM/SIGINT (the mail service).")
+    @click.option("--interval", default=2.0, show_default=True,
+                  help="Seconds between rounds with --loop.")
+    @click.option("--limit", default=50, show_default=True, help="Mails per batch.")
+    def mail_deliver_command(loop, interval, limit):
+        """Send the queued mails that are due, retrying failed ones with back-off.
 
-        sent, failed = deliver_pending(limit)
+        Without --loop: drain what is due once (for cron) and exit, 1 if a mail failed."""
+        from aspirasi.mailer import drain, run_worker
+
+        if loop:
+            run_worker(interval=interval, batch=limit)
+            return
+        sent, failed = drain(limit)
         click.echo(f"terkirim: {sent}, gagal: {failed}")
         if failed:
             raise SystemExit(1)

@@ -46,7 +46,8 @@ def _mail_settings() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
-        "MAIL_TIMEOUT": 10,
+        # Seconds the worker waits on a silent mail server before trying the next mail.
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
                                               "Aspirasi Kaltim <no-reply@aspirasi.kaltimprov.go.id>"),
     }
@@ -66,9 +67,11 @@ class Config:
     # X-Forwarded-* headers believed, for the client's address in rate limits and the audit.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
-    # Mail is queued in the database and delivered right after the request that queued it.
-    MAIL_DELIVER_AFTER_REQUEST = True
+    # Mail is queued in the database; `flask --app wsgi mail-deliver --loop` delivers it.
     MAIL_MAX_ATTEMPTS = 5
+    # Mail a stranger can cause reaches one address at most this often (see aspirasi.mailer).
+    MAIL_PER_RECIPIENT_LIMIT = int(os.environ.get("MAIL_PER_RECIPIENT_LIMIT", "5"))
+    MAIL_PER_RECIPIENT_WINDOW = timedelta(hours=1)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = LOCAL_ZONE_NAME

@@ -38,13 +38,17 @@ def _notify(users, message, kind: str, text: str, mail_subject: str | None = Non
                                     text=text, link=link)
 
 
-def _mail_citizen(message, event):
+def _mail_citizen(message, event, anonymous: bool):
+    """The citizen's mail about a public change. When nobody signed in caused it (a guest's
+    or an API client's submission), the address and the text are a stranger's choice, so
+    the mail counts against the address's limit."""
     recipient = message.reporter.email if message.reporter else message.guest_email
     if not recipient:
         return
     subject = _("[%(tracking)s] %(status)s", tracking=message.tracking,
                 status=STATUS_LABELS[message.status])
-    mailer.enqueue_template(recipient, subject, "status", message=message, event=event,
+    mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
+                            message=message, event=event,
                             status_label=STATUS_LABELS[message.status],
                             action_label=ACTION_LABELS.get(event.action, event.action),
                             link=external_url("portal.tracking_detail", nomor=message.tracking))
@@ -87,7 +91,7 @@ def on_message_changed(message, action, actor=None, event=None, **_extra):
                 _("Teguran untuk pesan %(t)s: %(n)s", t=message.tracking, n=event.note or ""),
                 _("Teguran atas pesan %(t)s", t=message.tracking))
     if event is not None and event.public:
-        _mail_citizen(message, event)
+        _mail_citizen(message, event, anonymous=actor is None)
 
 
 def unread_count(user) -> int:

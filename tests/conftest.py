@@ -17,6 +17,8 @@ from sqlalchemy import text
 
 from tests.helpers import (
     PASSWORD,
+    DeliveredMail,
+    SilentSmtp,
     SmtpInbox,
     app_config,
     free_port,
@@ -98,11 +100,10 @@ def runner(app):
 
 @pytest.fixture
 def outbox(app):
-    """Mails delivered so far (Flask-Mailman's in-memory backend)."""
-    mailman = app.extensions["mailman"]
-    if not hasattr(mailman, "outbox"):
-        mailman.outbox = []
-    return mailman.outbox
+    """The mails delivered so far (Flask-Mailman's in-memory backend). No request delivers
+    mail; reading this outbox first runs the delivery worker's own `drain` on the queue, as
+    the `mail-deliver` service would have done by then."""
+    return DeliveredMail(app)
 
 
 @pytest.fixture
@@ -232,3 +233,24 @@ def smtp_server(app):
         app.config.update(saved_config)
         app.extensions["mailman"] = saved_state
         controller.stop()
+
+
+@pytest.fixture
+def silent_smtp(app):
+    """A hung mail server (accepts, never answers) on 127.0.0.1 for one test; the app's mail
+    goes there with a 1 s timeout meanwhile. Yields the SilentSmtp (its `connections`)."""
+    from aspirasi.extensions import mail
+
+    server = SilentSmtp()
+    keys = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")
+    saved_config = {k: app.config[k] for k in keys}
+    saved_state = app.extensions["mailman"]
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
+                      MAIL_TIMEOUT=1)
+    mail.init_app(app)  # Flask-Mailman reads its settings at init
+    try:
+        yield server
+    finally:
+        server.close()
+        app.config.update(saved_config)
+        app.extensions["mailman"] = saved_state

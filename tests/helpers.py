@@ -302,6 +302,83 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def deliver_queue(app) -> tuple[int, int]:
+    """Run the mail worker's `drain` once on the app's queue; returns (sent, failed)."""
+    from aspirasi.mailer import drain
+
+    with in_app(app):
+        return drain()
+
+
+class DeliveredMail:
+    """A read-only view of Flask-Mailman's in-memory outbox that drains the queue (with the
+    worker's code) before every read, so a test sees what the worker would have sent."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _mails(self) -> list:
+        deliver_queue(self.app)
+        mailman = self.app.extensions["mailman"]
+        if not hasattr(mailman, "outbox"):
+            mailman.outbox = []
+        return mailman.outbox
+
+    def __len__(self):
+        return len(self._mails())
+
+    def __getitem__(self, index):
+        return self._mails()[index]
+
+    def __iter__(self):
+        return iter(list(self._mails()))
+
+    def __eq__(self, other):
+        return list(self._mails()) == list(other)
+
+    def __repr__(self):
+        return f"DeliveredMail({self._mails()!r})"
+
+
+class SilentSmtp:
+    """A mail server that has hung: it accepts TCP connections on 127.0.0.1, counts them,
+    keeps them open and never says a word. `close()` frees the port for a real server."""
+
+    def __init__(self):
+        import threading
+
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.held = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def connections(self) -> int:
+        return len(self.held)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _addr = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.held.append(conn)
+
+    def close(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        self.thread.join(timeout=5)
+        for conn in self.held:
+            conn.close()
+
+
 class SmtpInbox:
     """An SMTP handler (for aiosmtpd) that keeps every message as (recipients, raw bytes)."""
 

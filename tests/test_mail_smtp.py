@@ -4,7 +4,7 @@ from email import policy
 
 from aspirasi.extensions import mail
 from models import QueuedMail, User
-from tests.helpers import PASSWORD, first_link, free_port
+from tests.helpers import PASSWORD, deliver_queue, first_link, free_port
 
 
 def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, smtp_server):
@@ -12,6 +12,8 @@ def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, 
     response = client.post("/register", data={"email": "dewi@example.com", "username": "dewi",
                                               "password": PASSWORD, "password_confirm": PASSWORD})
     assert response.status_code == 302
+    assert smtp_server.messages == []  # the request only queues; the worker delivers
+    assert deliver_queue(app) == (1, 0)
     assert len(smtp_server.messages) == 1
     recipients, raw = smtp_server.messages[0]
     assert recipients == ["dewi@example.com"]
@@ -36,6 +38,7 @@ def test_a_dead_smtp_server_never_blocks_registration(app, client, smtp_server):
     response = client.post("/register", data={"email": "eko@example.com", "username": "eko",
                                               "password": PASSWORD, "password_confirm": PASSWORD})
     assert response.status_code == 302
+    assert deliver_queue(app) == (0, 1)
     with app.app_context():
         assert User.query.filter_by(username="eko").count() == 1
         queued = QueuedMail.query.filter_by(recipient="eko@example.com").one()

@@ -96,8 +96,8 @@ print(response.status_code)
 
 
 def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
-    """With the SMTP server down, does a forward still commit, its mail stay queued with the
-    error, and a later `mail-deliver` with a working server deliver it?"""
+    """With the SMTP server down, does a forward still commit, its mail stay queued (with the
+    error once the worker tried), and a later `mail-deliver` with a working server deliver it?"""
     from aiosmtpd.controller import Controller
 
     with app.app_context():
@@ -120,6 +120,16 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "302", result.stderr[-2000:]
     assert fresh(app, mid)["status"] == "diteruskan"
     with app.app_context():
+        # The request only queued its mail; delivering is the worker's job.
+        assert [m.attempts for m in QueuedMail.query.filter(QueuedMail.sent_at.is_(None))] == [0, 0]
+    db_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    cli_env = {**env, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
+               "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1"}
+    failing = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver"],
+                             cwd=ROOT, env={**cli_env, "MAIL_PORT": str(closed_port)},
+                             capture_output=True, text=True, timeout=120)
+    assert failing.returncode == 1 and "terkirim: 0, gagal: 2" in failing.stdout, failing.stderr
+    with app.app_context():
         queued = QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).order_by(QueuedMail.id).all()
         recipients = sorted(m.recipient for m in queued)
         assert recipients == ["op-diskominfo@aspirasi.kaltimprov.go.id", "warga@example.com"]
@@ -133,12 +143,9 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        db_url = app.config["SQLALCHEMY_DATABASE_URI"]
-        cli_env = {**env, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
-                   "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
         delivered = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver"],
-                                   cwd=ROOT, env=cli_env, capture_output=True, text=True,
-                                   timeout=120)
+                                   cwd=ROOT, env={**cli_env, "MAIL_PORT": str(port)},
+                                   capture_output=True, text=True, timeout=120)
     finally:
         controller.stop()
     assert delivered.returncode == 0, delivered.stdout + delivered.stderr[-2000:]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Serve Aspirasi the way production does, in one terminal: gunicorn (gunicorn.conf.py) and the
+# mail worker (`flask --app wsgi mail-deliver --loop`) side by side. Ctrl-C or SIGTERM stops
+# both; if either dies, the other is stopped too, so nothing half-runs unnoticed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+
+"$BIN/flask" --app wsgi mail-deliver --loop &
+worker=$!
+"$BIN/gunicorn" -c gunicorn.conf.py wsgi:app &
+web=$!
+
+stop() {
+  trap - INT TERM
+  kill -TERM "$web" "$worker" 2>/dev/null
+  wait "$web" "$worker" 2>/dev/null
+}
+trap 'stop; exit 0' INT TERM
+
+wait -n "$web" "$worker"
+status=$?
+stop
+exit "$status"

@@ -1,0 +1,113 @@
+"""Mail bombing: mail a stranger can cause reaches one address at most
+MAIL_PER_RECIPIENT_LIMIT times an hour, from however many client addresses; the actions
+themselves (a submission, the /confirm answer) are never lost or changed by the limit."""
+from datetime import timedelta
+
+import pytest
+
+from models import ApiKey, Message, QueuedMail, db, utcnow
+from tests.helpers import GOOD_NIK, PASSWORD, count_rows, get_opd, get_sub, post_action
+
+TARGET = "korban@example.com"
+GUEST = {"guest_kind": "umum", "perihal": "Lampu jalan padam", "body": "Sudah sepekan gelap.",
+         "nik": GOOD_NIK, "phone": "081234500011", "event_date": "2026-01-05", "email": TARGET}
+
+
+def from_address(app, number: int):
+    """A test client that comes from its own client address (10.0.x.y)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.0.{number // 250}.{number % 250 + 1}"
+    return client
+
+
+def mails_to(app, address: str) -> int:
+    return count_rows(app, QueuedMail, recipient=address)
+
+
+@pytest.fixture
+def api_key(app, demo):
+    with app.app_context():
+        _row, key = ApiKey.issue("Aplikasi Uji Batas Surat")
+        db.session.commit()
+        return key
+
+
+def test_confirm_mails_one_address_at_most_the_limit_and_always_answers_the_same(
+        app, client, rate_limits_enabled):
+    """Posting /confirm for one unverified address from many client addresses: are at most
+    MAIL_PER_RECIPIENT_LIMIT mails queued in the hour, and is every answer the same page?"""
+    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    assert client.post("/register", data={"email": TARGET, "username": "korban",
+                                          "password": PASSWORD,
+                                          "password_confirm": PASSWORD}).status_code == 302
+    answers = []
+    for number in range(limit + 3):
+        response = from_address(app, number).post("/confirm", data={"email": TARGET})
+        answers.append((response.status_code, response.get_data(as_text=True)))
+    assert mails_to(app, TARGET) == limit  # the registration mail counts too
+    assert {status for status, _page in answers} == {200}
+    assert len({page for _status, page in answers}) == 1  # queued or not: the same page
+
+
+def test_guest_receipts_to_one_address_stop_at_the_limit_but_every_report_is_kept(
+        app, rate_limits_enabled):
+    """Guest reports from many client addresses all naming one email: is every report stored
+    with its own tracking number, and are receipts queued only up to the limit?"""
+    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    locations = []
+    for number in range(limit + 3):
+        response = from_address(app, number).post("/lapor", data=GUEST)
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        locations.append(response.headers["Location"])
+    assert len(set(locations)) == limit + 3
+    with app.app_context():
+        assert Message.query.filter_by(guest_email=TARGET).count() == limit + 3
+    assert mails_to(app, TARGET) == limit
+
+
+def test_open311_and_guest_receipts_share_one_limit_per_address(app, client, api_key):
+    """Do Open311 submissions count against the same per-address limit as the guest form,
+    while every request is still accepted with 201?"""
+    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    for _ in range(2):
+        assert client.post("/lapor", data=GUEST).status_code == 302
+    data = {"api_key": api_key, "service_code": "adu-pencemaran", "address_string": "Pasar Pagi",
+            "description": "Sungai berbau menyengat.", "email": TARGET.upper(),
+            "phone": "081234000111"}
+    for _ in range(limit):
+        response = client.post("/open311/v2/requests.json", data=data)
+        assert response.status_code == 201, response.get_data(as_text=True)
+    assert count_rows(app, Message) >= 2 + limit
+    with app.app_context():
+        to_target = QueuedMail.query.filter(db.func.lower(QueuedMail.recipient) == TARGET).count()
+    assert to_target == limit  # the address in capitals is the same inbox
+
+
+def test_the_limit_is_per_hour(app, client):
+    """Once an hour has passed since the earlier mails, is a receipt queued again?"""
+    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    for _ in range(limit + 1):
+        assert client.post("/lapor", data=GUEST).status_code == 302
+    assert mails_to(app, TARGET) == limit
+    with app.app_context():
+        QueuedMail.query.update({"created_at": utcnow() - timedelta(minutes=61)})
+        db.session.commit()
+    assert client.post("/lapor", data=GUEST).status_code == 302
+    assert mails_to(app, TARGET) == limit + 1
+
+
+def test_staff_actions_still_mail_a_citizen_over_the_limit(app, client, login_as):
+    """Mail caused by staff (a status change) is not a stranger's doing: does it still reach
+    an address that strangers have already filled up?"""
+    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    for _ in range(limit):
+        assert client.post("/lapor", data=GUEST).status_code == 302
+    with app.app_context():
+        message_id = Message.query.filter_by(guest_email=TARGET).first().id
+        internet = get_sub("adu-internet")
+        form = {"category_id": internet.category_id, "subcategory_id": internet.id,
+                "opd_id": get_opd("DISKOMINFO").id}
+    login_as("admin")
+    response = post_action(client, message_id, "forward", **form)
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    assert mails_to(app, TARGET) == limit + 1

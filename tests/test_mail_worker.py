@@ -1,0 +1,178 @@
+"""The mail worker: requests only queue mail, `mail-deliver` delivers it, exactly once, also
+when the mail server hangs, when two workers run, and when a worker dies mid-send."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from aspirasi.mailer import enqueue
+from models import Message, QueuedMail, db, utcnow
+from tests.helpers import GOOD_NIK, SmtpInbox, count_rows, deliver_queue, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GUEST = {"guest_kind": "umum", "perihal": "Lampu jalan padam", "body": "Sudah sepekan gelap.",
+         "nik": GOOD_NIK, "phone": "081234500011", "event_date": "2026-01-05"}
+
+
+def queue_mails(app, recipients):
+    with app.app_context():
+        for recipient in recipients:
+            enqueue(recipient, "Uji", f"Untuk {recipient}")
+        db.session.commit()
+
+
+def delivered_to(inbox) -> list[str]:
+    return sorted(rcpt for rcpts, _raw in inbox.messages for rcpt in rcpts)
+
+
+def worker_env(app, tmp_path, port) -> dict:
+    return {**os.environ, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "test-secret",
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+
+
+def test_guest_submissions_never_touch_a_hung_mail_server_and_are_mailed_once_it_recovers(
+        app, client, silent_smtp):
+    """With a mail server that accepts and never answers, do guest submissions finish without
+    one connection to it, and once a real server takes the port, is each receipt delivered
+    exactly once?"""
+    addresses = [f"tamu{i}@example.com" for i in range(3)]
+    for address in addresses:
+        started = time.monotonic()
+        response = client.post("/lapor", data={**GUEST, "email": address})
+        elapsed = time.monotonic() - started
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        assert elapsed < 5, f"a submission took {elapsed:.1f} s"
+    assert silent_smtp.connections == 0  # no request talked to the mail server
+    with app.app_context():
+        assert count_rows(app, Message) == 3
+        rows = QueuedMail.query.order_by(QueuedMail.id).all()
+        assert sorted(r.recipient for r in rows) == addresses
+        assert all(r.sent_at is None and r.attempts == 0 for r in rows)
+
+    # The worker meets the hung server: it gives up on each mail after MAIL_TIMEOUT.
+    assert deliver_queue(app) == (0, 3)
+    assert silent_smtp.connections >= 1
+    with app.app_context():
+        assert all(r.sent_at is None and r.attempts == 1 and "timed out" in r.last_error
+                   for r in QueuedMail.query.all())
+        # Time passes beyond the back-off (the test does not wait for it).
+        QueuedMail.query.update({"next_attempt_at": utcnow()})
+        db.session.commit()
+
+    # The server recovers on the same port.
+    port = silent_smtp.port
+    silent_smtp.close()
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert deliver_queue(app) == (3, 0)
+        assert deliver_queue(app) == (0, 0)
+    finally:
+        controller.stop()
+    assert delivered_to(inbox) == addresses
+    with app.app_context():
+        assert QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).count() == 0
+
+
+def test_a_guest_submission_is_one_commit_with_its_receipt(app, client):
+    """Is a guest submission written in one transaction, the queued receipt included?"""
+    commits = []
+
+    def count(session):
+        commits.append(session)
+
+    event.listen(Session, "after_commit", count)
+    try:
+        response = client.post("/lapor", data={**GUEST, "email": "satu@example.com"})
+    finally:
+        event.remove(Session, "after_commit", count)
+    assert response.status_code == 302
+    assert len(commits) == 1
+    assert count_rows(app, QueuedMail, recipient="satu@example.com") == 1
+
+
+def test_two_workers_never_send_the_same_mail(app, tmp_path):
+    """With two `mail-deliver` processes draining one queue at once, does every mail arrive
+    exactly once?"""
+    recipients = [f"warga{i:02d}@example.com" for i in range(30)]
+    queue_mails(app, recipients)
+    inbox = SmtpInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = worker_env(app, tmp_path, port)
+        workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi",
+                                     "mail-deliver", "--limit", "5"], cwd=ROOT, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for _ in range(2)]
+        outputs = [worker.communicate(timeout=120) for worker in workers]
+    finally:
+        controller.stop()
+    assert [w.returncode for w in workers] == [0, 0], [err[-1500:] for _out, err in outputs]
+    assert delivered_to(inbox) == recipients, [out for out, _err in outputs]
+    with app.app_context():
+        db.session.remove()
+        assert QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).count() == 0
+
+
+def test_a_mail_claimed_by_a_dead_worker_waits_for_its_lease_and_a_sent_mail_never_repeats(
+        app, outbox):
+    """A worker died after claiming a mail: is the mail left alone until the claim's lease
+    runs out, then sent once; and is a sent mail never sent again, even when it looks due?"""
+    with app.app_context():
+        row = enqueue("korban@example.com", "Uji", "Isi")
+        db.session.commit()
+        # What a claim leaves behind: one attempt, the lease in the future, not sent.
+        row.attempts, row.next_attempt_at = 1, utcnow() + timedelta(minutes=2)
+        db.session.commit()
+        row_id = row.id
+    assert len(outbox) == 0
+    with app.app_context():
+        db.session.get(QueuedMail, row_id).next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert [m.to for m in outbox] == [["korban@example.com"]]
+    with app.app_context():
+        sent = db.session.get(QueuedMail, row_id)
+        assert sent.sent_at is not None and sent.attempts == 2
+        sent.next_attempt_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    assert len(outbox) == 1
+
+
+def test_the_worker_loop_delivers_and_stops_cleanly_on_sigterm(app, tmp_path):
+    """Does `mail-deliver --loop` deliver what is queued while it runs, and exit 0 promptly on
+    SIGTERM?"""
+    inbox = SmtpInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver",
+                               "--loop", "--interval", "0.2"], cwd=ROOT,
+                              env=worker_env(app, tmp_path, port),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        queue_mails(app, ["a@example.com", "b@example.com"])
+        deadline = time.monotonic() + 20
+        while len(inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert delivered_to(inbox) == ["a@example.com", "b@example.com"]
+        worker.send_signal(signal.SIGTERM)
+        _out, err = worker.communicate(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        controller.stop()
+    assert worker.returncode == 0, err[-1500:]
+    assert "mail worker stopped" in err
+    assert len(inbox.messages) == 2
