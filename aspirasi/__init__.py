@@ -40,7 +40,12 @@ def register_extensions(app: Flask) -> None:
     from flask_security import Security, SQLAlchemyUserDatastore
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
-    from aspirasi.accounts import SECURITY_FORMS, apply_security_messages, register_verification_guard
+    from aspirasi.accounts import (
+        SECURITY_FORMS,
+        AccountPasswordUtil,
+        apply_security_messages,
+        register_verification_guard,
+    )
     from aspirasi.mailer import QueuedMailUtil, register_delivery
     from models import Role, User
 
@@ -52,7 +57,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     datastore = SQLAlchemyUserDatastore(db, User, Role)
     apply_security_messages(app)
-    Security(app, datastore, mail_util_cls=QueuedMailUtil, **SECURITY_FORMS)
+    Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
+             **SECURITY_FORMS)
     register_verification_guard(app)
     register_delivery(app)
     register_account_audit(app)
@@ -163,6 +169,19 @@ def register_rate_limits(app: Flask) -> None:
         view = app.view_functions.get(endpoint)
         if view is not None:
             app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
+    # Login is limited per account as well: the address limit alone would either lock out an
+    # office behind one address or let one account's password be guessed from many addresses.
+    login = app.view_functions.get("security.login")
+    if login is not None:
+        app.view_functions["security.login"] = limiter.limit(
+            limits["login_account"], methods=["POST"], key_func=login_account_key,
+            scope="login-account")(login)
+
+
+def login_account_key() -> str:
+    from aspirasi.accounts import normalised_identity
+
+    return "account:" + normalised_identity(request.form.get("identity"))[:255]
 
 
 def register_security_headers(app: Flask) -> None:

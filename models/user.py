@@ -1,6 +1,7 @@
 """Accounts: citizens and staff in one table (the v1.1 lesson), with roles and a profile."""
 from flask_babel import lazy_gettext as _l
-from flask_security import RoleMixin, UserMixin
+from flask_security import AsaList, RoleMixin, UserMixin
+from sqlalchemy.ext.mutable import MutableList
 
 from models import db
 from models.base import utcnow
@@ -61,6 +62,13 @@ class User(db.Model, UserMixin):
     photo_path = db.Column(db.String(255))
     locale = db.Column(db.String(5))
 
+    # Second factor (Flask-Security-Too): the authenticator app's secret, kept encrypted with
+    # the TOTP secrets of the configuration, and the one-time recovery codes.
+    tf_primary_method = db.Column(db.String(64), nullable=True)
+    tf_totp_secret = db.Column(db.String(255), nullable=True)
+    tf_phone_number = db.Column(db.String(128), nullable=True)
+    mf_recovery_codes = db.Column(MutableList.as_mutable(AsaList()), nullable=True)
+
     # Staff binding: an operator belongs to exactly one OPD.
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)
     opd = db.relationship("Opd", back_populates="operators")
@@ -85,6 +93,10 @@ class User(db.Model, UserMixin):
     @property
     def is_staff(self) -> bool:
         return bool(self.role_names & set(STAFF_ROLES))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.tf_primary_method and self.tf_totp_secret)
 
     def __str__(self):
         return self.username or self.email
