@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from aspirasi.accounts import (
         SECURITY_FORMS,
         AccountPasswordUtil,
+        ReplayGuardedTotp,
         apply_security_messages,
         register_verification_guard,
     )
@@ -58,7 +59,7 @@ def register_extensions(app: Flask) -> None:
     datastore = SQLAlchemyUserDatastore(db, User, Role)
     apply_security_messages(app)
     Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
-             **SECURITY_FORMS)
+             totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)
     register_verification_guard(app)
     register_delivery(app)
     register_account_audit(app)

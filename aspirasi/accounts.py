@@ -9,7 +9,7 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import LoginForm, PasswordUtil, RegisterFormV2
+from flask_security import LoginForm, PasswordUtil, RegisterFormV2, Totp
 from flask_security.utils import (
     get_message,
     password_complexity_validator,
@@ -75,6 +75,12 @@ SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityL
 # minimum length, not the username or email (nor containing them), and zxcvbn's offline
 # guessability score at least SECURITY_ZXCVBN_MINIMUM_SCORE.
 
+# Words zxcvbn's English dictionaries do not know but anyone guessing a password here would try.
+LOCAL_WORDS = ("aspirasi", "kaltim", "kaltimprov", "kalimantan", "timur", "samarinda",
+               "balikpapan", "bontang", "pemprov", "diskominfo", "indonesia", "merdeka",
+               "sandi", "katasandi", "rahasia", "admin", "operator", "warga")
+
+
 def _identity_words(username, email) -> list[str]:
     words = []
     if username:
@@ -93,7 +99,7 @@ def password_problems(password: str, username=None, email=None, other_words=()) 
     for word in _identity_words(username, email):
         if lowered == word or (len(word) >= 4 and word in lowered):
             return [_("Kata sandi tidak boleh sama dengan atau memuat username atau email.")]
-    words = [w for w in (username, email, *other_words) if isinstance(w, str) and w]
+    words = [w for w in (username, email, *other_words, *LOCAL_WORDS) if isinstance(w, str) and w]
     if password_complexity_validator(password, True, **{str(i): w for i, w in enumerate(words)}):
         # zxcvbn's own hints are English only; our message says the same in Indonesian.
         return [get_message("PASSWORD_TOO_SIMPLE")[0]]
@@ -121,6 +127,18 @@ def check_password(password: str, username=None, email=None, full_name=None) -> 
     problems, _normalised = util.validate(password, True, username=username, email=email,
                                           full_name=full_name)
     return problems or []
+
+
+class ReplayGuardedTotp(Totp):
+    """Authenticator codes, each accepted once: a code seen on a shoulder or in a proxy log
+    cannot be used again within its validity."""
+
+    def get_last_counter(self, user):
+        return user.tf_totp_last_counter
+
+    def set_last_counter(self, user, tmatch) -> None:
+        user.tf_totp_last_counter = tmatch.counter
+        User.query.session.add(user)
 
 
 # --- Flask-Security's messages --------------------------------------------------------------

@@ -68,6 +68,8 @@ class User(db.Model, UserMixin):
     tf_totp_secret = db.Column(db.String(255), nullable=True)
     tf_phone_number = db.Column(db.String(128), nullable=True)
     mf_recovery_codes = db.Column(MutableList.as_mutable(AsaList()), nullable=True)
+    # The time step of the last code accepted: a code is good once, never replayed.
+    tf_totp_last_counter = db.Column(db.Integer, nullable=True)
 
     # Staff binding: an operator belongs to exactly one OPD.
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)
@@ -97,6 +99,14 @@ class User(db.Model, UserMixin):
     @property
     def has_second_factor(self) -> bool:
         return bool(self.tf_primary_method and self.tf_totp_secret)
+
+    def check_tf_required_setup(self) -> bool:
+        """Whether /tf-setup may not offer to switch the second factor off: not for staff
+        when the installation requires one of them."""
+        from flask import current_app
+
+        return bool(super().check_tf_required_setup() or (
+            self.is_staff and current_app.config.get("STAFF_TWO_FACTOR") == "required"))
 
     def __str__(self):
         return self.username or self.email

@@ -7,9 +7,10 @@ superadmin can be neither demoted, deactivated nor deleted.
 """
 import uuid
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
-from wtforms import PasswordField
+from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from aspirasi.accounts import check_password
@@ -44,18 +45,35 @@ def has_history(user) -> bool:
     return any(db.session.query(q.exists()).scalar() for q in checks)
 
 
+def remove_second_factor(user) -> None:
+    """The authenticator and the recovery codes are forgotten, and the sessions end."""
+    user.tf_primary_method = user.tf_totp_secret = user.tf_phone_number = None
+    user.tf_totp_last_counter = None
+    user.mf_recovery_codes = None
+    end_sessions(user)
+
+
 class UserView(AuditedModelView):
-    column_list = ("username", "email", "full_name", "roles", "opd", "active", "confirmed_at")
+    column_list = ("username", "email", "full_name", "roles", "opd", "active", "confirmed_at",
+                   "tf_primary_method")
+    column_formatters = {"tf_primary_method": lambda view, context, model, name: (
+        _("aktif") if model.has_second_factor else "—")}
     column_labels = {"username": _l("Username"), "full_name": _l("Nama lengkap"),
                      "roles": _l("Peran"), "opd": _l("OPD"), "active": _l("Aktif"),
                      "confirmed_at": _l("Email terverifikasi"),
                      "monitored_subcategories": _l("Sub kategori yang dipantau"),
-                     "password_baru": _l("Kata sandi")}
+                     "password_baru": _l("Kata sandi"),
+                     "tf_primary_method": _l("Verifikasi dua langkah")}
     column_searchable_list = ("username", "email", "full_name")
     column_filters = ("active", "roles.name", "opd.name")
     form_columns = ("username", "email", "full_name", "password_baru", "roles", "opd",
-                    "monitored_subcategories", "active")
-    form_extra_fields = {"password_baru": PasswordField(_l("Kata sandi"), validators=[Optional()])}
+                    "monitored_subcategories", "active", "hapus_dua_langkah")
+    form_extra_fields = {
+        "password_baru": PasswordField(_l("Kata sandi"), validators=[Optional()]),
+        "hapus_dua_langkah": BooleanField(
+            _l("Hapus verifikasi dua langkah (ponsel hilang): orang ini mendaftarkan "
+               "aplikasi autentikator lagi saat masuk berikutnya")),
+    }
     form_args = {"email": {"validators": [DataRequired(_l("Alamat email tidak valid.")),
                                           valid_email]},
                  "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")}}
@@ -84,6 +102,8 @@ class UserView(AuditedModelView):
             model.confirmed_at = utcnow()  # staff accounts are created verified
         elif password or not model.active:
             end_sessions(model)
+        if not is_created and form.hapus_dua_langkah.data:
+            remove_second_factor(model)
         super().on_model_change(form, model, is_created)
 
     def on_model_delete(self, model):

@@ -22,10 +22,12 @@ def upgrade():
         batch_op.add_column(sa.Column('tf_totp_secret', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('tf_phone_number', sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column('mf_recovery_codes', sa.UnicodeText(), nullable=True))
+        batch_op.add_column(sa.Column('tf_totp_last_counter', sa.Integer(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('tf_totp_last_counter')
         batch_op.drop_column('mf_recovery_codes')
         batch_op.drop_column('tf_phone_number')
         batch_op.drop_column('tf_totp_secret')
