@@ -208,6 +208,25 @@ MESSAGES = {
                                 "error"),
     "REFRESH": (N_("Silakan masuk ulang untuk membuka halaman ini."), "info"),
     "FORGOT_PASSWORD": (N_("Lupa kata sandi?"), "info"),
+    "REAUTHENTICATION_REQUIRED": (N_("Masukkan lagi kata sandi Anda untuk melanjutkan."),
+                                  "error"),
+    "REAUTHENTICATION_SUCCESSFUL": (N_("Kata sandi terkonfirmasi."), "info"),
+    "INVALID_PASSWORD_CODE": (N_("Kata sandi atau kode tidak valid."), "error"),
+    "INVALID_CODE": (N_("Kode tidak valid."), "error"),
+    "API_ERROR": (N_("Permintaan tidak valid. Silakan mulai lagi."), "error"),
+    "TWO_FACTOR_INVALID_TOKEN": (N_("Kode tidak valid atau sudah dipakai. Tunggu kode berikutnya "
+                                    "di aplikasi autentikator."), "error"),
+    "TWO_FACTOR_LOGIN_SUCCESSFUL": (N_("Kode terkonfirmasi."), "success"),
+    "TWO_FACTOR_CHANGE_METHOD_SUCCESSFUL": (N_("Verifikasi dua langkah aktif. Buat kode "
+                                               "pemulihan sekarang dan simpan di tempat aman."),
+                                            "success"),
+    "TWO_FACTOR_PERMISSION_DENIED": (N_("Anda belum dapat membuka halaman ini."), "error"),
+    "TWO_FACTOR_METHOD_NOT_AVAILABLE": (N_("Pilihan tidak tersedia."), "error"),
+    "TWO_FACTOR_DISABLED": (N_("Verifikasi dua langkah dimatikan."), "success"),
+    "TWO_FACTOR_SETUP_EXPIRED": (N_("Pengaturan harus selesai dalam %(within)s. Silakan ulangi."),
+                                 "error"),
+    "INVALID_RECOVERY_CODE": (N_("Kode pemulihan tidak valid atau sudah dipakai."), "error"),
+    "NO_RECOVERY_CODES_SETUP": (N_("Belum ada kode pemulihan."), "info"),
 }
 
 

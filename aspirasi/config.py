@@ -130,10 +130,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form on a slow phone connection still submits
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true")
+    SESSION_COOKIE_SECURE = False  # filled by load(), with REMEMBER_COOKIE_SECURE
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SECURE = False
 
     FLASK_ADMIN_SWATCH = "default"
 
@@ -199,4 +199,7 @@ class Config:
         values["SECURITY_TOTP_SECRETS"] = totp_secrets()
         values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"] = recovery_code_keys()
         values["STAFF_TWO_FACTOR"] = staff_two_factor()
+        # Both cookies that sign a person in travel over HTTPS only, or neither does.
+        secure = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+        values["SESSION_COOKIE_SECURE"] = values["REMEMBER_COOKIE_SECURE"] = secure
         return values
