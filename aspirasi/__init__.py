@@ -66,8 +66,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_account_audit(app: Flask) -> None:
-    """Staff sign-ins and failed attempts on staff accounts go into the audit log too."""
-    from flask_security.signals import password_changed, user_authenticated, user_failed_authn
+    """Staff sign-ins, failed attempts and second-factor changes on staff accounts go into the
+    audit log too."""
+    from flask_security.signals import (
+        password_changed,
+        tf_disabled,
+        tf_profile_changed,
+        user_authenticated,
+        user_failed_authn,
+    )
 
     from models.audit import record
 
@@ -90,6 +97,18 @@ def register_account_audit(app: Flask) -> None:
     def on_password_changed(sender, user, **extra):
         if audited(user):
             record("password_changed", user, user=user)
+            db.session.commit()
+
+    @tf_profile_changed.connect_via(app)
+    def on_second_factor_set(sender, user, **extra):
+        if audited(user):
+            record("two_factor_on", user, detail=extra.get("method"), user=user)
+            db.session.commit()
+
+    @tf_disabled.connect_via(app)
+    def on_second_factor_off(sender, user, **extra):
+        if audited(user):
+            record("two_factor_off", user, user=user)
             db.session.commit()
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from models import User
+from models import AuditLog, User
 from tests.helpers import (
     PASSWORD,
     authenticator_key,
@@ -157,6 +157,23 @@ def test_superadmin_can_remove_a_lost_second_factor(app, client, login_as, demo)
     assert response.status_code == 302
     with app.app_context():
         assert not User.query.filter_by(username="op-dlh").one().has_second_factor
+        assert AuditLog.query.filter_by(action="pengguna.hapus_dua_langkah").count() == 1
     response = sign_in_with_password(client, "op-dlh")
     assert "/tf-validate" not in response.headers["Location"]
     assert is_signed_in_to_admin(client)
+
+
+def test_enrolment_is_audited_and_the_code_page_offers_recovery_codes(app, client, login_as):
+    """Is a staff member's enrolment written to the audit log, and does the code page offer the
+    recovery codes once there are some (and only then)?"""
+    login_as("op-dlh")
+    key = enrol_authenticator(client)
+    with app.app_context():
+        assert AuditLog.query.filter_by(action="two_factor_on").one().username == "op-dlh"
+    sign_in_with_password(client, "op-dlh")
+    assert "Pakai salah satu kode pemulihan" not in client.get("/tf-validate").get_data(
+        as_text=True)
+    assert client.post("/tf-validate", data={"code": totp_code(key)}).status_code == 302
+    client.post("/mf-recovery-codes", data={"generate_new_codes": "y"})
+    sign_in_with_password(client, "op-dlh")
+    assert "Pakai salah satu kode pemulihan" in client.get("/tf-validate").get_data(as_text=True)

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from aspirasi.accounts import check_password
 from aspirasi_admin.views.master import AuditedModelView
 from models import AuditLog, Message, MessageEvent, Reprimand, Role, User, db, utcnow
+from models.audit import record
 from models.field_checks import valid_email
 
 
@@ -102,8 +103,9 @@ class UserView(AuditedModelView):
             model.confirmed_at = utcnow()  # staff accounts are created verified
         elif password or not model.active:
             end_sessions(model)
-        if not is_created and form.hapus_dua_langkah.data:
+        if not is_created and form.hapus_dua_langkah.data and model.has_second_factor:
             remove_second_factor(model)
+            record("pengguna.hapus_dua_langkah", model, detail=str(model))
         super().on_model_change(form, model, is_created)
 
     def on_model_delete(self, model):
