@@ -9,7 +9,14 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import LoginForm, PasswordUtil, RegisterFormV2, Totp
+from flask_security import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordUtil,
+    RegisterFormV2,
+    SendConfirmationForm,
+    Totp,
+)
 from flask_security.utils import (
     get_message,
     password_complexity_validator,
@@ -67,7 +74,30 @@ def normalised_identity(value) -> str:
     return (value or "").strip().lower()
 
 
-SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityLoginForm}
+class _KeepsFormatErrors:
+    """A mistyped address is bad input, said plainly; only "no such account" stays unsaid
+    (Flask-Security's generic mode clears every error of the email field)."""
+
+    def validate(self, **kwargs) -> bool:
+        if super().validate(**kwargs):
+            return True
+        format_errors = {get_message(key)[0] for key in ("INVALID_EMAIL_ADDRESS",
+                                                          "EMAIL_NOT_PROVIDED")}
+        self.form_errors.extend(e for e in self.email.errors if e in format_errors)
+        return False
+
+
+class ResetRequestForm(_KeepsFormatErrors, ForgotPasswordForm):
+    """/reset: the email whose password is to be reset."""
+
+
+class ResendConfirmationForm(_KeepsFormatErrors, SendConfirmationForm):
+    """/confirm: the email to send a new verification link to."""
+
+
+SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityLoginForm,
+                  "forgot_password_form": ResetRequestForm,
+                  "send_confirmation_form": ResendConfirmationForm}
 
 
 # --- the password rule ----------------------------------------------------------------------

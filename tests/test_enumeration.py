@@ -95,3 +95,14 @@ def test_register_with_a_taken_username_says_so_only_by_mail(app, client, outbox
     assert answer[0] == 302 and "sudah dipakai" not in answer[2]
     assert len(outbox) == 1 and outbox[0].to == ["rina@example.com"]
     assert "sudah dipakai akun lain" in outbox[0].body
+
+
+def test_a_mistyped_address_is_still_called_mistyped(app, client, outbox):
+    """Do /reset and /confirm still say plainly that "bukan-email" is not an email address
+    (that reveals no account), sending nothing?"""
+    for url in ("/reset", "/confirm"):
+        status, _location, text = visible_answer(client, client.post(url, data={
+            "email": "bukan-email"}))
+        assert status == 200 and "Alamat email tidak valid." in text, url
+        assert "Jika" not in text
+    assert outbox == []
