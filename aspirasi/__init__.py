@@ -40,7 +40,13 @@ def register_extensions(app: Flask) -> None:
     from flask_security import Security, SQLAlchemyUserDatastore
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
-    from aspirasi.accounts import SECURITY_FORMS, apply_security_messages, register_verification_guard
+    from aspirasi.accounts import (
+        SECURITY_FORMS,
+        AccountPasswordUtil,
+        ReplayGuardedTotp,
+        apply_security_messages,
+        register_verification_guard,
+    )
     from aspirasi.mailer import QueuedMailUtil
     from models import Role, User
 
@@ -52,14 +58,22 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     datastore = SQLAlchemyUserDatastore(db, User, Role)
     apply_security_messages(app)
-    Security(app, datastore, mail_util_cls=QueuedMailUtil, **SECURITY_FORMS)
+    Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
+             totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)
     register_verification_guard(app)
     register_account_audit(app)
 
 
 def register_account_audit(app: Flask) -> None:
-    """Staff sign-ins and failed attempts on staff accounts go into the audit log too."""
-    from flask_security.signals import password_changed, user_authenticated, user_failed_authn
+    """Staff sign-ins, failed attempts and second-factor changes on staff accounts go into the
+    audit log too."""
+    from flask_security.signals import (
+        password_changed,
+        tf_disabled,
+        tf_profile_changed,
+        user_authenticated,
+        user_failed_authn,
+    )
 
     from models.audit import record
 
@@ -82,6 +96,18 @@ def register_account_audit(app: Flask) -> None:
     def on_password_changed(sender, user, **extra):
         if audited(user):
             record("password_changed", user, user=user)
+            db.session.commit()
+
+    @tf_profile_changed.connect_via(app)
+    def on_second_factor_set(sender, user, **extra):
+        if audited(user):
+            record("two_factor_on", user, detail=extra.get("method"), user=user)
+            db.session.commit()
+
+    @tf_disabled.connect_via(app)
+    def on_second_factor_off(sender, user, **extra):
+        if audited(user):
+            record("two_factor_off", user, user=user)
             db.session.commit()
 
 
@@ -162,6 +188,19 @@ def register_rate_limits(app: Flask) -> None:
         view = app.view_functions.get(endpoint)
         if view is not None:
             app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
+    # Login is limited per account as well: the address limit alone would either lock out an
+    # office behind one address or let one account's password be guessed from many addresses.
+    login = app.view_functions.get("security.login")
+    if login is not None:
+        app.view_functions["security.login"] = limiter.limit(
+            limits["login_account"], methods=["POST"], key_func=login_account_key,
+            scope="login-account")(login)
+
+
+def login_account_key() -> str:
+    from aspirasi.accounts import normalised_identity
+
+    return "account:" + normalised_identity(request.form.get("identity"))[:255]
 
 
 def register_security_headers(app: Flask) -> None:

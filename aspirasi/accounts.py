@@ -1,13 +1,27 @@
 """Accounts: who a user is and what signing in, registering and verifying look like.
 
-Flask-Security-Too does the work; this module gives it our login and registration forms and
-our Indonesian messages, and holds the one app-wide rule about accounts: an account whose
-email is not verified yet sees only the page that asks for the verification.
+Flask-Security-Too does the work; this module gives it our login and registration forms, our
+Indonesian messages and the one password rule every door applies (`password_problems`), and
+holds the one app-wide rule about accounts: an account whose email is not verified yet sees
+only the page that asks for the verification.
 """
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import LoginForm, RegisterFormV2
+from flask_security import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordUtil,
+    RegisterFormV2,
+    SendConfirmationForm,
+    Totp,
+)
+from flask_security.utils import (
+    get_message,
+    password_complexity_validator,
+    password_length_validator,
+)
 from sqlalchemy import func
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -17,6 +31,12 @@ from models import User
 
 class ExtendedRegisterForm(RegisterFormV2):
     """Registration: email, username, password and its repetition (Flask-Security-Too)."""
+
+
+class _AbsentField:
+    """Stands in for a field the form removed: no data, no errors."""
+    data = None
+    errors: list = []
 
 
 class IdentityLoginForm(LoginForm):
@@ -30,16 +50,125 @@ class IdentityLoginForm(LoginForm):
         for name in ("email", "username"):
             if name in self._fields:
                 del self[name]
+                # Flask-Security's login view reads these fields' errors after a failure.
+                setattr(self, name, _AbsentField())
 
     def validate(self, **kwargs) -> bool:
-        value = (self.identity.data or "").strip().lower()
+        value = normalised_identity(self.identity.data)
         self.ifield = self.identity
         self.user = (User.query.filter(func.lower(User.email) == value).first()
                      or User.query.filter(func.lower(User.username) == value).first()) if value else None
-        return super().validate(**kwargs)
+        if super().validate(**kwargs):
+            return True
+        if not self.user_authenticated and self.identity.data and self.password.data:
+            # Unknown account or wrong password: one answer, so the form does not tell
+            # which accounts exist (Flask-Security squashes only its own identity fields).
+            self.identity.errors = []
+            self.password.errors = []
+            self.form_errors[:] = [get_message("GENERIC_AUTHN_FAILED")[0]]
+        return False
 
 
-SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityLoginForm}
+def normalised_identity(value) -> str:
+    """The email or username typed at login, as accounts are looked up (and throttled)."""
+    return (value or "").strip().lower()
+
+
+class _KeepsFormatErrors:
+    """A mistyped address is bad input, said plainly; only "no such account" stays unsaid
+    (Flask-Security's generic mode clears every error of the email field)."""
+
+    def validate(self, **kwargs) -> bool:
+        if super().validate(**kwargs):
+            return True
+        format_errors = {get_message(key)[0] for key in ("INVALID_EMAIL_ADDRESS",
+                                                          "EMAIL_NOT_PROVIDED")}
+        self.form_errors.extend(e for e in self.email.errors if e in format_errors)
+        return False
+
+
+class ResetRequestForm(_KeepsFormatErrors, ForgotPasswordForm):
+    """/reset: the email whose password is to be reset."""
+
+
+class ResendConfirmationForm(_KeepsFormatErrors, SendConfirmationForm):
+    """/confirm: the email to send a new verification link to."""
+
+
+SECURITY_FORMS = {"register_form": ExtendedRegisterForm, "login_form": IdentityLoginForm,
+                  "forgot_password_form": ResetRequestForm,
+                  "send_confirmation_form": ResendConfirmationForm}
+
+
+# --- the password rule ----------------------------------------------------------------------
+# One rule for every door (registration, change, reset, the staff user admin, the CLI): the
+# minimum length, not the username or email (nor containing them), and zxcvbn's offline
+# guessability score at least SECURITY_ZXCVBN_MINIMUM_SCORE.
+
+# Words zxcvbn's English dictionaries do not know but anyone guessing a password here would try.
+LOCAL_WORDS = ("aspirasi", "kaltim", "kaltimprov", "kalimantan", "timur", "samarinda",
+               "balikpapan", "bontang", "pemprov", "diskominfo", "indonesia", "merdeka",
+               "sandi", "katasandi", "rahasia", "admin", "operator", "warga")
+
+
+def _identity_words(username, email) -> list[str]:
+    words = []
+    if username:
+        words.append(username.lower())
+    if email:
+        words += [email.lower(), email.split("@")[0].lower()]
+    return [w for w in words if w]
+
+
+def password_problems(password: str, username=None, email=None, other_words=()) -> list[str]:
+    """What is wrong with this password, in the user's language; empty when it is fine."""
+    problems = password_length_validator(password)
+    if problems:
+        return problems
+    lowered = password.lower()
+    for word in _identity_words(username, email):
+        if lowered == word or (len(word) >= 4 and word in lowered):
+            return [_("Kata sandi tidak boleh sama dengan atau memuat username atau email.")]
+    words = [w for w in (username, email, *other_words, *LOCAL_WORDS) if isinstance(w, str) and w]
+    if password_complexity_validator(password, True, **{str(i): w for i, w in enumerate(words)}):
+        # zxcvbn's own hints are English only; our message says the same in Indonesian.
+        return [get_message("PASSWORD_TOO_SIMPLE")[0]]
+    return []
+
+
+class AccountPasswordUtil(PasswordUtil):
+    """Flask-Security's password check, replaced by `password_problems`."""
+
+    def validate(self, password, is_register, **kwargs):
+        normalised = self.normalize(password)
+        if is_register:
+            username, email = kwargs.get("username"), kwargs.get("email")
+            others = [v for v in kwargs.values() if isinstance(v, str)]
+        else:
+            user = kwargs.get("user")
+            username, email = getattr(user, "username", None), getattr(user, "email", None)
+            others = [getattr(user, "full_name", None) or ""]
+        return password_problems(normalised, username, email, others) or None, normalised
+
+
+def check_password(password: str, username=None, email=None, full_name=None) -> list[str]:
+    """The password rule for doors outside Flask-Security's forms (user admin, CLI)."""
+    util = current_app.extensions["security"]._password_util
+    problems, _normalised = util.validate(password, True, username=username, email=email,
+                                          full_name=full_name)
+    return problems or []
+
+
+class ReplayGuardedTotp(Totp):
+    """Authenticator codes, each accepted once: a code seen on a shoulder or in a proxy log
+    cannot be used again within its validity."""
+
+    def get_last_counter(self, user):
+        return user.tf_totp_last_counter
+
+    def set_last_counter(self, user, tmatch) -> None:
+        user.tf_totp_last_counter = tmatch.counter
+        User.query.session.add(user)
 
 
 # --- Flask-Security's messages --------------------------------------------------------------
@@ -57,6 +186,9 @@ MESSAGES = {
     "UNAUTHENTICATED": (N_("Silakan masuk untuk membuka halaman ini."), "error"),
     "UNAUTHORIZED": (N_("Anda tidak berwenang membuka halaman ini."), "error"),
     "GENERIC_AUTHN_FAILED": (N_("Email/username atau kata sandi salah."), "error"),
+    "GENERIC_RECOVERY": (N_("Jika email tersebut terdaftar, kami telah mengirim petunjuk "
+                            "mengatur ulang kata sandi ke email itu."), "info"),
+    "GENERIC_US_SIGNIN": (N_("Jika akun tersebut terdaftar, kode telah dikirim."), "info"),
     "USER_DOES_NOT_EXIST": (N_("Tidak ada akun dengan email atau username tersebut."), "error"),
     "INVALID_PASSWORD": (N_("Kata sandi salah."), "error"),
     "PASSWORD_MISMATCH": (N_("Kata sandi salah."), "error"),
@@ -68,7 +200,8 @@ MESSAGES = {
     "INVALID_CONFIRMATION_TOKEN": (N_("Tautan verifikasi tidak valid."), "error"),
     "CONFIRMATION_EXPIRED": (N_("Tautan verifikasi sudah kedaluwarsa (berlaku %(within)s). "
                                 "Silakan minta tautan baru."), "error"),
-    "CONFIRMATION_REQUEST": (N_("Tautan verifikasi telah dikirim ke %(email)s."), "info"),
+    "CONFIRMATION_REQUEST": (N_("Jika %(email)s terdaftar dan belum diverifikasi, tautan "
+                                "verifikasi telah dikirim ke email tersebut."), "info"),
     "CONFIRMATION_REQUIRED": (N_("Email Anda belum diverifikasi."), "error"),
     "EMAIL_ALREADY_ASSOCIATED": (N_("Email %(email)s sudah terdaftar pada akun lain."), "error"),
     "USERNAME_ALREADY_ASSOCIATED": (N_("Username %(username)s sudah dipakai akun lain."),
@@ -78,7 +211,9 @@ MESSAGES = {
     "RETYPE_PASSWORD_MISMATCH": (N_("Kedua kata sandi tidak sama."), "error"),
     "PASSWORD_NOT_PROVIDED": (N_("Kata sandi wajib diisi."), "error"),
     "PASSWORD_INVALID_LENGTH": (N_("Kata sandi minimal %(length)s karakter."), "error"),
-    "PASSWORD_TOO_SIMPLE": (N_("Kata sandi terlalu mudah ditebak."), "error"),
+    "PASSWORD_TOO_SIMPLE": (N_("Kata sandi terlalu mudah ditebak. Pakai kalimat pendek atau "
+                                "gabungan beberapa kata yang tidak umum, dengan angka atau "
+                                "tanda baca."), "error"),
     "PASSWORD_BREACHED": (N_("Kata sandi ini pernah bocor di internet; pilih yang lain."), "error"),
     "PASSWORD_IS_THE_SAME": (N_("Kata sandi baru harus berbeda dari kata sandi lama."), "error"),
     "PASSWORD_CHANGE": (N_("Kata sandi Anda berhasil diubah."), "success"),
@@ -86,8 +221,8 @@ MESSAGES = {
                        "success"),
     "PASSWORD_RESET_NO_LOGIN": (N_("Kata sandi Anda berhasil diatur ulang. Silakan masuk dengan "
                                    "kata sandi baru."), "success"),
-    "PASSWORD_RESET_REQUEST": (N_("Petunjuk mengatur ulang kata sandi telah dikirim ke "
-                                  "%(email)s."), "info"),
+    "PASSWORD_RESET_REQUEST": (N_("Jika %(email)s terdaftar, petunjuk mengatur ulang kata sandi "
+                                  "telah dikirim ke email tersebut."), "info"),
     "PASSWORD_RESET_EXPIRED": (N_("Tautan atur ulang kata sandi sudah kedaluwarsa (berlaku "
                                   "%(within)s). Silakan minta tautan baru."), "error"),
     "INVALID_RESET_PASSWORD_TOKEN": (N_("Tautan atur ulang kata sandi tidak valid."), "error"),
@@ -103,6 +238,25 @@ MESSAGES = {
                                 "error"),
     "REFRESH": (N_("Silakan masuk ulang untuk membuka halaman ini."), "info"),
     "FORGOT_PASSWORD": (N_("Lupa kata sandi?"), "info"),
+    "REAUTHENTICATION_REQUIRED": (N_("Masukkan lagi kata sandi Anda untuk melanjutkan."),
+                                  "error"),
+    "REAUTHENTICATION_SUCCESSFUL": (N_("Kata sandi terkonfirmasi."), "info"),
+    "INVALID_PASSWORD_CODE": (N_("Kata sandi atau kode tidak valid."), "error"),
+    "INVALID_CODE": (N_("Kode tidak valid."), "error"),
+    "API_ERROR": (N_("Permintaan tidak valid. Silakan mulai lagi."), "error"),
+    "TWO_FACTOR_INVALID_TOKEN": (N_("Kode tidak valid atau sudah dipakai. Tunggu kode berikutnya "
+                                    "di aplikasi autentikator."), "error"),
+    "TWO_FACTOR_LOGIN_SUCCESSFUL": (N_("Kode terkonfirmasi."), "success"),
+    "TWO_FACTOR_CHANGE_METHOD_SUCCESSFUL": (N_("Verifikasi dua langkah aktif. Buat kode "
+                                               "pemulihan sekarang dan simpan di tempat aman."),
+                                            "success"),
+    "TWO_FACTOR_PERMISSION_DENIED": (N_("Anda belum dapat membuka halaman ini."), "error"),
+    "TWO_FACTOR_METHOD_NOT_AVAILABLE": (N_("Pilihan tidak tersedia."), "error"),
+    "TWO_FACTOR_DISABLED": (N_("Verifikasi dua langkah dimatikan."), "success"),
+    "TWO_FACTOR_SETUP_EXPIRED": (N_("Pengaturan harus selesai dalam %(within)s. Silakan ulangi."),
+                                 "error"),
+    "INVALID_RECOVERY_CODE": (N_("Kode pemulihan tidak valid atau sudah dipakai."), "error"),
+    "NO_RECOVERY_CODES_SETUP": (N_("Belum ada kode pemulihan."), "info"),
 }
 
 

@@ -3,6 +3,7 @@
 Embedded defaults need nothing: SQLite and uploads under `instance/`, mail written as files
 to `instance/outbox/`, rate limits in memory.
 """
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -24,6 +25,41 @@ def _secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _kept_secret(env: str, filename: str, make) -> object:
+    """A JSON value from the environment, else one generated once and kept under instance/."""
+    if os.environ.get(env):
+        return json.loads(os.environ[env])
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / filename
+    if not path.exists():
+        path.write_text(json.dumps(make()))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+def totp_secrets() -> dict:
+    """Keys that encrypt each account's authenticator secret: {"1": "..."}; a new key is added
+    under a higher number, the old ones stay so existing enrolments keep working."""
+    return _kept_secret("SECURITY_TOTP_SECRETS", "totp_secrets.json",
+                        lambda: {"1": secrets.token_urlsafe(32)})
+
+
+def recovery_code_keys() -> list:
+    """Fernet keys that encrypt the stored recovery codes (the first one encrypts)."""
+    def make():
+        from cryptography.fernet import Fernet
+
+        return [Fernet.generate_key().decode()]
+    return _kept_secret("SECURITY_RECOVERY_CODES_KEYS", "recovery_code_keys.json", make)
+
+
+def staff_two_factor() -> str:
+    value = os.environ.get("STAFF_TWO_FACTOR", "optional").strip().lower()
+    if value not in ("optional", "required"):
+        raise ValueError(f"STAFF_TWO_FACTOR must be optional or required, not {value!r}")
+    return value
 
 
 def database_url() -> str:
@@ -82,7 +118,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMITS = {
-        "login": "10 per minute",
+        # Per address: staff of one office share one public address, so it is generous;
+        # per account (the identity typed in): guessing one account's password is what it stops.
+        "login": "60 per minute",
+        "login_account": "10 per minute; 50 per hour",
         "register": "5 per minute; 30 per hour",
         "resend": "10 per minute",
         "reset": "5 per minute",
@@ -94,8 +133,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form on a slow phone connection still submits
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true")
+    SESSION_COOKIE_SECURE = False  # filled by load(), with REMEMBER_COOKIE_SECURE
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = False
 
     FLASK_ADMIN_SWATCH = "default"
 
@@ -129,6 +170,24 @@ class Config:
     SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Atur ulang kata sandi Aspirasi Kaltim"
     SECURITY_EMAIL_SUBJECT_PASSWORD_NOTICE = "Kata sandi Aspirasi Kaltim Anda telah diatur ulang"
     SECURITY_EMAIL_SUBJECT_PASSWORD_CHANGE_NOTICE = "Kata sandi Aspirasi Kaltim Anda telah diubah"
+    # The public forms answer alike whether or not an account exists.
+    SECURITY_RETURN_GENERIC_RESPONSES = True
+    # Passwords: zxcvbn's offline guessability estimate (3 = "safely unguessable"), plus our
+    # own refusal of a password that contains the username or email. The breached-password
+    # check asks an online service, which closed networks do not reach: it stays off.
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+    SECURITY_PASSWORD_CHECK_BREACHED = False
+    # Second factor: an authenticator app (TOTP), with one-time recovery codes for a lost phone.
+    SECURITY_TWO_FACTOR = True
+    SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
+    SECURITY_TWO_FACTOR_ALWAYS_VALIDATE = True
+    SECURITY_TWO_FACTOR_RESCUE_EMAIL = False  # a mailed code would let the mailbox stand in
+    SECURITY_TOTP_ISSUER = "Aspirasi Kaltim"
+    SECURITY_MULTI_FACTOR_RECOVERY_CODES = True
+    SECURITY_MULTI_FACTOR_RECOVERY_CODES_N = 8
+    SECURITY_TWO_FACTOR_POST_SETUP_VIEW = "security.mf_recovery_codes"
+    STAFF_TWO_FACTOR = "optional"  # filled by load(): "required" makes staff enrol
     SECURITY_I18N_DIRNAME = [str(ROOT / "translations"), "builtin"]
     SECURITY_MSG_LOGIN = ("Silakan masuk untuk membuka halaman ini.", "info")
 
@@ -141,4 +200,10 @@ class Config:
         values["SQLALCHEMY_DATABASE_URI"] = database_url()
         values["UPLOAD_DIR"] = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
         values["SECURITY_EMAIL_SENDER"] = values["MAIL_DEFAULT_SENDER"]
+        values["SECURITY_TOTP_SECRETS"] = totp_secrets()
+        values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"] = recovery_code_keys()
+        values["STAFF_TWO_FACTOR"] = staff_two_factor()
+        # Both cookies that sign a person in travel over HTTPS only, or neither does.
+        secure = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+        values["SESSION_COOKIE_SECURE"] = values["REMEMBER_COOKIE_SECURE"] = secure
         return values

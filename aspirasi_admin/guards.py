@@ -2,17 +2,20 @@
 
 `RoleGuard` is mixed into every view: it admits only the listed roles (superadmin always),
 sends anonymous visitors to the login page and answers 403 to everyone else, citizens
-included. `ScopedModelView` also narrows rows through `models.access` in all three loading
-paths of Flask-Admin: the list query, the count query and `get_one` (edit, details, delete).
+included. With `STAFF_TWO_FACTOR=required`, a staff account without a second factor is sent
+to enrol one (/tf-setup) before any back-office page opens. `ScopedModelView` also narrows
+rows through `models.access` in all three loading paths of Flask-Admin: the list query, the
+count query and `get_one` (edit, details, delete).
 """
 from datetime import date, datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -20,10 +23,16 @@ from models import db
 from models.access import staff_message_scope, visible_messages
 
 
+def must_enrol_second_factor(user) -> bool:
+    """A staff account that has no second factor while the installation requires one."""
+    return bool(current_app.config.get("STAFF_TWO_FACTOR") == "required"
+                and user.is_authenticated and user.is_staff and not user.has_second_factor)
+
+
 def has_role(*roles) -> bool:
     if not current_user.is_authenticated or not current_user.active:
         return False
-    if not current_user.confirmed_at:
+    if not current_user.confirmed_at or must_enrol_second_factor(current_user):
         return False
     names = current_user.role_names
     return "superadmin" in names or bool(names & set(roles))
@@ -41,6 +50,10 @@ class RoleGuard:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("security.login", next=request.full_path))
+        if must_enrol_second_factor(current_user):
+            flash(_("Akun staf wajib memakai verifikasi dua langkah. Aktifkan dulu dengan "
+                    "aplikasi autentikator, lalu buka kembali halaman admin."), "warning")
+            return redirect(url_for("security.two_factor_setup"))
         abort(403)
 
 

@@ -4,7 +4,8 @@ One table so that one sign-in, one password policy and one audit trail serve eve
 user may reach is decided by roles, never by which table the account lives in.
 """
 from flask_babel import lazy_gettext as _l
-from flask_security import RoleMixin, UserMixin
+from flask_security import AsaList, RoleMixin, UserMixin
+from sqlalchemy.ext.mutable import MutableList
 
 from models import db
 from models.base import utcnow
@@ -67,6 +68,15 @@ class User(db.Model, UserMixin):
     # Set when the citizen closed the account: personal data erased, login disabled.
     closed_at = db.Column(db.DateTime)
 
+    # Second factor (Flask-Security-Too): the authenticator app's secret, kept encrypted with
+    # the TOTP secrets of the configuration, and the one-time recovery codes.
+    tf_primary_method = db.Column(db.String(64), nullable=True)
+    tf_totp_secret = db.Column(db.String(255), nullable=True)
+    tf_phone_number = db.Column(db.String(128), nullable=True)
+    mf_recovery_codes = db.Column(MutableList.as_mutable(AsaList()), nullable=True)
+    # The time step of the last code accepted: a code is good once, never replayed.
+    tf_totp_last_counter = db.Column(db.Integer, nullable=True)
+
     # Staff binding: an operator belongs to exactly one OPD.
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), nullable=True)
     opd = db.relationship("Opd", back_populates="operators")
@@ -91,6 +101,18 @@ class User(db.Model, UserMixin):
     @property
     def is_staff(self) -> bool:
         return bool(self.role_names & set(STAFF_ROLES))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.tf_primary_method and self.tf_totp_secret)
+
+    def check_tf_required_setup(self) -> bool:
+        """Whether /tf-setup may not offer to switch the second factor off: not for staff
+        when the installation requires one of them."""
+        from flask import current_app
+
+        return bool(super().check_tf_required_setup() or (
+            self.is_staff and current_app.config.get("STAFF_TWO_FACTOR") == "required"))
 
     def __str__(self):
         return self.username or self.email

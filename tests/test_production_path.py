@@ -109,6 +109,35 @@ def test_login_limit_is_shared_by_gunicorn_workers_through_redis(gunicorn_server
     assert statuses[10] == 429, statuses
 
 
+def login_attempts(base: str, identities: list[str]) -> list[int]:
+    """One failed login per identity, each on a fresh connection; the HTTP statuses."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    statuses = []
+    for identity in identities:
+        body = urllib.parse.urlencode({"csrf_token": token.group(1), "identity": identity,
+                                       "password": "wrong-password"}).encode()
+        try:
+            with opener.open(base + "/login", data=body) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+def test_login_limit_per_account_is_shared_and_spares_the_office(gunicorn_server):
+    """With two workers and Redis, do twelve people behind one address sign in unhindered,
+    while the 11th attempt on one account in a minute is refused and other accounts are not?"""
+    office = login_attempts(gunicorn_server, [f"pegawai{n}" for n in range(12)])
+    assert office == [200] * 12, office
+    target = login_attempts(gunicorn_server, ["Op-DLH "] * 5 + ["op-dlh"] * 6)
+    assert target[:10] == [200] * 10 and target[10] == 429, target
+    assert login_attempts(gunicorn_server, ["op-diskominfo"]) == [200]
+
+
 # --- the whole stack under load: gunicorn + mail worker + Redis + SMTP ---------------------
 
 GUEST_FORM = {"guest_kind": "umum", "perihal": "Lampu jalan padam",
