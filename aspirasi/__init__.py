@@ -211,6 +211,20 @@ def register_errorhandlers(app: Flask) -> None:
             return jsonify(status=503, error=str(error)), 503
         return render_template("errors/503.html", error=error), 503
 
+    from flask_babel import gettext as _
+    from sqlalchemy.exc import OperationalError
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # Read-only, full or unreachable database: the change was not kept, and the person
+        # should hear that rather than see a bare error page.
+        app.logger.exception("database refused the request")
+        db.session.rollback()
+        message = _("Data tidak dapat disimpan saat ini; tidak ada yang tersimpan. Coba lagi nanti.")
+        if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(status=503, error=message), 503
+        return render_template("errors/503.html", error=message), 503
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/400.html", error=error, csrf=True), 400

@@ -10,6 +10,7 @@ Photos are cleaned on the way in: a JPEG carrying metadata (EXIF with a phone's 
 comments, anything after the image) or more pixels than needed is re-encoded, turned upright
 first, so nothing but the picture is kept.
 """
+import contextlib
 import io
 import os
 import re
@@ -182,7 +183,8 @@ def keep_file(relative_name: str, data: bytes) -> None:
         _write_synced(temp, data)
     except OSError:
         current_app.logger.exception("upload folder cannot take %s", relative_name)
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder holds no partial file anyway
+            temp.unlink(missing_ok=True)
         raise StorageUnavailable() from None
     db.session().info.setdefault(PENDING, []).append((temp, final))
 
@@ -221,6 +223,23 @@ def _drop_pending(session, transaction):
             pass
 
 
+def wait_for_moves(seconds: float = 2.0, young: float = 10.0) -> None:
+    """Wait (bounded) while a recent temporary file may still be moved to its name."""
+    import time
+
+    def ages():
+        for path in root.rglob(TEMP_PREFIX + "*"):
+            with contextlib.suppress(OSError):  # moved meanwhile
+                yield time.time() - path.stat().st_mtime
+
+    root = Path(current_app.config["UPLOAD_DIR"])
+    deadline = time.monotonic() + seconds
+    while root.is_dir() and time.monotonic() < deadline:
+        if not any(age < young for age in ages()):
+            return
+        time.sleep(0.05)
+
+
 def path_of(attachment: Attachment) -> Path:
     return upload_dir() / attachment.stored_name
 
@@ -238,3 +257,51 @@ def send(attachment: Attachment):
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+def _referenced_names() -> set[str]:
+    from models import User
+
+    names = {row[0] for row in db.session.query(Attachment.stored_name)}
+    names |= {row[0] for row in db.session.query(User.photo_path).filter(User.photo_path.isnot(None))}
+    return names
+
+
+def sweep(older_than_minutes: float = 60, delete_orphans: bool = False) -> dict:
+    """Tidy the upload folder after crashes; returns what was found and done.
+
+    A temporary file older than the limit is finished (moved to its name) when a committed row
+    names it, else removed. Files no row names are orphans (removed only on request); rows
+    whose file is gone are reported as missing.
+    """
+    import time
+
+    root = upload_dir()
+    referenced = _referenced_names()
+    cutoff = time.time() - older_than_minutes * 60
+    report = {"finished": [], "removed_temp": [], "orphans": [], "orphans_removed": [],
+              "missing": []}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        relative = path.relative_to(root).as_posix()
+        if path.name.startswith(".healthz-"):
+            continue
+        if path.name.startswith(TEMP_PREFIX):
+            if path.stat().st_mtime > cutoff:
+                continue  # may belong to a request still running
+            final = path.with_name(path.name[len(TEMP_PREFIX):])
+            final_relative = final.relative_to(root).as_posix()
+            if final_relative in referenced and not final.exists():
+                os.replace(path, final)
+                report["finished"].append(final_relative)
+            else:
+                path.unlink()
+                report["removed_temp"].append(relative)
+        elif relative not in referenced:
+            report["orphans"].append(relative)
+            if delete_orphans:
+                path.unlink()
+                report["orphans_removed"].append(relative)
+    report["missing"] = sorted(name for name in referenced if not (root / name).is_file())
+    return report
