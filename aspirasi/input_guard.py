@@ -44,7 +44,7 @@ def _problem():
         return None  # its paging has its own rule and error array
     for name in PAGING_ARGS:
         raw = request.args.get(name, "").strip()
-        if re.fullmatch(r"[-+]?\d+", raw) and not (raw.isdigit() and int(raw) <= MAX_PAGE):
+        if re.fullmatch(r"[-+]?\d+", raw) and not (raw.isdigit() and len(raw) <= 7 and int(raw) <= MAX_PAGE):
             return _l("Angka halaman \"%(name)s\" harus bilangan bulat 0 sampai %(n)s.",
                       name=name, n=MAX_PAGE)
     return None

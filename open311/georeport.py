@@ -300,7 +300,7 @@ def _submission() -> tuple[dict, Subcategory]:
     if phone_problem(phone):
         raise GeoReportError(str(phone_problem(phone)))
     phone = normalise_phone(phone)
-    name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 60)])) or None
+    name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 59)])) or None
     summary = " ".join(description.split())
     perihal = f"{sub.name}: {summary}"
     if len(perihal) > 200:

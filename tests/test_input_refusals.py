@@ -171,3 +171,34 @@ def test_a_stale_version_met_at_autoflush_is_a_409(app, client, demo, monkeypatc
     assert "diubah oleh petugas lain" in response.get_data(as_text=True)
     with app.app_context():
         assert [e.action for e in MessageEvent.query.filter_by(message_id=mid)] == ["submit"]
+
+
+def test_over_long_fields_are_refused_before_the_database_sees_them(app, client, demo):
+    """Are values longer than their column refused with a message (PostgreSQL would otherwise
+    answer a 500), at the staff intake, the settings and Open311?"""
+    log_in(client, "admin")
+    before = count_rows(app, Message)
+    intake = {"channel": "phone", "guest_name": "Siti", "perihal": "Banjir", "body": "Air tinggi"}
+    for field, limit in (("guest_name", 120), ("address", 255)):
+        response = client.post("/admin/intake/", data={**intake, field: "x" * (limit + 1)})
+        assert response.status_code == 400, field
+        assert f"paling panjang {limit} karakter" in response.get_data(as_text=True)
+    log_in(client, "superadmin")
+    response = client.post("/admin/pengaturan/", data={"sla_triage_minutes": "9" * 5000,
+                                                       "sla_answer_workdays": "2",
+                                                       "reopen_workdays": "5"})
+    assert response.status_code == 400
+    assert "bilangan bulat positif" in response.get_data(as_text=True)
+    assert count_rows(app, Message) == before
+
+
+def test_a_huge_row_id_in_a_staff_action_is_refused(app, client, demo):
+    """Is a forged 20-digit OPD id in a staff action refused with the field named?"""
+    mid = gen_message(app).id
+    log_in(client, "admin")
+    with app.app_context():
+        version = db.session.get(Message, mid).version
+    response = client.post(f"/admin/detail/{mid}/aksi/forward",
+                           data={"version": version, "opd_id": HUGE})
+    assert response.status_code == 400
+    assert "opd_id" in response.get_data(as_text=True)
