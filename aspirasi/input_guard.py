@@ -14,8 +14,10 @@ from werkzeug.exceptions import BadRequest
 
 from models.errors import DomainError
 
-# C0 controls except tab, newline and carriage return; DEL and the C1 controls.
+# Text may hold tabs and line breaks; no other C0 control, nor DEL or a C1 control.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A file name holds none at all.
+CONTROL_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 PAGING_ARGS = ("page", "page_size")
 MAX_PAGE = 1_000_000
 
@@ -27,10 +29,6 @@ class InputRefused(BadRequest):
 
 def has_control_characters(text: str) -> bool:
     return CONTROL.search(text) is not None
-
-
-def strip_control_characters(text: str) -> str:
-    return CONTROL.sub("", text)
 
 
 def _problem():

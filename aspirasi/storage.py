@@ -13,7 +13,6 @@ first, so nothing but the picture is kept.
 import contextlib
 import io
 import os
-import re
 import secrets
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from aspirasi.input_guard import CONTROL_IN_NAMES
 from models import Attachment, db
 from models.errors import DomainError
 
@@ -32,7 +32,6 @@ TEMP_PREFIX = ".tmp-"
 MAX_PIXELS = 40_000_000   # a phone photo is ~12 MP; more is a mistake or an attack
 MAX_SIDE = 2560           # plenty to read a photo of a road or a letter
 PENDING = "aspirasi_pending_files"
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class UploadError(DomainError, ValueError):
@@ -71,7 +70,7 @@ def _pixels(data: bytes) -> int:
 
 def clean_name(filename: str) -> str:
     """The name shown for a file: its last path part without control characters."""
-    name = CONTROL.sub("", Path(filename.replace("\\", "/")).name).strip()
+    name = CONTROL_IN_NAMES.sub("", Path(filename.replace("\\", "/")).name).strip()
     return name[:200] or "berkas"
 
 
