@@ -68,8 +68,9 @@ def guest_post(client, *files):
                        content_type="multipart/form-data")
 
 
-def test_a_submission_s_files_appear_only_with_its_rows(app, client):
+def test_a_submission_s_files_appear_only_with_its_rows(app, client, monkeypatch, tmp_path):
     """After a good submission, is every file in the folder named by a row, and none temporary?"""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     response = guest_post(client, upload(jpeg_bytes(), "a.jpg"), upload(jpeg_bytes(30, 30), "b.jpg"))
     assert response.status_code == 302
     folder = Path(app.config["UPLOAD_DIR"])
