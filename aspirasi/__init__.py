@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_rate_limits(app)
     register_security_headers(app)
     register_errorhandlers(app)
+    register_input_guard(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -228,18 +229,49 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(code: int):
         def handler(error):
+            if code == 500:
+                db.session.rollback()  # a failed flush would otherwise break the error page too
             if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
                 return jsonify(status=code, error=getattr(error, "description", str(error))), code
             return render_template(f"errors/{code}.html", error=error), code
         return handler
 
-    for code in (403, 404, 429, 500):
+    for code in (400, 403, 404, 429, 500):
         app.register_error_handler(code, render_error(code))
     app.register_error_handler(413, render_error(413))
+
+    from aspirasi.storage import StorageUnavailable
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error):
+        db.session.rollback()
+        if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(status=503, error=str(error)), 503
+        return render_template("errors/503.html", error=error), 503
+
+    from flask_babel import gettext as _
+    from sqlalchemy.exc import OperationalError
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # Read-only, full or unreachable database: the change was not kept, and the person
+        # should hear that rather than see a bare error page.
+        app.logger.exception("database refused the request")
+        db.session.rollback()
+        message = _("Data tidak dapat disimpan saat ini; tidak ada yang tersimpan. Coba lagi nanti.")
+        if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(status=503, error=message), 503
+        return render_template("errors/503.html", error=message), 503
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/400.html", error=error, csrf=True), 400
+
+
+def register_input_guard(app: Flask) -> None:
+    from aspirasi import input_guard
+
+    input_guard.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

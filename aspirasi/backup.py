@@ -7,8 +7,10 @@ with its size and SHA-256, so `verify` can tell what is missing, altered or extr
 The snapshot is consistent while the service keeps running: SQLite is copied with its online
 backup API, PostgreSQL with pg_dump inside one exported snapshot, and the counts written in
 the manifest are read from that same snapshot. The database is copied before the files:
-attachments are written before the row that names them is committed and are never changed
-afterwards, so every file the snapshot refers to is already there when the folder is read.
+an attachment is written (under a temporary name) before the row that names it is committed,
+moved to its name right after, and never changed afterwards; the backup waits for moves still
+under way, so every file the snapshot refers to is there when the folder is read. Temporary
+files belong to no committed row and are left out.
 """
 import hashlib
 import io
@@ -29,6 +31,7 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from aspirasi import storage
 from models import db
 
 MANIFEST = "manifest.json"
@@ -208,7 +211,7 @@ def upload_files() -> list[tuple[str, Path]]:
         return []
     return sorted((path.relative_to(root).as_posix(), path)
                   for path in root.rglob("*") if path.is_file() and not path.is_symlink()
-                  and not path.name.startswith(".healthz-"))
+                  and not path.name.startswith((".healthz-", storage.TEMP_PREFIX)))
 
 
 def create(destination: Path) -> dict:
@@ -225,6 +228,7 @@ def create(destination: Path) -> dict:
                 members.append({"name": db_member, "size": snapshot.path.stat().st_size,
                                 "sha256": _sha256_of_file(snapshot.path)})
                 tar.add(snapshot.path, arcname=db_member, recursive=False)
+                storage.wait_for_moves()
                 for relative, path in upload_files():
                     # Read once: the bytes hashed are the bytes archived.
                     data = path.read_bytes()

@@ -1,9 +1,11 @@
-"""The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`, `backup`."""
+"""The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`, `backup`,
+`storage-sweep`."""
 import secrets
 from datetime import date
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_security import hash_password
 
 from aspirasi import demo_data
@@ -137,10 +139,31 @@ def seed_demo(password: str) -> dict:
     return users
 
 
+@click.command("storage-sweep")
+@click.option("--older-than", "minutes", type=float, default=60, show_default=True,
+              help="Only temporary files older than this many minutes are touched.")
+@click.option("--delete-orphans", is_flag=True, help="Also remove files no row refers to.")
+@with_appcontext
+def storage_sweep_command(minutes, delete_orphans):
+    """Finish or remove leftover temporary uploads; report orphan and missing files."""
+    from aspirasi.storage import sweep
+
+    report = sweep(minutes, delete_orphans)
+    for key, label in (("finished", "selesai dipindahkan"), ("removed_temp", "sementara dihapus"),
+                       ("orphans", "yatim (tanpa baris)"), ("orphans_removed", "yatim dihapus"),
+                       ("missing", "hilang (baris tanpa berkas)")):
+        click.echo(f"{label}: {len(report[key])}")
+        for name in report[key]:
+            click.echo(f"  {name}")
+    if report["missing"]:
+        raise SystemExit(1)
+
+
 def register(app):
     from aspirasi.backup import backup_commands
 
     app.cli.add_command(backup_commands)
+    app.cli.add_command(storage_sweep_command)
 
     @app.cli.command("seed-demo")
     @click.option("--password", envvar="DEMO_PASSWORD", default=None,

@@ -91,7 +91,7 @@ class DashboardView(RoleGuard, AdminIndexView):
     @expose("/notifikasi/baca", methods=("POST",))
     def read_notifications(self):
         raw = request.form.get("id")
-        notification_id = int(raw) if raw and raw.isdigit() else None
+        notification_id = int(raw) if raw and raw.isdigit() and len(raw) <= 9 else None
         if raw and notification_id is None:
             abort(400)
         mark_read(current_user, notification_id)

@@ -31,11 +31,9 @@ class RowField(StringField):
         self.data = None
         if not raw:
             return
-        try:
-            ident = int(raw)
-        except ValueError:
-            raise ValueError(_l("Pilihan \"%(field)s\" tidak sah.", field=self.name)) from None
-        self.data = db.session.get(self.model, ident)
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # ids fit the database's integers
+            raise ValueError(_l("Pilihan \"%(field)s\" tidak sah.", field=self.name))
+        self.data = db.session.get(self.model, int(raw))
         if self.data is None:
             raise ValueError(_l("Pilihan \"%(field)s\" tidak ditemukan.", field=self.name))
 

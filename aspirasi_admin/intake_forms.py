@@ -27,7 +27,9 @@ class IntakeForm(FlaskForm):
     channel = SelectField(validate_choice=False, validators=[one_of(
         INTAKE_CHANNELS, _l("Pilih kanal penerimaan: telepon, datang langsung, atau surat."))])
     guest_name = StringField(filters=[stripped],
-                             validators=[DataRequired(_l("Nama pelapor wajib diisi."))])
+                             validators=[DataRequired(_l("Nama pelapor wajib diisi.")),
+                                         Length(max=120, message=_l("Nama paling panjang 120 "
+                                                                    "karakter."))])
     guest_nik = StringField(filters=[stripped], validators=[Optional(), valid_nik])
     guest_phone = StringField(filters=[normalise_phone], validators=[Optional(), valid_phone])
     guest_email = StringField(filters=[stripped], validators=[Optional(), valid_email])
@@ -38,7 +40,8 @@ class IntakeForm(FlaskForm):
                          validators=[DataRequired(_l("Isi pesan wajib diisi."))])
     kabupaten = SelectField(validate_choice=False, filters=[stripped], validators=[
         Optional(), one_of(KABUPATEN_KOTA, _l("Pilih kabupaten/kota dari daftar."))])
-    address = StringField(filters=[stripped])
+    address = StringField(filters=[stripped], validators=[
+        Optional(), Length(max=255, message=_l("Alamat paling panjang 255 karakter."))])
     anonim = BooleanField()
     rahasia = BooleanField()
 

@@ -19,7 +19,12 @@ from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope
 from models.errors import DomainError
-from models.vocabulary import OPEN_STATUSES, local_midnight_utc
+from models.vocabulary import (
+    OPEN_STATUSES,
+    implausible_day_message,
+    local_midnight_utc,
+    plausible_day,
+)
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
 
@@ -35,9 +40,12 @@ def parse_date(raw: str | None, label: str) -> date | None:
         return None
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(raw, pattern).date()
+            day = datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        if not plausible_day(day):
+            raise FilterError(str(implausible_day_message(label)))
+        return day
     raise FilterError(_("%(label)s tidak valid: tulis tanggal sebagai HH/BB/TTTT, misalnya "
                         "31/12/2026.", label=label))
 

@@ -132,7 +132,7 @@ def message_filters(args) -> list:
                                 ("category", Message.category_id, _("Kategori"))):
         raw = args.get(name, "").strip()
         if raw:
-            if not raw.isdigit():
+            if not raw.isdigit() or len(raw) > 9:  # an id, never past what the column holds
                 raise FilterError(_("%(label)s tidak valid.", label=label))
             conditions.append(column == int(raw))
     channel = args.get("channel", "").strip()

@@ -31,7 +31,7 @@ def one_line(value):
 
 def positive_whole_number(form, field):
     raw = field.data if field.raw_data else ""  # a limit left out of the form is not kept
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= LARGEST_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not 1 <= int(raw) <= LARGEST_LIMIT:
         raise ValidationError(_("%(label)s harus bilangan bulat positif.", label=field.label.text))
     field.data = str(int(raw))
 

@@ -10,7 +10,9 @@ may take it, what else must hold first, and the handler that applies it. `allowe
 reads the same rules as `perform`, so an action is offered exactly when it would be accepted
 (given complete input), and adding an action means adding one entry.
 """
+import math
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from blinker import signal
@@ -127,16 +129,29 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
     if refusal is not None:
         raise refusal
 
-    from_status = message.status
-    note = rule.handler(message, actor, note=note, **data)
-    if rule.target and message.status == from_status:  # a handler may have chosen another
-        message.status = rule.target
-    message.updated_at = utcnow()
-    event = _event(message, action, actor, from_status, note=note, public=rule.public)
-    for attachment in data.get("attachments") or ():
-        attachment.event = event
-    message_changed.send(message, action=action, actor=actor, event=event, from_status=from_status)
+    # A query inside the action flushes pending changes; meeting a newer version there is the
+    # same race as meeting it at commit, and gets the same answer.
+    with _stale_as_refusal():
+        from_status = message.status
+        note = rule.handler(message, actor, note=note, **data)
+        if rule.target and message.status == from_status:  # a handler may have chosen another
+            message.status = rule.target
+        message.updated_at = utcnow()
+        event = _event(message, action, actor, from_status, note=note, public=rule.public)
+        for attachment in data.get("attachments") or ():
+            attachment.event = event
+        message_changed.send(message, action=action, actor=actor, event=event,
+                             from_status=from_status)
     return event
+
+
+@contextmanager
+def _stale_as_refusal():
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleError() from None
 
 
 def _set_taxonomy(message, data):
@@ -301,7 +316,7 @@ def _rate(message, actor, note=None, **data):
     except (TypeError, ValueError):
         raise TransitionError(_l("Pilih nilai 0,5 sampai 5 bintang.")) from None
     half = stars * 2
-    if half != int(half) or not 1 <= half <= 10:
+    if not math.isfinite(half) or half != int(half) or not 1 <= half <= 10:
         raise TransitionError(_l("Pilih nilai 0,5 sampai 5 bintang."))
     db.session.add(Rating(message=message, user_id=actor.id, half_stars=int(half),
                           comment=(note or "").strip() or None))
@@ -421,8 +436,5 @@ def acknowledge(reprimand: Reprimand, actor) -> MessageEvent:
 
 def commit():
     """Commit the session; a concurrent writer's newer version becomes a StaleError."""
-    try:
+    with _stale_as_refusal():
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleError() from None

@@ -104,3 +104,17 @@ def utc_time(value: datetime) -> datetime:
 def local_midnight_utc(day: date) -> datetime:
     """00:00 WITA of `day` as naive UTC."""
     return utc_time(datetime.combine(day, time()))
+
+
+# Days people may ask about or type as a filter: anything outside is a typing slip (year 1,
+# year 9999) that would overflow the clock arithmetic, so it is refused with a message.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def plausible_day(value: date | datetime) -> bool:
+    return FIRST_YEAR <= value.year <= LAST_YEAR
+
+
+def implausible_day_message(label) -> str:
+    return _l("%(label)s: tanggal harus antara tahun %(a)s dan %(b)s.", label=label,
+              a=FIRST_YEAR, b=LAST_YEAR)

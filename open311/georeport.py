@@ -19,6 +19,8 @@ from models.vocabulary import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
     SHOWN_STATUSES,
+    implausible_day_message,
+    plausible_day,
 )
 from open311 import bp
 from open311.formats import FORMATS, error, parse_w3c, respond, w3c
@@ -177,17 +179,22 @@ def _date_arg(name: str):
     if not raw:
         return None
     try:
-        return parse_w3c(raw)
+        value = parse_w3c(raw)
     except ValueError:
         raise GeoReportError(_("%(name)s harus berupa tanggal W3C, misalnya 2026-01-31T08:00:00+08:00.",
                            name=name)) from None
+    except OverflowError:  # a zone pushes the first or last day of the calendar off its edge
+        value = None
+    if value is None or not plausible_day(value):
+        raise GeoReportError(str(implausible_day_message(name)))
+    return value
 
 
 def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:  # 10 digits would overflow an offset
         raise GeoReportError(_("%(name)s harus bilangan bulat positif.", name=name))
     return min(int(raw), maximum) if maximum else int(raw)
 
@@ -293,7 +300,7 @@ def _submission() -> tuple[dict, Subcategory]:
     if phone_problem(phone):
         raise GeoReportError(str(phone_problem(phone)))
     phone = normalise_phone(phone)
-    name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 60)])) or None
+    name = " ".join(filter(None, [_text("first_name", 60), _text("last_name", 59)])) or None
     summary = " ".join(description.split())
     perihal = f"{sub.name}: {summary}"
     if len(perihal) > 200:

@@ -101,10 +101,8 @@ def settings():
 
 
 def _store_photo(data: bytes) -> str:
-    folder = storage.upload_dir() / "profil"
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"profil/{secrets.token_hex(16)}.jpg"
-    (storage.upload_dir() / name).write_bytes(data)
+    storage.keep_file(name, data)  # appears under its name once the profile is committed
     return name
 
 

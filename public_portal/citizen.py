@@ -44,7 +44,12 @@ def submit():
                               address=(form.address.data or "").strip() or None,
                               anonim=form.anonim.data, rahasia=form.rahasia.data)
             lifecycle.submit(message, actor=user)
-            _keep(message, files, uploader=user)
+            try:
+                _keep(message, files, uploader=user)
+            except storage.StorageUnavailable as error:
+                db.session.rollback()
+                return render_template("portal/submit.html", form=form,
+                                       upload_error=str(error)), error.status_code
             lifecycle.commit()
             return redirect(url_for("portal.submitted", nomor=message.tracking))
     status = 400 if request.method == "POST" else 200
@@ -77,7 +82,12 @@ def guest_report():
                               guest_email=(form.email.data or "").strip() or None,
                               event_date=form.event_date.data)
             lifecycle.submit(message, actor=None)
-            _keep(message, files)
+            try:
+                _keep(message, files)
+            except storage.StorageUnavailable as error:
+                db.session.rollback()
+                return render_template("portal/guest.html", form=form,
+                                       upload_error=str(error)), error.status_code
             lifecycle.commit()
             # Only the browser that sent it may open the receipt page.
             session["guest_tracking"] = message.tracking

@@ -31,7 +31,8 @@ def index():
 
 def _int_arg(name):
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    # Ids and pages are small; a longer number would only overflow the database's integers.
+    return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
 @bp.get("/pesan")

@@ -1,0 +1,207 @@
+"""Absurd input at every door: a clear 4xx in the user's language, never a 500, nothing stored."""
+import io
+
+import pytest
+from PIL import Image
+
+from models import Attachment, Message, MessageEvent, Rating, db, lifecycle
+from tests.helpers import (
+    GOOD_NIK,
+    advance,
+    count_rows,
+    gen_message,
+    jpeg_bytes,
+    log_in,
+    upload,
+)
+
+HUGE = "99999999999999999999"
+GUEST = {"guest_kind": "layanan", "perihal": "Antrean KTP sangat panjang",
+         "body": "Antrean di kantor kecamatan sampai sore.", "nik": GOOD_NIK,
+         "phone": "081234500011", "email": "tamu@example.com", "event_date": "2026-01-05"}
+
+
+def stored(app):
+    return (count_rows(app, Message), count_rows(app, Attachment), count_rows(app, MessageEvent))
+
+
+def test_a_non_finite_rating_is_refused(app, demo, citizen):
+    """Is a rating of nan or infinity refused with the usual message instead of a 500?"""
+    tracking = gen_message(app, reporter="siti").tracking
+    advance(app, tracking, "forward", "accept", "reply", opd="DLH", sub="adu-pencemaran")
+    ratings = count_rows(app, Rating)
+    for stars in ("nan", "inf", "-inf", "NaN", "1e309"):
+        response = citizen.post(f"/riwayat/{tracking}/nilai", data={"stars": stars})
+        assert response.status_code == 400, stars
+        assert "0,5 sampai 5 bintang" in response.get_data(as_text=True)
+    assert count_rows(app, Rating) == ratings
+
+
+HUGE_URLS = [
+    f"/pesan?page={HUGE}", f"/admin/laporan/pesan/?opd={HUGE}",
+    f"/admin/pesan/?page={HUGE}", f"/admin/pesan-baru/?page={HUGE}", f"/admin/opd/?page={HUGE}",
+    f"/admin/kategori/?page={HUGE}", f"/admin/subkategori/?page={HUGE}",
+    f"/admin/hari-libur/?page={HUGE}", f"/admin/templat-jawaban/?page={HUGE}",
+    f"/admin/pengguna/?page={HUGE}", f"/admin/audit/?page={HUGE}", f"/admin/peran/?page={HUGE}",
+    f"/admin/pesan/?page_size={HUGE}", "/admin/pesan/?page=-5",
+    f"/open311/v2/requests.json?page={HUGE}", f"/open311/v2/requests.xml?page={HUGE}",
+]
+
+
+def test_a_huge_page_number_is_a_clear_refusal(app, client, demo):
+    """Does a 20-digit page (or id) in a list's address get a 4xx instead of a 500?"""
+    gen_message(app)
+    log_in(client, "superadmin")
+    for url in HUGE_URLS:
+        response = client.get(url)
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        body = response.get_data(as_text=True)
+        assert "Angka" in body or "bilangan" in body or "tidak valid" in body, url
+
+
+def test_a_huge_id_in_a_public_filter_is_ignored(app, demo, client):
+    """Is a 20-digit category or OPD id in the public list ignored instead of a 500?"""
+    gen_message(app)
+    for url in (f"/pesan?kategori={HUGE}", f"/pesan?opd={HUGE}"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("args", [
+    {"start_date": "9999-12-31T23:59:59-14:00"}, {"end_date": "0001-01-01T00:00:00+14:00"},
+    {"start_date": "0001-01-01"}, {"end_date": "9999-12-31"},
+])
+def test_open311_refuses_an_absurd_date(app, client, args):
+    """Is an Open311 date at the end of the calendar refused with an error array, not a 500?"""
+    response = client.get("/open311/v2/requests.json", query_string=args)
+    assert response.status_code == 400
+    assert "tanggal" in response.get_json()[0]["description"]
+
+
+REPORT_PATHS = ["/admin/laporan/", "/admin/laporan/cetak", "/admin/laporan/ekspor.csv",
+                "/admin/laporan/ekspor.xlsx", "/admin/laporan/pesan/",
+                "/admin/laporan/pesan/ekspor.csv"]
+
+
+def test_report_refuses_dates_at_the_end_of_the_calendar(app, client, demo):
+    """Do report pages and exports refuse year 1 or year 9999 with a clear message?"""
+    log_in(client, "superadmin")
+    for args in ({"start": "0001-01-01", "end": "9999-12-31"}, {"end": "9999-12-31"},
+                 {"start": "01/01/0001"}):
+        for path in REPORT_PATHS:
+            response = client.get(path, query_string=args)
+            assert response.status_code == 400, (path, args)
+            assert "tahun" in response.get_data(as_text=True), (path, args)
+
+
+def bomb() -> bytes:
+    """A tiny JPEG whose header claims 30000×30000 pixels."""
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8)).save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = (30000).to_bytes(2, "big") + (30000).to_bytes(2, "big")
+    return bytes(data)
+
+
+def test_a_decompression_bomb_is_refused(app, client):
+    """Is a small JPEG claiming 900 megapixels refused as a bad file, with nothing stored?"""
+    data = bomb()
+    assert len(data) < 1024
+    response = client.post("/lapor", data={**GUEST, "foto": [upload(data, "bom.jpg")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "bom.jpg" in response.get_data(as_text=True)
+    assert stored(app) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("field", ["perihal", "body", "guest_name", "phone", "email"])
+def test_a_nul_byte_in_a_text_field_is_refused(app, client, field):
+    """Is a NUL (or other control character) in any text field refused with a clear message?"""
+    response = client.post("/lapor", data={**GUEST, field: GUEST.get(field, "Budi") + "\x00x"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "karakter kendali" in response.get_data(as_text=True)
+    assert stored(app) == (0, 0, 0)
+
+
+def test_a_nul_byte_in_open311_is_an_error_array(app, client):
+    """Does Open311 answer a NUL in a filter with its error array?"""
+    response = client.get("/open311/v2/requests.json", query_string={"status": "open\x00"})
+    assert response.status_code == 400
+    assert "karakter kendali" in response.get_json()[0]["description"]
+
+
+def test_a_control_character_in_a_file_name_is_cleaned(app, demo, client):
+    """Is a file named with NUL and newlines kept under a clean name, and downloadable later?"""
+    response = client.post("/lapor", data={**GUEST, "foto": [upload(jpeg_bytes(), "a\x00b\x1bc.jpg")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        item = Attachment.query.one()
+        assert item.filename == "abc.jpg"
+        mid, aid = item.message_id, item.id
+    log_in(client, "superadmin")
+    download = client.get(f"/admin/detail/{mid}/lampiran/{aid}")
+    assert download.status_code == 200
+    assert "abc.jpg" in download.headers["Content-Disposition"]
+
+
+def test_a_stale_version_met_at_autoflush_is_a_409(app, client, demo, monkeypatch):
+    """When another writer changes the message between the check and a flush inside the action,
+    is the answer the 'changed meanwhile' 409 rather than a 500?"""
+    from sqlalchemy.orm import Session
+
+    mid = gen_message(app).id
+
+    def other_writer_then_query(message, **kwargs):
+        with Session(db.engine) as other:
+            copy = other.get(Message, message.id)
+            copy.perihal = "Diubah sesi lain"
+            copy.version = (copy.version or 0) + 1
+            other.commit()
+        db.session.query(Message).count()  # autoflush meets the newer row
+
+    lifecycle.message_changed.connect(other_writer_then_query)
+    try:
+        log_in(client, "admin")
+        with app.app_context():
+            version = db.session.get(Message, mid).version
+        response = client.post(f"/admin/detail/{mid}/aksi/note",
+                               data={"version": version, "note": "catatan"})
+    finally:
+        lifecycle.message_changed.disconnect(other_writer_then_query)
+    assert response.status_code == 409
+    assert "diubah oleh petugas lain" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [e.action for e in MessageEvent.query.filter_by(message_id=mid)] == ["submit"]
+
+
+def test_over_long_fields_are_refused_before_the_database_sees_them(app, client, demo):
+    """Are values longer than their column refused with a message (PostgreSQL would otherwise
+    answer a 500), at the staff intake, the settings and Open311?"""
+    log_in(client, "admin")
+    before = count_rows(app, Message)
+    intake = {"channel": "phone", "guest_name": "Siti", "perihal": "Banjir", "body": "Air tinggi"}
+    for field, limit in (("guest_name", 120), ("address", 255)):
+        response = client.post("/admin/intake/", data={**intake, field: "x" * (limit + 1)})
+        assert response.status_code == 400, field
+        assert f"paling panjang {limit} karakter" in response.get_data(as_text=True)
+    log_in(client, "superadmin")
+    response = client.post("/admin/pengaturan/", data={"sla_triage_minutes": "9" * 5000,
+                                                       "sla_answer_workdays": "2",
+                                                       "reopen_workdays": "5"})
+    assert response.status_code == 400
+    assert "bilangan bulat positif" in response.get_data(as_text=True)
+    assert count_rows(app, Message) == before
+
+
+def test_a_huge_row_id_in_a_staff_action_is_refused(app, client, demo):
+    """Is a forged 20-digit OPD id in a staff action refused with the field named?"""
+    mid = gen_message(app).id
+    log_in(client, "admin")
+    with app.app_context():
+        version = db.session.get(Message, mid).version
+    response = client.post(f"/admin/detail/{mid}/aksi/forward",
+                           data={"version": version, "opd_id": HUGE})
+    assert response.status_code == 400
+    assert "opd_id" in response.get_data(as_text=True)
