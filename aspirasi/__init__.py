@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
         AccountPasswordUtil,
         ReplayGuardedTotp,
         apply_security_messages,
+        keep_registration_signed_out,
         register_verification_guard,
     )
     from aspirasi.mailer import QueuedMailUtil
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
              totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)
     register_verification_guard(app)
+    keep_registration_signed_out(app)
     register_account_audit(app)
 
 

@@ -2,9 +2,12 @@
 
 Flask-Security-Too does the work; this module gives it our login and registration forms, our
 Indonesian messages and the one password rule every door applies (`password_problems`), and
-holds the one app-wide rule about accounts: an account whose email is not verified yet sees
-only the page that asks for the verification.
+holds the app-wide rules about accounts: an account whose email is not verified yet sees only
+the page that asks for the verification, and registering never signs anybody in (so the answer
+to a registration is the same whether the email was new or already had an account).
 """
+import functools
+
 from flask import Flask, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +22,7 @@ from flask_security import (
 )
 from flask_security.utils import (
     get_message,
+    logout_user,
     password_complexity_validator,
     password_length_validator,
 )
@@ -290,3 +294,23 @@ def only_verify_page_until_email_is_verified():
 
 def register_verification_guard(app: Flask) -> None:
     app.before_request(only_verify_page_until_email_is_verified)
+
+
+def keep_registration_signed_out(app: Flask) -> None:
+    """A registration ends signed out, on the sign-in page with the "check your email" message.
+
+    Flask-Security signs a new account in when unverified accounts may sign in, while a
+    registration with a taken email (answered generically) leaves the visitor signed out: that
+    difference alone would tell a stranger that the email has an account. The new owner signs
+    in, or follows the verification link, like anyone else.
+    """
+    view = app.view_functions["security.register"]
+
+    @functools.wraps(view)
+    def register(*args, **kwargs):
+        response = view(*args, **kwargs)
+        if request.method == "POST" and current_user.is_authenticated:
+            logout_user()  # the account just created: the view admits only signed-out visitors
+        return response
+
+    app.view_functions["security.register"] = register

@@ -160,7 +160,7 @@ class Config:
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
     SECURITY_POST_LOGIN_VIEW = "portal.after_login"
     SECURITY_POST_LOGOUT_VIEW = "portal.index"
-    SECURITY_POST_REGISTER_VIEW = "portal.verify"
+    SECURITY_POST_REGISTER_VIEW = "security.login"  # signed out; see accounts.keep_registration_signed_out
     SECURITY_POST_CONFIRM_VIEW = "portal.after_login"
     SECURITY_POST_RESET_VIEW = "security.login"
     SECURITY_POST_CHANGE_VIEW = "portal.settings"

@@ -14,11 +14,24 @@ def register(client, **changes):
     return client.post("/register", data={**FORM, **changes})
 
 
+def register_and_sign_in(client):
+    """Register as rina, then sign in with the new, still unverified account."""
+    assert register(client).status_code == 302
+    response = client.post("/login", data={"identity": "rina", "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return client
+
+
 def test_register_sends_an_indonesian_verification_mail_and_shows_verify_page(app, client, outbox):
-    """Does registering create the account, mail a verification link and land on /verifikasi?"""
+    """Does registering create the account, mail a verification link and end signed out on the
+    sign-in page with the "check your email" message, and does signing in show /verifikasi?"""
     response = register(client)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/verifikasi")
+    assert response.headers["Location"].split("?")[0].endswith("/login")
+    signed_in_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "rina@example.com" in signed_in_page and "Keluar" not in signed_in_page
+    login = client.post("/login", data={"identity": "rina", "password": PASSWORD})
+    assert client.get(login.headers["Location"]).headers["Location"].endswith("/verifikasi")
     with app.app_context():
         user = User.query.filter_by(username="rina").one()
         assert user.email == "rina@example.com" and user.confirmed_at is None
@@ -38,7 +51,7 @@ def test_register_sends_an_indonesian_verification_mail_and_shows_verify_page(ap
                                   "/tracking", "/lapor", "/change", "/admin/"])
 def test_unverified_account_sees_only_the_verify_page(client, path):
     """Is every page but /verifikasi redirected there for a logged-in unverified account?"""
-    register(client)
+    register_and_sign_in(client)
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/verifikasi")
@@ -46,7 +59,7 @@ def test_unverified_account_sees_only_the_verify_page(client, path):
 
 def test_following_the_verification_link_confirms_the_account(app, client, outbox):
     """Does the mailed link confirm the email and open the portal?"""
-    register(client)
+    register_and_sign_in(client)
     link = first_link(outbox[0].body, "/confirm/")
     response = client.get(link.replace("http://localhost", ""))
     assert response.status_code == 302
@@ -57,7 +70,7 @@ def test_following_the_verification_link_confirms_the_account(app, client, outbo
 
 def test_verification_link_with_a_forged_token_confirms_nothing(app, client):
     """Does a made-up verification token leave the account unverified?"""
-    register(client)
+    register_and_sign_in(client)
     client.get("/confirm/not-a-real-token")
     with app.app_context():
         assert User.query.filter_by(username="rina").one().confirmed_at is None
@@ -65,7 +78,7 @@ def test_verification_link_with_a_forged_token_confirms_nothing(app, client):
 
 def test_three_resends_pause_the_button_for_sixty_seconds(app, client, outbox):
     """After three resends in a row, is a fourth refused (button and server) until 60 s pass?"""
-    register(client)
+    register_and_sign_in(client)
     for _ in range(3):
         response = client.post("/verifikasi/kirim-ulang")
         assert response.status_code == 302
@@ -89,7 +102,7 @@ def test_three_resends_pause_the_button_for_sixty_seconds(app, client, outbox):
 
 def test_resent_link_is_in_indonesian_and_works(app, client, outbox):
     """Does the resent verification mail carry a working link, in Indonesian?"""
-    register(client)
+    register_and_sign_in(client)
     client.post("/verifikasi/kirim-ulang")
     mail = outbox[-1]
     assert "Untuk memverifikasi email" in mail.body

@@ -3,7 +3,15 @@ import re
 
 from models import QueuedMail
 from models.region import KABUPATEN_KOTA
-from tests.helpers import GOOD_NIK, OTHER_NIK, PASSWORD, first_link, jpeg_bytes, screenshot
+from tests.helpers import (
+    GOOD_NIK,
+    OTHER_NIK,
+    PASSWORD,
+    browser_log_in,
+    first_link,
+    jpeg_bytes,
+    screenshot,
+)
 
 
 def submit_first_form(page):
@@ -33,6 +41,10 @@ def test_citizen_registers_verifies_completes_profile_submits_and_tracks(app, pa
     page.fill("#password", PASSWORD)
     page.fill("#password_confirm", PASSWORD)
     submit_first_form(page)
+    page.wait_for_url("**/login*")  # registering signs nobody in: check your email, then sign in
+    assert "nur@example.com" in page.content()
+    screenshot(page, "daftar-selesai")
+    browser_log_in(page, "nur")
     page.wait_for_url("**/verifikasi")
     assert "Verifikasi email Anda" in page.content()
     screenshot(page, "verifikasi")

@@ -106,3 +106,18 @@ def test_a_mistyped_address_is_still_called_mistyped(app, client, outbox):
         assert status == 200 and "Alamat email tidak valid." in text, url
         assert "Jika" not in text
     assert outbox == []
+
+
+def test_registration_leaves_nobody_signed_in_whether_the_email_was_taken_or_new(app):
+    """After registering, is the visitor signed out in both cases, so the next page does not
+    tell a taken email (no account created, signed out) from a new one?"""
+    gen_citizen(app)
+    after = {}
+    for case, email, username in (("taken", "siti@example.com", "sitibaru"),
+                                  ("new", "rina@example.com", "rina")):
+        visitor = app.test_client()
+        visitor.post("/register", data=registration(email, username))
+        home = visitor.get("/")
+        after[case] = (home.status_code, "Keluar" in home.get_data(as_text=True),
+                       visitor.get("/riwayat").status_code)
+    assert after["taken"] == after["new"] == (200, False, 302)
