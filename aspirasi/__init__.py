@@ -80,38 +80,18 @@ def register_account_audit(app: Flask) -> None:
 
     from models.audit import record
 
-    def audited(user) -> bool:
-        return bool(user is not None and getattr(user, "is_staff", False))
+    def audit(signal, action: str, detail=lambda extra: None) -> None:
+        def receiver(sender, user=None, **extra):
+            if user is not None and getattr(user, "is_staff", False):
+                record(action, user, detail=detail(extra), user=user)
+                db.session.commit()
+        signal.connect(receiver, sender=app, weak=False)
 
-    @user_authenticated.connect_via(app)
-    def on_login(sender, user, **extra):
-        if audited(user):
-            record("login", user, detail="masuk", user=user)
-            db.session.commit()
-
-    @user_failed_authn.connect_via(app)
-    def on_failed_login(sender, user=None, **extra):
-        if audited(user):
-            record("login_failed", user, detail="kata sandi salah", user=user)
-            db.session.commit()
-
-    @password_changed.connect_via(app)
-    def on_password_changed(sender, user, **extra):
-        if audited(user):
-            record("password_changed", user, user=user)
-            db.session.commit()
-
-    @tf_profile_changed.connect_via(app)
-    def on_second_factor_set(sender, user, **extra):
-        if audited(user):
-            record("two_factor_on", user, detail=extra.get("method"), user=user)
-            db.session.commit()
-
-    @tf_disabled.connect_via(app)
-    def on_second_factor_off(sender, user, **extra):
-        if audited(user):
-            record("two_factor_off", user, user=user)
-            db.session.commit()
+    audit(user_authenticated, "login", lambda extra: "masuk")
+    audit(user_failed_authn, "login_failed", lambda extra: "kata sandi salah")
+    audit(password_changed, "password_changed")
+    audit(tf_profile_changed, "two_factor_on", lambda extra: extra.get("method"))
+    audit(tf_disabled, "two_factor_off")
 
 
 def select_locale() -> str:
