@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from aspirasi.config import INSTANCE, Config
-from aspirasi.extensions import babel, csrf, db, limiter, mail, migrate
+from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     datastore = SQLAlchemyUserDatastore(db, User, Role)
     apply_security_messages(app)
     Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,

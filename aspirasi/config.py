@@ -62,6 +62,16 @@ def staff_two_factor() -> str:
     return value
 
 
+def _cache_settings() -> dict:
+    """Redis when CACHE_REDIS_URL is set (several machines), else a folder every worker of
+    this machine shares."""
+    redis_url = os.environ.get("CACHE_REDIS_URL")
+    if redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(INSTANCE / "cache"),
+            "CACHE_THRESHOLD": 2000}
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'aspirasi.db'}"
     # Accept the common postgres:// spellings and use the psycopg 3 driver.
@@ -113,6 +123,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = LOCAL_ZONE_NAME
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("id", "en")
+
+    # Figures over the whole table (see aspirasi.figure_cache): kept per data version and
+    # shown up to this many seconds after a change.
+    FIGURES_MAX_AGE = int(os.environ.get("FIGURES_MAX_AGE", "60"))
+    CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -199,6 +214,7 @@ class Config:
         values["SECURITY_PASSWORD_SALT"] = os.environ.get("SECURITY_PASSWORD_SALT") or values["SECRET_KEY"]
         values["SQLALCHEMY_DATABASE_URI"] = database_url()
         values["UPLOAD_DIR"] = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+        values.update(_cache_settings())
         values["SECURITY_EMAIL_SENDER"] = values["MAIL_DEFAULT_SENDER"]
         values["SECURITY_TOTP_SECRETS"] = totp_secrets()
         values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"] = recovery_code_keys()

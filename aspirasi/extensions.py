@@ -5,6 +5,7 @@ extension `create_app` instantiates per app (see `register_extensions`): two app
 process (tests build several) must not share one password policy or mail setup.
 """
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_mailman import Mail
@@ -18,5 +19,6 @@ mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 csrf = CSRFProtect()
+cache = Cache()  # see aspirasi.figure_cache
 
-__all__ = ["db", "migrate", "mail", "limiter", "babel", "csrf"]
+__all__ = ["db", "migrate", "mail", "limiter", "babel", "csrf", "cache"]

@@ -1,10 +1,11 @@
 """Public pages of the portal: home, the public message list and tracking."""
 from flask import abort, current_app, render_template, request
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter
-from models import Category, Message, Opd, access
+from aspirasi.figure_cache import remember
+from models import Category, Message, Opd, access, db
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
 from models.vocabulary import SHOWN_STATUSES
@@ -17,15 +18,20 @@ def _newest_first(query):
     return query.order_by(Message.created_at.desc(), Message.id.desc())
 
 
+def _home_figures() -> dict:
+    received, finished = db.session.query(
+        func.count(Message.id),
+        func.coalesce(func.sum(case((Message.status == "selesai", 1), else_=0)), 0),
+    ).filter(access.public_clause()).one()
+    return {"received": received, "finished": int(finished),
+            "percent": round(finished * 100 / received) if received else 0}
+
+
 @bp.get("/")
 def index():
-    public = access.public_messages()
-    received = public.count()
-    finished = public.filter(Message.status == "selesai").count()
-    figures = {"received": received, "finished": finished,
-               "percent": round(finished * 100 / received) if received else 0}
-    latest = _newest_first(public.options(joinedload(Message.category),
-                                          joinedload(Message.opd))).limit(5).all()
+    figures = remember("home-figures", _home_figures, per_locale=False)
+    latest = _newest_first(access.public_messages().options(
+        joinedload(Message.category), joinedload(Message.opd))).limit(5).all()
     return render_template("portal/index.html", figures=figures, latest=latest)
 
 

@@ -319,7 +319,13 @@ def measure(server: Server, browser: Browser, path: str, form: dict | None, body
 # --- one database, one size ----------------------------------------------------------------------
 
 def run(kind: str, size: int, args) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix=f"aspirasi-bench-{kind}-{label(size)}-"))
+    if args.workdir:
+        # A kept database is reused as it is (only new migrations are applied): repeated runs
+        # while changing the code skip the minutes of seeding.
+        workdir = Path(args.workdir).resolve() / f"{kind}-{label(size)}"
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix=f"aspirasi-bench-{kind}-{label(size)}-"))
     pg, servers = None, []
     try:
         if kind == "postgres":
@@ -332,16 +338,18 @@ def run(kind: str, size: int, args) -> dict:
                    MAIL_FILE_PATH=str(workdir / "outbox"), UPLOAD_DIR=str(workdir / "uploads"),
                    DEMO_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
         started = time.perf_counter()
-        for command in (["db", "upgrade"], ["seed-demo"]):
-            subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
-                           check=True, capture_output=True, timeout=600)
         fixtures_file = workdir / "fixtures.json"
-        subprocess.run([PYTHON, str(SCRIPTS / "bench_seed.py"), "--messages", str(size),
-                        "--fixtures", str(fixtures_file)], cwd=ROOT, env=env, check=True,
-                       timeout=3600)
+        seeded = fixtures_file.exists()
+        for command in (["db", "upgrade"], ["seed-demo"])[:1 if seeded else 2]:
+            subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
+                           check=True, capture_output=True, timeout=3600)
+        if not seeded:
+            subprocess.run([PYTHON, str(SCRIPTS / "bench_seed.py"), "--messages", str(size),
+                            "--fixtures", str(fixtures_file)], cwd=ROOT, env=env, check=True,
+                           timeout=3600)
         values = json.loads(fixtures_file.read_text())
-        log(f"{kind} {label(size)}: database ready in {time.perf_counter() - started:.0f} s "
-            f"(bulk insert {values['insert_seconds']} s)")
+        log(f"{kind} {label(size)}: database {'reused' if seeded else 'ready'} in "
+            f"{time.perf_counter() - started:.0f} s (bulk insert {values['insert_seconds']} s)")
         if args.seed_only:
             return {"db": kind, "size": size, "results": {}, "seed": values}
 
@@ -406,7 +414,7 @@ def run(kind: str, size: int, args) -> dict:
             server.stop()
         if pg is not None:
             pg.stop()
-        if args.keep:
+        if args.keep or args.workdir:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -469,6 +477,8 @@ def main() -> None:
     parser.add_argument("--pg-port", type=int, default=54339)
     parser.add_argument("--out", help="also write every figure to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway databases")
+    parser.add_argument("--workdir", help="keep the databases under this folder and reuse them "
+                        "on later runs (new migrations are applied, nothing is reseeded)")
     parser.add_argument("--seed-only", action="store_true",
                         help="only build the databases and say how long that took")
     args = parser.parse_args()

@@ -12,10 +12,14 @@ case "$action" in
   start)
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -A trust -U aspirasi -E UTF8 --locale=C.UTF-8 >/dev/null
+    fresh=0
+    if [ ! -e "$dir/data/PG_VERSION" ]; then
+      as_owner "$bin/initdb" -D "$dir/data" -A trust -U aspirasi -E UTF8 --locale=C.UTF-8 >/dev/null
+      fresh=1
+    fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U aspirasi aspirasi_test
+    [ "$fresh" -eq 1 ] && as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U aspirasi aspirasi_test
     echo "postgresql://aspirasi@127.0.0.1:$port/aspirasi_test"
     ;;
   stop)
