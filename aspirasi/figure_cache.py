@@ -1,4 +1,5 @@
-"""Figures worth computing once: counts and reports over the whole message table.
+"""Figures and pages worth computing once: counts and reports over the whole message table,
+and the public pages every signed-out visitor sees alike.
 
 A figure is kept with the data version it was computed from: the newest change of any
 message (`updated_at`, which every UPDATE sets), the newest message, rating and teguran. One
@@ -7,26 +8,33 @@ served as it is. After a change a kept figure may still be served for `FIGURES_M
 seconds (a busy installation would otherwise recount the table after every submission);
 0 means figures are always exact.
 
+A public page (`shared_page`) is kept rendered per address and language and served only
+while the data version is unchanged: a page is cheap to render again, and a citizen looking
+up their message must see its newest status at once.
+
 The store is Flask-Caching's: a folder under the instance path shared by every worker on one
 machine, Redis in production (`CACHE_REDIS_URL`), an in-process dictionary in the tests.
 """
 import time
 from collections.abc import Callable
+from functools import wraps
 
-from flask import current_app
+from flask import Response, current_app, make_response, request, session
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from flask_login import current_user
+from sqlalchemy import text
 
 from aspirasi.extensions import cache
-from models import Message, Rating, Reprimand, db
+from models import db
+
+# Four index lookups (the newest of each), written out once: this runs on every kept page.
+_VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
+                "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)")
 
 
 def data_version() -> tuple:
     """Changes whenever a message, rating or teguran is added or a message changes."""
-    newest = lambda column: select(func.max(column)).scalar_subquery()  # noqa: E731
-    row = db.session.execute(select(newest(Message.updated_at), newest(Message.id),
-                                    newest(Rating.id), newest(Reprimand.id))).one()
-    return tuple(str(value) for value in row)
+    return tuple(str(value) for value in db.session.execute(_VERSION).one())
 
 
 def remember(key: str, compute: Callable, per_locale: bool = True):
@@ -45,3 +53,26 @@ def remember(key: str, compute: Callable, per_locale: bool = True):
     value = compute()
     cache.set(key, {"version": version, "at": time.time(), "value": value})
     return value
+
+
+def shared_page(view):
+    """Keep `view`'s page for signed-out visitors (the same page for all of them).
+
+    Not kept: a page for a signed-in person, one that showed a flashed message or wrote to
+    the session (a form's CSRF token lives there), and anything but a 200.
+    """
+    @wraps(view)
+    def kept_or_rendered(*args, **kwargs):
+        if current_user.is_authenticated or "_flashes" in session:
+            return view(*args, **kwargs)
+        key = f"page:{get_locale()}:{request.full_path}"
+        version = data_version()
+        kept = cache.get(key)
+        if kept is not None and kept["version"] == version:
+            return Response(kept["body"], content_type=kept["content_type"])
+        response = make_response(view(*args, **kwargs))
+        if response.status_code == 200 and not session.modified:
+            cache.set(key, {"version": version, "body": response.get_data(),
+                            "content_type": response.content_type})
+        return response
+    return kept_or_rendered

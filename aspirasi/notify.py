@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from aspirasi import mailer
 from models import Notification, Role, User, db, utcnow
 from models.lifecycle import RULES, message_changed
-from models.roles import operated_opd_id
+from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, STATUS_LABELS
 
 
@@ -23,7 +23,9 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def staff_with_role(role: str, opd_id=None):
-    query = User.query.join(User.roles).filter(Role.name == role, User.active.is_(True))
+    # From the role to its holders: a handful of rows, however many citizens have accounts.
+    holders = db.select(roles_users.c.user_id).join(Role).where(Role.name == role)
+    query = User.query.filter(User.id.in_(holders), User.active.is_(True))
     if opd_id is not None:
         query = query.filter(User.opd_id == opd_id)
     return query.all()
@@ -94,19 +96,25 @@ def on_message_changed(message, action, actor=None, event=None, **_extra):
         _mail_citizen(message, event, anonymous=actor is None)
 
 
-def unread_count(user) -> int:
-    """The badge: unread notifications, plus unacknowledged teguran for an OPD's operators."""
-    from models import Reprimand
+BADGE_CAP = 99  # the badge shows "99+" beyond this; counting further only costs time
 
+
+def unread_count(user) -> int:
+    """The badge: how many notifications the dashboard lists as unread, at most BADGE_CAP + 1.
+
+    A teguran's notification stays unread until the OPD acknowledges the teguran
+    (`settle_teguran`), so the badge and the list always agree.
+    """
     if not user.is_authenticated:
         return 0
-    # Teguran are counted from the reprimands themselves, until the OPD acknowledges them.
-    count = (Notification.query.filter_by(user_id=user.id, read_at=None)
-             .filter(Notification.kind != "teguran").count())
-    opd_id = operated_opd_id(user)
-    if opd_id is not None:
-        count += Reprimand.query.filter_by(opd_id=opd_id, acknowledged_at=None).count()
-    return count
+    unread = (db.select(Notification.id)
+              .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+              .limit(BADGE_CAP + 1).subquery())
+    return db.session.scalar(db.select(db.func.count()).select_from(unread))
+
+
+def badge_text(count: int) -> str:
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
 
 
 def unread_notifications(user, limit: int = 20):
@@ -126,7 +134,20 @@ def mark_read(user, notification_id=None) -> int:
 
 
 def mark_read_for_message(user, message) -> int:
-    """Opening a message reads its notifications (teguran stay until acknowledged)."""
-    return (Notification.query.filter_by(user_id=user.id, message_id=message.id, read_at=None)
-            .filter(Notification.kind != "teguran")
+    """Opening a message reads its notifications (teguran stay until acknowledged).
+
+    Most openings find nothing unread: that is asked first, so a page view writes (and on
+    SQLite takes the database's write lock) only when it has something to mark.
+    """
+    unread = (Notification.query.filter_by(user_id=user.id, message_id=message.id, read_at=None)
+              .filter(Notification.kind != "teguran"))
+    if not db.session.query(unread.exists()).scalar():
+        return 0
+    return unread.update({"read_at": utcnow()}, synchronize_session=False)
+
+
+def settle_teguran(message) -> int:
+    """A teguran acknowledged by its OPD is read for every operator it was sent to."""
+    return (Notification.query
+            .filter_by(message_id=message.id, kind="teguran", read_at=None)
             .update({"read_at": utcnow()}, synchronize_session=False))

@@ -4,7 +4,7 @@ from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aspirasi.notify import mark_read, unread_notifications
+from aspirasi.notify import mark_read, settle_teguran, unread_notifications
 from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db, lifecycle
 from models.access import monitored_clause
@@ -105,6 +105,7 @@ class DashboardView(RoleGuard, AdminIndexView):
             abort(404)
         try:
             lifecycle.acknowledge(reprimand, current_user._get_current_object())
+            settle_teguran(reprimand.message)
             record("teguran.terima", reprimand.message, detail=reprimand.text[:500])
             lifecycle.commit()
         except DomainError as error:

@@ -5,7 +5,8 @@ sends anonymous visitors to the login page and answers 403 to everyone else, cit
 included. With `STAFF_TWO_FACTOR=required`, a staff account without a second factor is sent
 to enrol one (/tf-setup) before any back-office page opens. `ScopedModelView` also narrows
 rows through `models.access` in all three loading paths of Flask-Admin: the list query, the
-count query and `get_one` (edit, details, delete).
+count query and `get_one` (edit, details, delete), and pages them within `models.paging`'s
+bound.
 """
 from datetime import date, datetime
 
@@ -18,9 +19,11 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import func
 
 from models import db
 from models.access import staff_message_scope, visible_messages
+from models.paging import BoundedCountQuery, last_page
 
 
 def must_enrol_second_factor(user) -> bool:
@@ -93,7 +96,14 @@ class ScopedModelView(GuardedModelView):
         return self.scope(super().get_query())
 
     def get_count_query(self):
-        return self.scope(super().get_count_query())
+        # Counted up to the paging bound only (models.paging); "1.000+" beyond it.
+        count = BoundedCountQuery([func.count("*")], session=self.session).select_from(self.model)
+        return self.scope(count)
+
+    def _apply_pagination(self, query, page, page_size):
+        if page and page_size:
+            page = min(page, last_page(page_size) - 1)  # Flask-Admin counts pages from 0
+        return super()._apply_pagination(query, page, page_size)
 
     def get_one(self, id):
         message = self.scope(self.session.query(self.model)).filter(self.model.id == id).first()

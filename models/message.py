@@ -19,7 +19,7 @@ def new_tracking_number() -> str:
 class Message(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     tracking = db.Column(db.String(16), unique=True, nullable=False, default=new_tracking_number)
-    status = db.Column(db.String(12), nullable=False, default="baru", index=True)
+    status = db.Column(db.String(12), nullable=False, default="baru")
     channel = db.Column(db.String(10), nullable=False, default="web")
 
     perihal = db.Column(db.String(200), nullable=False)
@@ -45,21 +45,32 @@ class Message(db.Model):
 
     category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)
     subcategory_id = db.Column(db.Integer, db.ForeignKey("subcategory.id"), index=True)
-    opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"), index=True)
+    opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"))
     duplicate_of_id = db.Column(db.Integer, db.ForeignKey("message.id"))
     close_reason = db.Column(db.Text)
     answer = db.Column(db.Text)
     reopen_count = db.Column(db.Integer, nullable=False, default=0)
 
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Indexed: the newest change is the data version of kept figures (aspirasi.figure_cache).
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
     triaged_at = db.Column(db.DateTime)    # left `baru` for the first time
     forwarded_at = db.Column(db.DateTime)  # latest forwarding: the OPD's SLA clock
     accepted_at = db.Column(db.DateTime)
     finished_at = db.Column(db.DateTime)
     # SLA deadlines, set by the lifecycle at each transition so overdue is one SQL filter.
-    triage_due_at = db.Column(db.DateTime, index=True)
-    answer_due_at = db.Column(db.DateTime, index=True)
+    triage_due_at = db.Column(db.DateTime)
+    answer_due_at = db.Column(db.DateTime)
+
+    # Each list's filter followed by its order: a queue by status, an OPD's own messages, and
+    # the SLA queues (status plus deadline), so no list sorts or counts more than it shows.
+    __table_args__ = (
+        db.Index("ix_message_status_created_at", "status", "created_at"),
+        db.Index("ix_message_opd_id_created_at", "opd_id", "created_at"),
+        db.Index("ix_message_opd_id_status", "opd_id", "status"),
+        db.Index("ix_message_status_triage_due_at", "status", "triage_due_at"),
+        db.Index("ix_message_status_answer_due_at", "status", "answer_due_at"),
+    )
 
     # Optimistic locking: a stale form or a concurrent writer never overwrites silently.
     version = db.Column(db.Integer, nullable=False, default=1)

@@ -9,7 +9,7 @@ from models.base import utcnow
 
 class Notification(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
     message_id = db.Column(db.Integer, db.ForeignKey("message.id"))
     kind = db.Column(db.String(20), nullable=False)
     text = db.Column(db.String(255), nullable=False)
@@ -17,6 +17,12 @@ class Notification(db.Model):
     read_at = db.Column(db.DateTime)
 
     message = db.relationship("Message")
+
+    # The badge and the list read a user's unread ones; opening a message reads its own.
+    __table_args__ = (
+        db.Index("ix_notification_user_id_read_at", "user_id", "read_at"),
+        db.Index("ix_notification_message_id_user_id", "message_id", "user_id"),
+    )
 
 
 class QueuedMail(db.Model):
@@ -30,3 +36,7 @@ class QueuedMail(db.Model):
     attempts = db.Column(db.Integer, nullable=False, default=0)
     next_attempt_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_error = db.Column(db.Text)
+
+    # The per-recipient limit counts an address's recent mail (aspirasi.mailer).
+    __table_args__ = (db.Index("ix_queued_mail_recipient_created_at",
+                               db.func.lower(recipient), created_at),)

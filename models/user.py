@@ -14,6 +14,8 @@ roles_users = db.Table(
     "roles_users",
     db.Column("user_id", db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     db.Column("role_id", db.Integer, db.ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+    # Who holds a role (the admins a new message notifies) without reading every account.
+    db.Index("ix_roles_users_role_id", "role_id"),
 )
 
 STAFF_ROLES = ("superadmin", "admin", "operator", "monitor", "evaluator")

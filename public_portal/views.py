@@ -4,10 +4,11 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter
-from aspirasi.figure_cache import remember
+from aspirasi.figure_cache import remember, shared_page
 from models import Category, Message, Opd, access, db
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
+from models.paging import PAGEABLE_ROWS, AtLeast, bounded_count, last_page
 from models.vocabulary import SHOWN_STATUSES
 from public_portal import bp
 
@@ -28,6 +29,7 @@ def _home_figures() -> dict:
 
 
 @bp.get("/")
+@shared_page
 def index():
     figures = remember("home-figures", _home_figures, per_locale=False)
     latest = _newest_first(access.public_messages().options(
@@ -42,6 +44,7 @@ def _int_arg(name):
 
 
 @bp.get("/pesan")
+@shared_page
 def messages():
     query = access.public_messages().options(joinedload(Message.category),
                                              joinedload(Message.opd))
@@ -56,10 +59,18 @@ def messages():
         query = query.filter(Message.opd_id == opd_id)
     if q:
         query = query.filter(func.lower(Message.perihal).contains(q.lower(), autoescape=True))
-    pagination = _newest_first(query).paginate(page=_int_arg("page") or 1, per_page=PER_PAGE,
-                                               error_out=False)
+    page = min(_int_arg("page") or 1, last_page(PER_PAGE))
+    pagination = _newest_first(query).paginate(page=page, per_page=PER_PAGE, error_out=False,
+                                               count=False)
+    pagination.total = bounded_count(query)
+    filtered = bool(status in SHOWN_STATUSES or category_id or opd_id or q)
+    # Unfiltered, the exact number is the home page's kept figure.
+    found = pagination.total if filtered else remember(
+        "home-figures", _home_figures, per_locale=False)["received"]
     filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
     return render_template("portal/messages.html", pagination=pagination, filters=filters,
+                           found=found, pageable=PAGEABLE_ROWS,
+                           beyond=isinstance(found, AtLeast) or found > PAGEABLE_ROWS,
                            statuses=SHOWN_STATUSES,
                            categories=Category.query.order_by(Category.name).all(),
                            opds=Opd.query.order_by(Opd.name).all())
@@ -92,6 +103,7 @@ def tracking():
 
 
 @bp.get("/tracking/<nomor>")
+@shared_page
 def tracking_detail(nomor):
     message = access.trackable_message(normalise_tracking(nomor))
     if message is None:

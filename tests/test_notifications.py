@@ -155,3 +155,45 @@ def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
     with app.app_context():
         db.session.remove()
         assert QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).count() == 0
+
+
+def listed_and_badge(client):
+    page = client.get("/admin/").get_data(as_text=True)
+    listed = 0
+    if 'id="notifications"' in page:
+        block = page.split('id="notifications"')[1].split("</ul>")[0]
+        listed = block.count("<li")
+    return listed, int(page.split('id="badge-count" data-count="')[1].split('"')[0])
+
+
+def test_badge_counts_what_the_dashboard_lists(app, client, login_as):
+    """Does the bell badge show as many unread notifications as the dashboard lists, for an
+    operator with a forwarded message and a teguran, before and after acknowledging it?"""
+    from models import Reprimand, lifecycle
+
+    mid = gen_message(app, status="diteruskan").id
+    with app.app_context():
+        lifecycle.perform(db.session.get(Message, mid), "reprimand", get_user("evaluator"),
+                          note="Segera tindak lanjuti")
+        db.session.commit()
+        reprimand_id = Reprimand.query.one().id
+    login_as("op-diskominfo")
+    listed, shown = listed_and_badge(client)
+    assert (listed, shown) == (2, 2)
+    client.post(f"/admin/teguran/{reprimand_id}/terima")
+    assert listed_and_badge(client) == (1, 1)
+    login_as("admin")
+    listed, shown = listed_and_badge(client)
+    assert listed == shown
+
+
+def test_badge_stops_counting_at_99(app, client, login_as):
+    """With 150 unread notifications, does the badge say "99+" (and not count them all)?"""
+    with app.app_context():
+        admin = get_user("admin")
+        db.session.add_all(Notification(user_id=admin.id, kind="baru", text=f"n{i}")
+                           for i in range(150))
+        db.session.commit()
+    login_as("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'data-count="100">99+</span>' in page
