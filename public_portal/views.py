@@ -13,6 +13,7 @@ from models.vocabulary import SHOWN_STATUSES
 from public_portal import bp
 
 PER_PAGE = 20
+NIK_LOOKUP_ROWS = 50
 
 
 def _newest_first(query):
@@ -90,16 +91,22 @@ def normalise_tracking(value: str) -> str:
                exempt_when=lambda: not _is_nik_lookup())
 def tracking():
     q = request.args.get("q", "").strip()[:40]
-    found, results, mode = None, [], None
+    found, results, mode, more = None, [], None, False
     if _is_nik_lookup():
         mode = "nik"
-        results = [access.stranger_view(m)
-                   for m in _newest_first(access.messages_under_nik(q)).all()]
+        # The newest NIK_LOOKUP_ROWS: a NIK with years of messages must not list them all.
+        found_rows = (_newest_first(access.messages_under_nik(q))
+                      .options(joinedload(Message.category), joinedload(Message.opd),
+                               joinedload(Message.reporter), joinedload(Message.duplicate_of))
+                      .limit(NIK_LOOKUP_ROWS + 1).all())
+        more = len(found_rows) > NIK_LOOKUP_ROWS
+        results = [access.stranger_view(m) for m in found_rows[:NIK_LOOKUP_ROWS]]
     elif q:
         mode = "tracking"
         message = access.trackable_message(normalise_tracking(q))
         found = access.stranger_view(message) if message else None
-    return render_template("portal/tracking.html", q=q, mode=mode, found=found, results=results)
+    return render_template("portal/tracking.html", q=q, mode=mode, found=found, results=results,
+                           more=more, shown=NIK_LOOKUP_ROWS)
 
 
 @bp.get("/tracking/<nomor>")

@@ -66,6 +66,8 @@ class MessageListView(ScopedModelView):
         "opd.name": _l("OPD"), "category.name": _l("Kategori"), "channel": _l("Kanal"),
         "created_at": _l("Diterima"), "age": _l("Umur"),
     }
+    # Loaded with the rows in one query, not one query per OPD or category shown.
+    column_select_related_list = (Message.opd, Message.category)
     column_sortable_list = ("tracking", "perihal", "status", "created_at")
     column_default_sort = ("created_at", True)
     column_searchable_list = ("tracking", "perihal", "body", "guest_name")
