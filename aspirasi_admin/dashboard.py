@@ -1,9 +1,12 @@
 """The staff dashboard: what needs this user's action now, SLA breaches, teguran, notifications."""
+import time
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from aspirasi.figure_cache import remember
 from aspirasi.notify import mark_read, settle_teguran, unread_notifications
 from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db, lifecycle
@@ -55,6 +58,13 @@ def evaluator_figures():
 
 
 def figures_for(user):
+    """The dashboard's counts, kept per user while the data is unchanged, and for one minute
+    at most: overdue figures change with the clock too."""
+    minute = int(time.time() // 60)
+    return remember(f"dashboard:{user.id}:{minute}", lambda: _figures_for(user))
+
+
+def _figures_for(user):
     figures = []
     if is_admin(user):
         figures += admin_figures()
