@@ -279,11 +279,13 @@ def register_template_helpers(app: Flask) -> None:
             "badge_count": (lambda: unread_count(current_user)),
         }
 
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date, format_datetime, format_decimal
 
     app.jinja_env.filters["tanggal"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
     app.jinja_env.filters["waktu"] = (
         lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+    # A number as the reader writes it: 3,5 in Indonesian, 3.5 in English; no needless ",0".
+    app.jinja_env.filters["angka"] = lambda value: format_decimal(value, "#,##0.#")
 
 
 def register_commands(app: Flask) -> None:
