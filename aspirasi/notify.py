@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from aspirasi import mailer
 from models import Notification, Role, User, db, utcnow
-from models.lifecycle import RULES, message_changed
+from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, STATUS_LABELS
 
@@ -49,11 +49,19 @@ def _mail_citizen(message, event, anonymous: bool):
         return
     subject = _("[%(tracking)s] %(status)s", tracking=message.tracking,
                 status=STATUS_LABELS[message.status])
+    # Only the account that sent a message may rate it: that citizen's mail leads to the
+    # rating form on its own page; a guest's mail leads to the public tracking page.
+    invite_rating = message.reporter is not None and "rate" in allowed_actions(message.reporter,
+                                                                               message)
+    if invite_rating:
+        link = external_url("portal.history_detail", nomor=message.tracking, _anchor="nilai")
+    else:
+        link = external_url("portal.tracking_detail", nomor=message.tracking)
     mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
                             message=message, event=event,
                             status_label=STATUS_LABELS[message.status],
                             action_label=ACTION_LABELS.get(event.action, event.action),
-                            link=external_url("portal.tracking_detail", nomor=message.tracking))
+                            link=link, invite_rating=invite_rating)
 
 
 def settle_notifications(message, action) -> None:

@@ -123,9 +123,14 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
         raise TransitionError(_l("Tindakan tidak dikenal."))
     if not rule.may(actor, message):
         raise Forbidden()
-    if expected_version is not None and str(expected_version) != str(message.version):
-        raise StaleError()
     refusal = _refusal(rule, message)
+    if expected_version is not None and str(expected_version) != str(message.version):
+        # A citizen's page is out of date mostly because the citizen acted already (a second
+        # click, another tab): what now forbids the action says that better than a change by
+        # "another officer".
+        if refusal is not None and not rule.by_staff:
+            raise refusal
+        raise StaleError()
     if refusal is not None:
         raise refusal
 
@@ -339,7 +344,9 @@ def reopen_limit_workdays() -> int:
 
 def _refuse_if_rated(message):
     if message.rating is not None:
-        return TransitionError(_l("Pesan ini sudah Anda nilai."), 409)
+        return TransitionError(_l("Pesan ini sudah Anda nilai. Penilaian hanya dapat diberikan "
+                                  "satu kali; penilaian Anda sebelumnya tetap tersimpan dan tidak "
+                                  "ada yang diubah."), 409)
     return None
 
 
