@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from models import AuditLog, Setting
-from tests.helpers import jpeg_bytes, pdf_bytes, upload
+from tests.helpers import jpeg_bytes, pdf_bytes, screenshot, upload
 
 pytestmark = pytest.mark.usefixtures("demo")
 PICTURES = "/admin/gambar-beranda/"
@@ -189,3 +189,22 @@ def test_about_page_says_what_the_service_is_its_legal_basis_and_who_runs_it(cli
     assert "nomor tracking" in page
     english = client.get("/tentang?lang=en").get_data(as_text=True)
     assert "Law Number 14 of 2008" in english and "Who runs it" in english
+
+
+def test_home_and_about_fit_a_phone_with_described_pictures(page):
+    """On a phone, do the home page (with its pictures) and /tentang fit without sideways
+    scrolling, every picture loaded and described?"""
+    for url in ("/", "/tentang"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    page.goto("/")
+    pictures = page.locator(".gallery img")
+    assert pictures.count() == 3
+    for index in range(3):
+        picture = pictures.nth(index)
+        picture.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=picture.element_handle())
+        assert picture.get_attribute("alt")
+    assert page.locator("footer a[href='/tentang']").is_visible()
+    screenshot(page, "beranda-gambar")

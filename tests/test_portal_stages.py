@@ -124,3 +124,30 @@ def test_stage_tracker_fits_a_phone(app, page, demo):
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "tahap-tracking")
+
+
+def test_citizen_deletes_from_the_history_table_on_a_phone(app, page):
+    """On a phone, does the history table fit the screen, and does "Hapus" lead to a
+    confirmation that deletes only when confirmed (no script involved)?"""
+    from tests.helpers import browser_log_in, gen_citizen
+
+    gen_citizen(app, "rina", nik="6471054107950010")
+    tracking = gen_message(app, reporter="rina", perihal="Drainase tersumbat").tracking
+    gen_message(app, reporter="rina", status="selesai", perihal="Lampu taman mati")
+    browser_log_in(page, "rina")
+    page.goto("/riwayat")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "riwayat-aksi")
+    page.click(f'a[href="/riwayat/{tracking}/hapus"]')
+    page.wait_for_url(f"**/riwayat/{tracking}/hapus")
+    assert "Hapus pesan ini?" in page.content()
+    page.get_by_role("link", name="Batal", exact=True).click()
+    page.wait_for_url("**/riwayat")
+    with app.app_context():
+        assert Message.query.filter_by(tracking=tracking).one().status == "baru"
+    page.click(f'a[href="/riwayat/{tracking}/hapus"]')
+    page.click("#confirm-delete")
+    page.wait_for_url(f"**/riwayat/{tracking}")
+    assert "Pesan Anda telah dihapus." in page.content()
+    with app.app_context():
+        assert Message.query.filter_by(tracking=tracking).one().status == "dicabut"
