@@ -289,6 +289,7 @@ def register_template_helpers(app: Flask) -> None:
         AT_OPD_STATUSES,
         CHANNEL_LABELS,
         CLOSE_REASONS,
+        GUEST_KIND_LABELS,
         STATUS_LABELS,
     )
 
@@ -299,6 +300,7 @@ def register_template_helpers(app: Flask) -> None:
             "ACTION_LABELS": ACTION_LABELS,
             "CLOSE_REASONS": CLOSE_REASONS,
             "CHANNEL_LABELS": CHANNEL_LABELS,
+            "GUEST_KIND_LABELS": GUEST_KIND_LABELS,
             "AT_OPD_STATUSES": AT_OPD_STATUSES,
             "current_locale": str(get_locale()),
             "badge_count": (lambda: unread_count(current_user)),

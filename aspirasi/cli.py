@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from flask_security import hash_password
 
 from aspirasi import demo_data
-from models import Category, Holiday, Message, Opd, Role, Subcategory, User, db, lifecycle, utcnow
+from models import Category, Holiday, Message, Opd, Role, Setting, Subcategory, User, db, lifecycle, utcnow
 from models.user import ALL_ROLES
 
 ROLE_DESCRIPTIONS = {
@@ -108,6 +108,14 @@ def create_operator_for(opd_code, opds, users):
     return users[username]
 
 
+def seed_site_settings() -> None:
+    """The demo's footer contacts and social links, where the superadmin has set none."""
+    for key, value in demo_data.SITE_SETTINGS.items():
+        if db.session.get(Setting, key) is None:
+            db.session.add(Setting(key=key, value=value))
+    db.session.commit()
+
+
 def seed_demo(password: str) -> dict:
     """Load the demo data set into an empty database; returns the demo users by username."""
     ensure_roles()
@@ -178,6 +186,7 @@ def register(app):
         if problems:
             raise click.ClickException("DEMO_PASSWORD: " + " ".join(str(p) for p in problems))
         seed_demo(password)
+        seed_site_settings()
         click.echo("Data demo dimuat. Akun: " + ", ".join(a[0] for a in demo_data.ACCOUNTS))
         if generated:
             click.echo(f"Kata sandi semua akun demo: {password}")

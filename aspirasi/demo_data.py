@@ -89,3 +89,11 @@ FIXED_HOLIDAYS = [
     ((8, 17), "Hari Kemerdekaan Republik Indonesia"),
     ((12, 25), "Hari Raya Natal"),
 ]
+
+# The footer's contact details for the demo; a real installation's superadmin sets its own.
+SITE_SETTINGS = {
+    "contact_phone": "0541-123456",
+    "social_instagram": "https://www.instagram.com/diskominfokaltim",
+    "social_facebook": "https://www.facebook.com/diskominfokaltim",
+    "social_youtube": "https://www.youtube.com/@diskominfokaltim",
+}

@@ -2,8 +2,8 @@
 and the public pages every signed-out visitor sees alike.
 
 A figure is kept with the data version it was computed from: the newest change of any
-message (`updated_at`, which every UPDATE sets), the newest message, rating and teguran. One
-indexed query reads that version; while it is unchanged the kept figure is exact and is
+message (`updated_at`, which every UPDATE sets), the newest message, rating and teguran, and
+the settings. Two small queries read that version; while it is unchanged the kept figure is exact and is
 served as it is. After a change a kept figure may still be served for `FIGURES_MAX_AGE`
 seconds (a busy installation would otherwise recount the table after every submission);
 0 means figures are always exact.
@@ -15,6 +15,7 @@ up their message must see its newest status at once.
 The store is Flask-Caching's: a folder under the instance path shared by every worker on one
 machine, Redis in production (`CACHE_REDIS_URL`), an in-process dictionary in the tests.
 """
+import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -32,9 +33,17 @@ _VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) F
                 "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)")
 
 
+_SETTINGS = text("SELECT key, value FROM setting ORDER BY key")
+
+
 def data_version() -> tuple:
-    """Changes whenever a message, rating or teguran is added or a message changes."""
-    return tuple(str(value) for value in db.session.execute(_VERSION).one())
+    """Changes whenever a message, rating or teguran is added or a message changes, and
+    whenever a setting changes (the footer's contacts and the home pictures are settings;
+    the table holds a few dozen short rows)."""
+    newest = tuple(str(value) for value in db.session.execute(_VERSION).one())
+    settings = hashlib.blake2b(repr(db.session.execute(_SETTINGS).all()).encode(),
+                               digest_size=8).hexdigest()
+    return (*newest, settings)
 
 
 def remember(key: str, compute: Callable, per_locale: bool = True):

@@ -16,7 +16,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
@@ -258,13 +258,32 @@ def send(attachment: Attachment):
     return response
 
 
+def send_public_picture(relative_name: str):
+    """Serve a home picture (a cleaned JPEG anyone may see); the caller checked a row names it."""
+    path = upload_dir() / relative_name
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=JPEG, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def discard_file(relative_name: str) -> None:
+    """Remove a file whose row is gone (after the commit); one left behind is an orphan the
+    sweep reports."""
+    with contextlib.suppress(OSError):
+        (upload_dir() / relative_name).unlink(missing_ok=True)
+
+
 # --- the sweep -------------------------------------------------------------------------------
 
 def _referenced_names() -> set[str]:
     from models import User
+    from models.settings import home_pictures
 
     names = {row[0] for row in db.session.query(Attachment.stored_name)}
     names |= {row[0] for row in db.session.query(User.photo_path).filter(User.photo_path.isnot(None))}
+    names |= {picture.stored_name for picture in home_pictures()}
     return names
 
 

@@ -3,6 +3,7 @@ import io
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date
+from flask_babel import force_locale
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -11,6 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from models import MessageEvent, Setting, db
 from models.base import utcnow
+from models.vocabulary import guest_kind_label
 
 LETTER_CODE = "000.1.5"
 SUMMARY_LENGTH = 900
@@ -49,6 +51,19 @@ def letter_number(message) -> str:
     when = event.created_at if event else (message.forwarded_at or utcnow())
     sequence = letter_sequence(event) if event else 0
     return f"{LETTER_CODE}/{sequence}/ASPIRASI/{when.year}"
+
+
+def guest_facts(message) -> list[list[str]]:
+    """What a guest reporter chose and told beyond the text: the kind and the event's date."""
+    rows = []
+    if message.guest_kind:
+        # The letter is in Indonesian whatever language the admin reads the site in.
+        with force_locale("id"):
+            rows.append(["Kategori pelapor", guest_kind_label(message.guest_kind)])
+    if message.event_date:
+        rows.append(["Tanggal kejadian", format_date(message.event_date, "d MMMM yyyy",
+                                                     locale="id")])
+    return rows
 
 
 def _summary(text: str) -> str:
@@ -96,6 +111,7 @@ def forwarding_letter_pdf(message) -> bytes:
         Table([["Nomor tracking", message.tracking],
                ["Diterima", format_date(message.created_at, "d MMMM yyyy", locale="id")],
                ["Kategori", Paragraph(e(message.subcategory or message.category), body)],
+               *guest_facts(message),
                ["Lokasi", Paragraph(e(", ".join(p for p in place if p)), body)],
                ["Ringkasan", Paragraph(e(_summary(message.body)), body)]],
               colWidths=[4 * cm, 11.5 * cm],

@@ -19,7 +19,7 @@ from aspirasi_admin import charts
 from aspirasi_admin.exports import download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
-from models import Message, db
+from models import Message, db, vocabulary
 from models.access import may_export_personal_data, reporter_view, staff_message_scope
 from models.audit import record
 from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
@@ -151,7 +151,8 @@ def message_filters(args) -> list:
 MESSAGE_HEADER = [_l("Nomor tracking"), _l("Tanggal masuk (WITA)"), _l("Perihal"), _l("Isi pesan"),
                   _l("Status"), _l("Kategori"), _l("Sub kategori"), _l("OPD"), _l("Saluran"),
                   _l("Kabupaten/kota"), _l("Alamat"), _l("Pelapor"), _l("Anonim"), _l("Rahasia"),
-                  _l("Terlambat"), _l("Diteruskan (WITA)"), _l("Selesai (WITA)"), _l("Rating")]
+                  _l("Terlambat"), _l("Diteruskan (WITA)"), _l("Selesai (WITA)"), _l("Rating"),
+                  _l("Kategori pilihan pelapor"), _l("Tanggal kejadian")]
 PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 
 
@@ -167,7 +168,8 @@ def message_row(message: Message, viewer, personal: bool) -> list:
            channel_label(message.channel), message.kabupaten,
            message.address, reporter.name, message.anonim, message.rahasia,
            message.is_overdue, local_time(message.forwarded_at), local_time(message.finished_at),
-           message.rating.stars if message.rating else None]
+           message.rating.stars if message.rating else None,
+           vocabulary.guest_kind_label(message.guest_kind), message.event_date]
     if personal:
         row += [reporter.nik, reporter.email, reporter.phone]
     return row

@@ -1,9 +1,16 @@
-"""The superadmin's settings form: the SLA time limits and the forwarding letter's signature."""
+"""The superadmin's settings forms: the SLA time limits, the forwarding letter's signature, the
+site's contact details and social links, and a home picture's upload."""
+from urllib.parse import urlsplit
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+
+from models.field_checks import valid_email, valid_phone
+from models.settings import SOCIAL_NETWORKS
 
 SETTING_LABELS = {
     "sla_triage_minutes": _l("Batas waktu triase (menit)"),
@@ -15,6 +22,15 @@ TEXT_SETTING_LABELS = {
     "letter_signatory_title": _l("Jabatan penanda tangan surat penerusan"),
     "letter_signatory_name": _l("Nama penanda tangan"),
     "letter_signatory_nip": _l("NIP penanda tangan (boleh kosong)"),
+}
+
+SITE_SETTING_LABELS = {
+    "contact_email": _l("Email kontak layanan"),
+    "contact_phone": _l("Telepon kontak layanan (boleh kosong)"),
+    "social_instagram": _l("Tautan Instagram (boleh kosong)"),
+    "social_facebook": _l("Tautan Facebook (boleh kosong)"),
+    "social_x": _l("Tautan X (boleh kosong)"),
+    "social_youtube": _l("Tautan YouTube (boleh kosong)"),
 }
 
 LARGEST_LIMIT = 100000
@@ -58,6 +74,21 @@ def digits_and_spaces(form, field):
                                 label=field.label.text))
 
 
+def social_link(key):
+    """An https address on the network's own site, so a footer link cannot lead elsewhere."""
+    name, hosts = SOCIAL_NETWORKS[key]
+
+    def check(form, field):
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        host = (parts.hostname or "").lower()
+        if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in hosts):
+            raise ValidationError(_("%(label)s harus alamat https di %(site)s.",
+                                    label=field.label.text, site=hosts[0]))
+    return check
+
+
 def _limit(key):
     return StringField(SETTING_LABELS[key], filters=[stripped],
                        validators=[positive_whole_number])
@@ -68,6 +99,11 @@ def _letter(key, *checks, required=True):
                        validators=[only_when_sent, letter_text(required), *checks])
 
 
+def _site(key, *checks, required=False):
+    return StringField(SITE_SETTING_LABELS[key], filters=[one_line],
+                       validators=[only_when_sent, letter_text(required), *checks])
+
+
 class SettingsForm(FlaskForm):
     sla_triage_minutes = _limit("sla_triage_minutes")
     sla_answer_workdays = _limit("sla_answer_workdays")
@@ -75,11 +111,29 @@ class SettingsForm(FlaskForm):
     letter_signatory_title = _letter("letter_signatory_title")
     letter_signatory_name = _letter("letter_signatory_name")
     letter_signatory_nip = _letter("letter_signatory_nip", digits_and_spaces, required=False)
+    contact_email = _site("contact_email", valid_email, required=True)
+    contact_phone = _site("contact_phone", valid_phone)
+    social_instagram = _site("social_instagram", social_link("social_instagram"))
+    social_facebook = _site("social_facebook", social_link("social_facebook"))
+    social_x = _site("social_x", social_link("social_x"))
+    social_youtube = _site("social_youtube", social_link("social_youtube"))
 
     def sent_values(self) -> dict[str, str]:
         """The settings the form carried, checked and cleaned, by key."""
-        keys = [*SETTING_LABELS, *TEXT_SETTING_LABELS]
+        keys = [*SETTING_LABELS, *TEXT_SETTING_LABELS, *SITE_SETTING_LABELS]
         return {key: self[key].data for key in keys if self[key].raw_data}
+
+    def problems(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]
+
+
+class HomePictureForm(FlaskForm):
+    """One picture for the home page: a JPEG and its caption (also its text alternative)."""
+    picture = FileField(_l("Gambar (JPG)"))
+    caption = StringField(_l("Keterangan gambar"), filters=[one_line],
+                          validators=[DataRequired(_l("Keterangan gambar wajib diisi: orang yang "
+                                                      "tidak dapat melihat gambar membacanya.")),
+                                      Length(max=LONGEST_TEXT)])
 
     def problems(self) -> list[str]:
         return [str(error) for errors in self.errors.values() for error in errors]

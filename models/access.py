@@ -31,6 +31,7 @@ from models.roles import (
     is_superadmin,
     operated_opd_id,
 )
+from models.stages import StageTrack, message_stages
 from models.taxonomy import subcategory_monitors
 from models.user import User
 from models.vocabulary import WITHDRAWN
@@ -164,13 +165,16 @@ class StrangerView:
     original_tracking: str | None = None  # the original of a duplicate, when it is public
     events: tuple = ()
     shows_notes: bool = False
+    # The stage and its dates: each date is one of a public timeline step's, which every
+    # tracking-number holder already reads, so the stages tell a stranger nothing more.
+    stages: StageTrack | None = None
 
 
 def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
     """`message` as a stranger may read it; `with_timeline` adds its public timeline steps."""
     view = StrangerView(tracking=message.tracking, status=message.status,
                         created_at=message.created_at, updated_at=message.updated_at,
-                        shows_details=False,
+                        shows_details=False, stages=message_stages(message),
                         events=tuple(message.public_events) if with_timeline else ())
     if not is_public(message):
         return view

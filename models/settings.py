@@ -1,6 +1,9 @@
-"""Settings the superadmin can change at run time (SLA), and Open311 API keys."""
+"""Settings the superadmin can change at run time (SLA, the letter's signature, the site's
+contact details and home pictures), and Open311 API keys."""
 import hashlib
+import re
 import secrets
+from dataclasses import dataclass
 
 from models import db
 from models.base import utcnow
@@ -18,6 +21,31 @@ TEXT_DEFAULTS = {
     "letter_signatory_nip": "",
 }
 
+# What every public page's footer shows: how to reach the service and its social media.
+# A social link left empty is not shown.
+SITE_DEFAULTS = {
+    "contact_email": "support@aspirasi.kaltimprov.go.id",
+    "contact_phone": "",
+    "social_instagram": "",
+    "social_facebook": "",
+    "social_x": "",
+    "social_youtube": "",
+}
+SOCIAL_NETWORKS = {
+    "social_instagram": ("Instagram", ("instagram.com",)),
+    "social_facebook": ("Facebook", ("facebook.com",)),
+    "social_x": ("X", ("x.com", "twitter.com")),
+    "social_youtube": ("YouTube", ("youtube.com",)),
+}
+TEXT_DEFAULTS.update(SITE_DEFAULTS)
+
+# A home picture is one Setting row: the key names the stored file, the value is its caption
+# (which is also the picture's text alternative). Keys sort in upload order.
+HOME_PICTURE_PREFIX = "beranda:"
+HOME_PICTURE_DIR = "beranda"
+HOME_PICTURE_ID = re.compile(r"\d{14}-[0-9a-f]{8}")
+MAX_HOME_PICTURES = 8
+
 
 class Setting(db.Model):
     key = db.Column(db.String(60), primary_key=True)
@@ -32,6 +60,55 @@ class Setting(db.Model):
     def get_text(key: str) -> str:
         row = db.session.get(Setting, key)
         return row.value if row else TEXT_DEFAULTS[key]
+
+
+@dataclass(frozen=True)
+class HomePicture:
+    picture_id: str
+    caption: str
+
+    @property
+    def stored_name(self) -> str:
+        """Where the file lives under UPLOAD_DIR."""
+        return f"{HOME_PICTURE_DIR}/{self.picture_id}.jpg"
+
+
+def new_home_picture_id(now) -> str:
+    return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+
+
+def home_pictures() -> list[HomePicture]:
+    """The uploaded home pictures, oldest first."""
+    rows = (Setting.query.filter(Setting.key.startswith(HOME_PICTURE_PREFIX, autoescape=True))
+            .order_by(Setting.key).all())
+    return [HomePicture(row.key[len(HOME_PICTURE_PREFIX):], row.value) for row in rows]
+
+
+def home_picture(picture_id: str) -> HomePicture | None:
+    if not HOME_PICTURE_ID.fullmatch(picture_id or ""):
+        return None
+    row = db.session.get(Setting, HOME_PICTURE_PREFIX + picture_id)
+    return HomePicture(picture_id, row.value) if row else None
+
+
+def add_home_picture(picture_id: str, caption: str) -> None:
+    db.session.add(Setting(key=HOME_PICTURE_PREFIX + picture_id, value=caption))
+
+
+def remove_home_picture(picture_id: str) -> bool:
+    row = db.session.get(Setting, HOME_PICTURE_PREFIX + picture_id)
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def site_settings() -> dict[str, str]:
+    """The footer's contact details and social links, in one query."""
+    values = dict(SITE_DEFAULTS)
+    rows = Setting.query.filter(Setting.key.in_(tuple(SITE_DEFAULTS))).all()
+    values.update({row.key: row.value for row in rows})
+    return values
 
 
 class Holiday(db.Model):

@@ -74,6 +74,27 @@ def channel_label(code: str) -> str:
     return str(CHANNEL_LABELS.get(code, code))
 
 
+# --- the guest form's own kinds ----------------------------------------------------------------
+
+# The guest chooses umum or layanan (Message.guest_kind) before any staff category exists: a hint
+# for the admin's triage, shown with the message's facts.
+GUEST_KIND_LABELS = {
+    "umum": _l("Umum"),
+    "layanan": _l("Layanan"),
+}
+GUEST_KIND_HELP = {
+    "umum": _l("Keadaan di lingkungan atau fasilitas umum: jalan dan jembatan rusak, banjir, "
+               "sampah, penerangan jalan, air bersih, keamanan dan ketertiban."),
+    "layanan": _l("Pelayanan yang Anda terima dari kantor atau petugas pemerintah: "
+                  "administrasi kependudukan, perizinan, kesehatan, pendidikan, sikap petugas "
+                  "atau pungutan."),
+}
+
+
+def guest_kind_label(code: str | None) -> str | None:
+    return str(GUEST_KIND_LABELS.get(code, code)) if code else None
+
+
 # --- the local time -----------------------------------------------------------------------------
 
 # WITA (UTC+8, no daylight saving time): East Kalimantan's clock. Times are stored as naive

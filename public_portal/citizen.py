@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_security import login_required
+from sqlalchemy.orm import selectinload
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
 from models import Attachment, Message, access, db, lifecycle
 from models.lifecycle import TransitionError
+from models.stages import message_stages
 from public_portal import bp, refused
 from public_portal.forms import ActionForm, GuestForm, RatingForm, ReopenForm, SubmitForm
 
@@ -107,9 +109,25 @@ def guest_submitted(nomor):
 @bp.get("/riwayat")
 @login_required
 def history():
-    messages = (access.own_messages(current_user)
+    user = current_user._get_current_object()
+    messages = (access.own_messages(user)
+                .options(selectinload(Message.category), selectinload(Message.rating))
                 .order_by(Message.created_at.desc(), Message.id.desc()).all())
-    return render_template("portal/history.html", messages=messages)
+    # The row's buttons are offered exactly when the lifecycle would accept the action.
+    actions = {m.id: lifecycle.allowed_actions(user, m) for m in messages}
+    return render_template("portal/history.html", messages=messages, actions=actions)
+
+
+@bp.get("/riwayat/<nomor>/hapus")
+@login_required
+def confirm_withdraw(nomor):
+    """Deleting (withdrawing) a message asks first, on its own page: no script needed."""
+    message = access.own_message_or_404(current_user, nomor)
+    if "withdraw" not in lifecycle.allowed_actions(current_user._get_current_object(), message):
+        flash(_("Pesan ini tidak dapat dihapus lagi: statusnya sudah berubah."), "error")
+        return redirect(url_for("portal.history_detail", nomor=message.tracking))
+    form = ActionForm(formdata=None, version=message.version)
+    return render_template("portal/confirm_withdraw.html", message=message, form=form)
 
 
 def _detail(message, status: int = 200):
@@ -123,7 +141,8 @@ def _detail(message, status: int = 200):
     return render_template(
         "portal/history_detail.html", message=message, forms=forms,
         can_withdraw="withdraw" in allowed, can_rate="rate" in allowed,
-        can_reopen="reopen" in allowed, reopen_workdays=lifecycle.reopen_limit_workdays()), status
+        can_reopen="reopen" in allowed, reopen_workdays=lifecycle.reopen_limit_workdays(),
+        stages=message_stages(message)), status
 
 
 @bp.get("/riwayat/<nomor>")
@@ -133,7 +152,7 @@ def history_detail(nomor):
 
 
 ACTIONS = {
-    "cabut": ("withdraw", ActionForm, _l("Pesan Anda telah dicabut.")),
+    "cabut": ("withdraw", ActionForm, _l("Pesan Anda telah dihapus.")),
     "nilai": ("rate", RatingForm, _l("Terima kasih atas penilaian Anda.")),
     "buka-kembali": ("reopen", ReopenForm, _l("Pesan dibuka kembali dan dikirim ke OPD yang "
                                               "menanganinya.")),

@@ -23,6 +23,7 @@ from models.field_checks import valid_email, valid_nik, valid_phone
 from models.message import GUEST_KINDS
 from models.region import KABUPATEN_KOTA
 from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
+from models.vocabulary import GUEST_KIND_HELP, GUEST_KIND_LABELS
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -103,8 +104,8 @@ class SubmitForm(FlaskForm):
 
 
 class GuestForm(FlaskForm):
-    guest_kind = RadioField(_l("Kategori"), choices=options([("umum", _l("Umum")),
-                                                              ("layanan", _l("Layanan"))]),
+    kind_help = GUEST_KIND_HELP  # what umum and layanan mean, shown beside each choice
+    guest_kind = RadioField(_l("Kategori"), choices=options(list(GUEST_KIND_LABELS.items())),
                             default="umum", validate_choice=False,
                             validators=[DataRequired(_l("Pilih kategori.")),
                                         one_of(GUEST_KINDS, _l("Pilih kategori umum atau layanan."))])

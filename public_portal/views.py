@@ -1,19 +1,41 @@
-"""Public pages of the portal: home, the public message list and tracking."""
-from flask import abort, current_app, render_template, request
+"""Public pages of the portal: home, the public message list, tracking and the page about the
+service."""
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload
 
+from aspirasi import storage
 from aspirasi.extensions import limiter
 from aspirasi.figure_cache import remember, shared_page
 from models import Category, Message, Opd, access, db
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
 from models.paging import PAGEABLE_ROWS, AtLeast, bounded_count, last_page
+from models.settings import home_picture as find_home_picture
+from models.settings import home_pictures
 from models.vocabulary import SHOWN_STATUSES
 from public_portal import bp
 
 PER_PAGE = 20
 NIK_LOOKUP_ROWS = 50
+
+# Shown on the home page until the superadmin uploads pictures of their own (drawn by
+# scripts/draw_home_pictures.py).
+DEFAULT_PICTURES = (
+    ("img/beranda/mahakam.jpg", _l("Sungai Mahakam saat senja, dengan rumah-rumah panggung di "
+                                   "tepiannya")),
+    ("img/beranda/lamin.jpg", _l("Lamin, rumah panjang adat Dayak, dengan ukiran khasnya")),
+    ("img/beranda/enggang.jpg", _l("Burung enggang terbang di atas hutan hujan Kalimantan")),
+)
+
+
+def home_gallery() -> list[tuple[str, str]]:
+    """(address, caption) of each home picture: the uploaded ones, else the drawn defaults."""
+    uploaded = [(url_for("portal.home_picture", picture_id=p.picture_id), p.caption)
+                for p in home_pictures()]
+    return uploaded or [(url_for("static", filename=path), str(caption))
+                        for path, caption in DEFAULT_PICTURES]
 
 
 def _newest_first(query):
@@ -35,7 +57,21 @@ def index():
     figures = remember("home-figures", _home_figures, per_locale=False)
     latest = _newest_first(access.public_messages().options(
         joinedload(Message.category), joinedload(Message.opd))).limit(5).all()
-    return render_template("portal/index.html", figures=figures, latest=latest)
+    return render_template("portal/index.html", figures=figures, latest=latest,
+                           pictures=home_gallery())
+
+
+@bp.get("/gambar/beranda/<picture_id>.jpg")
+def home_picture(picture_id):
+    picture = find_home_picture(picture_id)
+    if picture is None:
+        abort(404)
+    return storage.send_public_picture(picture.stored_name)
+
+
+@bp.get("/tentang")
+def about():
+    return render_template("portal/about.html")
 
 
 def _int_arg(name):
