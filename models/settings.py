@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from models import db
-from models.base import utcnow
+from models.base import per_session, utcnow
 
 DEFAULTS = {
     "sla_triage_minutes": "120",    # SOP step 3: classify within 120 minutes
@@ -52,14 +52,19 @@ class Setting(db.Model):
     value = db.Column(db.String(255), nullable=False)
 
     @staticmethod
+    def stored() -> dict[str, str]:
+        """Every stored setting, read once per request (a few dozen short rows)."""
+        return per_session(db.session, "settings",
+                           lambda: dict(db.session.execute(db.select(Setting.key, Setting.value))
+                                        .all()))
+
+    @staticmethod
     def get_int(key: str) -> int:
-        row = db.session.get(Setting, key)
-        return int(row.value if row else DEFAULTS[key])
+        return int(Setting.stored().get(key, DEFAULTS[key]))
 
     @staticmethod
     def get_text(key: str) -> str:
-        row = db.session.get(Setting, key)
-        return row.value if row else TEXT_DEFAULTS[key]
+        return Setting.stored().get(key, TEXT_DEFAULTS[key])
 
 
 @dataclass(frozen=True)
