@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional
 
 from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
-from aspirasi_admin.settings_forms import SETTING_LABELS, TEXT_SETTING_LABELS, SettingsForm
+from aspirasi_admin.settings_forms import (
+    SETTING_LABELS,
+    SWITCH_LABELS,
+    TEXT_SETTING_LABELS,
+    SettingsForm,
+)
 from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
 from models.settings import DEFAULTS, TEXT_DEFAULTS
@@ -126,7 +131,7 @@ class SettingsView(GuardedView):
         shown = {name: form[name].data or "" for name in current}
         status = 400 if form.is_submitted() else 200
         return self.render("admin/settings.html", current=shown, labels=SETTING_LABELS,
-                           text_labels=TEXT_SETTING_LABELS), status
+                           switch_labels=SWITCH_LABELS, text_labels=TEXT_SETTING_LABELS), status
 
 
 def register(admin):

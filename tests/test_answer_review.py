@@ -1,0 +1,112 @@
+"""The Diskominfo team's check of an OPD's answer before the citizen reads it (a setting)."""
+from models import AuditLog, Message, Notification, Setting, User, db
+from tests.helpers import gen_message, log_in, post_action
+
+LIMITS = {"sla_triage_minutes": "120", "sla_answer_workdays": "2", "reopen_workdays": "10"}
+ANSWER = "Server dinas sudah dipulihkan pada 3 Maret."
+
+
+def _switch_review_on(client):
+    log_in(client, "superadmin")
+    response = client.post("/admin/pengaturan/", data={**LIMITS, "review_answers": "1"})
+    assert response.status_code == 302
+
+
+def _kinds(app, username, message_id):
+    with app.app_context():
+        user = User.query.filter_by(username=username).one()
+        return {n.kind for n in Notification.query.filter_by(user_id=user.id,
+                                                             message_id=message_id,
+                                                             read_at=None)}
+
+
+def test_review_is_off_by_default(app, client, login_as):
+    """Without the setting, does an OPD's reply still finish the message at once?"""
+    message_id = gen_message(app, status="diproses").id
+    login_as("op-diskominfo")
+    assert post_action(client, message_id, "reply", answer=ANSWER).status_code == 302
+    with app.app_context():
+        assert db.session.get(Message, message_id).status == "selesai"
+
+
+def test_reply_waits_for_release_and_everyone_sees_the_wait(app, client, demo):
+    """With the check on, does an OPD's reply wait in `diperiksa` (the citizen sees the wait,
+    not the answer; the admin is told; the monitor sees the status) until an admin releases
+    it, which finishes the message, shows the answer and is audited?"""
+    _switch_review_on(client)
+    message = gen_message(app, status="diproses", opd="DLH", sub="adu-lahan")
+    log_in(client, "op-dlh")
+    assert post_action(client, message.id, "reply", answer=ANSWER).status_code == 302
+    with app.app_context():
+        stored = db.session.get(Message, message.id)
+        assert stored.status == "diperiksa" and stored.answer is None
+        assert stored.finished_at is None
+    assert "diperiksa" in _kinds(app, "admin", message.id)
+
+    log_in(client, "warga")
+    page = client.get(f"/riwayat/{message.tracking}").get_data(as_text=True)
+    assert "Tanggapan Sedang Diperiksa" in page and ANSWER not in page
+    public = client.get(f"/tracking/{message.tracking}").get_data(as_text=True)
+    assert ANSWER not in public
+
+    log_in(client, "op-biroekonomi")  # monitors the sub category
+    assert "Tanggapan Sedang Diperiksa" in client.get("/admin/pantauan/").get_data(as_text=True)
+
+    log_in(client, "op-dlh")
+    own = client.get(f"/admin/detail/{message.id}").get_data(as_text=True)
+    assert "Tanggapan Sedang Diperiksa" in own and 'id="form-release"' not in own
+
+    log_in(client, "admin")
+    page = client.get(f"/admin/detail/{message.id}").get_data(as_text=True)
+    assert ANSWER in page and 'id="form-release"' in page and 'id="form-send_back"' in page
+    assert post_action(client, message.id, "release").status_code == 302
+    with app.app_context():
+        stored = db.session.get(Message, message.id)
+        assert stored.status == "selesai" and stored.answer == ANSWER
+        assert stored.finished_at is not None
+        assert stored.events[-1].action == "release" and stored.events[-1].public
+        assert AuditLog.query.filter_by(action="pesan.release").count() == 1
+    assert "diperiksa" not in _kinds(app, "admin", message.id)
+    log_in(client, "warga")
+    assert ANSWER in client.get(f"/riwayat/{message.tracking}").get_data(as_text=True)
+
+
+def test_send_back_needs_a_note_and_returns_the_answer_to_the_opd(app, client, demo):
+    """Is sending an answer back refused without a note (nothing changes), and with one does
+    the message return to the OPD (`diproses`), the operator told, in an internal timeline
+    entry, so the OPD's next reply waits for the check again?"""
+    _switch_review_on(client)
+    message = gen_message(app, status="diproses")
+    log_in(client, "op-diskominfo")
+    post_action(client, message.id, "reply", answer=ANSWER)
+    log_in(client, "admin")
+    refused = post_action(client, message.id, "send_back", note="  ")
+    assert refused.status_code == 400
+    assert "Tuliskan apa yang perlu diperbaiki OPD." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Message, message.id).status == "diperiksa"
+    assert post_action(client, message.id, "send_back",
+                       note="Sebutkan tanggal pemulihan.").status_code == 302
+    with app.app_context():
+        stored = db.session.get(Message, message.id)
+        assert stored.status == "diproses" and stored.answer is None
+        assert stored.events[-1].action == "send_back" and not stored.events[-1].public
+        assert AuditLog.query.filter_by(action="pesan.send_back").count() == 1
+    assert "perbaiki" in _kinds(app, "op-diskominfo", message.id)
+    log_in(client, "warga")
+    assert "Sebutkan tanggal pemulihan." not in client.get(
+        f"/riwayat/{message.tracking}").get_data(as_text=True)
+    log_in(client, "op-diskominfo")
+    post_action(client, message.id, "reply", answer=ANSWER + " Pukul 10.00.")
+    with app.app_context():
+        assert db.session.get(Message, message.id).status == "diperiksa"
+
+
+def test_review_setting_accepts_only_yes_or_no(app, client, login_as):
+    """Is a review switch value other than 0/1 refused with a reason and nothing stored?"""
+    login_as("superadmin")
+    response = client.post("/admin/pengaturan/", data={**LIMITS, "review_answers": "2"})
+    assert response.status_code == 400
+    assert "pilih Ya atau Tidak" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Setting, "review_answers") is None
