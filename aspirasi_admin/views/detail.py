@@ -27,6 +27,7 @@ from models.access import reporter_view, staff_message_or_404, timeline_actor
 from models.audit import record
 from models.errors import DomainError
 from models.opd import opds_without_operator
+from models.steps import duration_text, steps_by_event
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS, IN_REVIEW
 
 
@@ -77,6 +78,7 @@ class MessageDetailView(GuardedView):
             reply_form=form_for("reply", formdata=None, version=message.version),
             categories=Category.query.order_by(Category.name).all(),
             subcategories=Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all(),
+            step_times=steps_by_event(message), duration_text=duration_text,
             opds=opds, unstaffed=opds_without_operator(opds) if staffing_matters else set(),
             answer_in_review=(lifecycle.answer_in_review(message)
                               if message.status == IN_REVIEW else None),
