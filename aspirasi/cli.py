@@ -89,11 +89,13 @@ def seed_messages(opds, subcategories, users):
             lifecycle.perform(message, "answer", admin, category=sub.category, subcategory=sub,
                               answer="Loket perizinan buka pukul 08.00 sampai 11.00 WITA pada hari Jumat.")
             continue
+        # The OPDs that answer in the demo have their operator before the message arrives.
+        operator = (None if final == "diteruskan" else
+                    operators.get(opd_code) or create_operator_for(opd_code, opds, users))
         lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub,
                           opd=opds[opd_code], note="Mohon ditindaklanjuti sesuai SOP.")
         if final == "diteruskan":
             continue
-        operator = operators.get(opd_code) or create_operator_for(opd_code, opds, users)
         lifecycle.perform(message, "accept", operator)
         lifecycle.perform(message, "update", operator, note="Tim sudah dijadwalkan meninjau lokasi.")
         if final == "selesai":
@@ -185,11 +187,11 @@ def seed_report_messages() -> int:
             message = Message(perihal=f"{topics[kind]} ({number + 1})",
                               body=f"{topics[kind]}. Mohon ditindaklanjuti.", channel="guest",
                               guest_name=f"Warga pelapor {len(made) + 1}")
+            operator = (next((u for u in users.values() if u.opd_id == opds[opd_code].id), None)
+                        or create_operator_for(opd_code, opds, users))
             lifecycle.submit(message)
             lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub,
                               opd=opds[opd_code], note="Mohon ditindaklanjuti sesuai SOP.")
-            operator = (next((u for u in users.values() if u.opd_id == opds[opd_code].id), None)
-                        or create_operator_for(opd_code, opds, users))
             lifecycle.perform(message, "accept", operator)
             done = number >= still_open  # the first `still_open` of each OPD stay open
             if done:
