@@ -1,4 +1,6 @@
 """The Diskominfo team's check of an OPD's answer before the citizen reads it (a setting)."""
+import re
+
 from models import AuditLog, Message, Notification, Setting, User, db
 from tests.helpers import gen_message, log_in, post_action
 
@@ -110,3 +112,21 @@ def test_review_setting_accepts_only_yes_or_no(app, client, login_as):
     assert "pilih Ya atau Tidak" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Setting, "review_answers") is None
+
+
+def test_admin_dashboard_counts_answers_waiting_for_the_check(app, client, demo):
+    """Does the admin's dashboard count the answers waiting for the check, linking to a list
+    of exactly those messages?"""
+    _switch_review_on(client)
+    waiting = gen_message(app, status="diproses", perihal="Menunggu pemeriksaan")
+    gen_message(app, status="diproses", perihal="Masih di OPD")
+    log_in(client, "op-diskominfo")
+    post_action(client, waiting.id, "reply", answer=ANSWER)
+    log_in(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    tile = re.search(r'href="([^"]+)"[^>]*>\s*(?:<[^>]+>\s*)*(\d+)\s*(?:<[^>]+>\s*)*'
+                     r'Tanggapan OPD menunggu pemeriksaan', page)
+    assert tile is not None, page[page.find("menunggu pemeriksaan") - 600:][:800]
+    assert tile.group(2) == "1"
+    listed = client.get(tile.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Menunggu pemeriksaan" in listed and "Masih di OPD" not in listed
