@@ -110,3 +110,12 @@ def test_report_shows_compliance_per_step_and_per_opd(app, client, demo):
          "0/1 (0 %)"],
         ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–"],
     ]
+
+
+def test_printed_report_carries_the_step_compliance(app, client, demo):
+    """Does the printable report carry the same step table as the report page?"""
+    _handled(app, "DLH", touch=30 * MINUTE, triage=3 * 60 * MINUTE, reply=timedelta(days=5))
+    log_in(client, "admin")
+    page = client.get("/admin/laporan/cetak?start=01/03/2026&end=31/03/2026").get_data(as_text=True)
+    assert _table(page, "tabel-langkah-opd") == [
+        ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–"]]
