@@ -33,7 +33,7 @@ from models.roles import (
 )
 from models.taxonomy import subcategory_monitors
 from models.user import User
-from models.vocabulary import WITHDRAWN
+from models.vocabulary import IN_REVIEW, WITHDRAWN
 
 
 def message_scope(user, include_own: bool = True):
@@ -184,8 +184,18 @@ def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView
 
 
 def can_download(user, attachment: Attachment) -> bool:
-    """Attachments are never public: the reporter and the staff who may see the message."""
-    return can_see(user, attachment.message)
+    """Attachments are never public: the reporter and the staff who may see the message. An
+    OPD's reply files wait, like the reply, for the check before the reporter gets them."""
+    message = attachment.message
+    if (attachment.kind == "balasan" and message.status == IN_REVIEW
+            and is_reporter_of(user, message)):
+        return False
+    return can_see(user, message)
+
+
+def downloadable_attachments(user, message) -> list:
+    """The message's attachments `user` may download (and so be shown)."""
+    return [attachment for attachment in message.attachments if can_download(user, attachment)]
 
 
 # --- who sees the reporter ------------------------------------------------------------------

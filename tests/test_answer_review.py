@@ -130,3 +130,29 @@ def test_admin_dashboard_counts_answers_waiting_for_the_check(app, client, demo)
     assert tile.group(2) == "1"
     listed = client.get(tile.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "Menunggu pemeriksaan" in listed and "Masih di OPD" not in listed
+
+
+def test_reply_files_wait_for_the_check_too(app, client, demo):
+    """Is the PDF an OPD attaches to its reply kept from the reporter (not listed, not
+    downloadable) while the reply waits for the check, and given once it is released?"""
+    from models import Attachment
+    from tests.helpers import pdf_bytes, upload
+
+    _switch_review_on(client)
+    message = gen_message(app, status="diproses")
+    log_in(client, "op-diskominfo")
+    response = post_action(client, message.id, "reply", answer=ANSWER,
+                           files=upload(pdf_bytes(), "berita-acara.pdf"))
+    assert response.status_code == 302
+    with app.app_context():
+        file_id = Attachment.query.filter_by(message_id=message.id, kind="balasan").one().id
+    download = f"/riwayat/{message.tracking}/lampiran/{file_id}"
+    log_in(client, "warga")
+    assert "berita-acara.pdf" not in client.get(f"/riwayat/{message.tracking}").get_data(
+        as_text=True)
+    assert client.get(download).status_code == 404
+    log_in(client, "admin")
+    post_action(client, message.id, "release")
+    log_in(client, "warga")
+    assert "berita-acara.pdf" in client.get(f"/riwayat/{message.tracking}").get_data(as_text=True)
+    assert client.get(download).status_code == 200
