@@ -52,11 +52,14 @@ def _mail_citizen(message, event, anonymous: bool):
         return
     subject = _("[%(tracking)s] %(status)s", tracking=message.tracking,
                 status=STATUS_LABELS[message.status])
-    mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
-                            message=message, event=event,
-                            status_label=STATUS_LABELS[message.status],
-                            action_label=ACTION_LABELS.get(event.action, event.action),
-                            link=external_url("portal.tracking_detail", nomor=message.tracking))
+    row = mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
+                                  message=message, event=event,
+                                  status_label=STATUS_LABELS[message.status],
+                                  action_label=ACTION_LABELS.get(event.action, event.action),
+                                  link=external_url("portal.tracking_detail",
+                                                    nomor=message.tracking))
+    if row is not None:
+        row.event = event  # the publish step ends when this notice goes out
 
 
 def settle_notifications(message, action) -> None:

@@ -2,7 +2,7 @@
 all messages and per OPD.
 
 One GROUP BY query gives every message's step moments (first staff action, triage, latest
-hand-over, reply and release); `models.steps.measure` judges them, the same rule the
+hand-over, reply, release, answer and the sending of its notice); `models.steps.measure` judges them, the same rule the
 message page shows in its timeline.
 """
 from dataclasses import dataclass, field
@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func
 
 from aspirasi_admin.charts import percent
-from models import Message, MessageEvent, Opd, db
+from models import Message, MessageEvent, Opd, QueuedMail, db
 from models.access import counted_clause, staff_message_scope
 from models.steps import (
+    ANSWER_ACTIONS,
     CITIZEN_ONLY,
     HAND_OVER_ACTIONS,
     STEP_LABELS,
@@ -76,20 +77,25 @@ def step_compliance(user, period) -> StepCompliance:
     def latest(actions):
         return func.max(case((event.action.in_(actions), event.created_at)))
 
+    answer = event.action.in_(ANSWER_ACTIONS) & event.public
     rows = (db.session.query(
         Message.created_at, Message.answer_due_at, Opd.name,
         func.min(case((event.action.notin_(CITIZEN_ONLY), event.created_at))),
         first(TRIAGE_ACTIONS), latest(HAND_OVER_ACTIONS), latest(("reply",)),
-        latest(("release",)))
+        latest(("release",)), func.max(case((answer, event.created_at))),
+        func.max(case((answer, QueuedMail.sent_at))))
         .select_from(Message).join(event, event.message_id == Message.id)
         .outerjoin(Opd, Opd.id == Message.opd_id)
+        .outerjoin(QueuedMail, QueuedMail.event_id == event.id)
         .filter(staff_message_scope(user), counted_clause(), *period.conditions())
         .group_by(Message.id, Message.created_at, Message.answer_due_at, Opd.name))
     result = StepCompliance(minutes=standard_minutes())
     no_opd = _("Belum diteruskan ke OPD")
-    for created, due, opd_name, touched, triaged, handed, replied, released in rows:
+    for (created, due, opd_name, touched, triaged, handed, replied, released, answered,
+         notified) in rows:
         moments = Moments(created=created, touched=touched, triaged=triaged, handed=handed,
-                          replied=replied, released=released, answer_due=due)
+                          replied=replied, released=released, answer_due=due,
+                          answered=answered, notified=notified)
         for step_time in measure(moments, result.minutes):
             result.count(opd_name or no_opd, step_time)
     return result

@@ -30,3 +30,7 @@ class QueuedMail(db.Model):
     attempts = db.Column(db.Integer, nullable=False, default=0)
     next_attempt_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_error = db.Column(db.Text)
+    # The timeline entry a citizen's notice tells of: when it went out is the publish step.
+    event_id = db.Column(db.Integer, db.ForeignKey("message_event.id", ondelete="SET NULL"),
+                         index=True)
+    event = db.relationship("MessageEvent")

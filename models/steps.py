@@ -8,8 +8,9 @@ Each step ends with a timeline entry and starts with an earlier one:
   or the sub category's hours);
 - periksa (check and relay): from the OPD's latest reply to the admin's release, when the
   answers are checked; the standard is the check's and the relay's minutes together, because
-  one release does both.
-The citizen's notice (the publish step) leaves in the same transaction as the answer.
+  one release does both;
+- umumkan (publish): from the answer the citizen can read (a direct answer, an unchecked
+  reply, a release) to the moment the mail telling them of it went out.
 
 A step not finished yet is not measured. Only the latest cycle of a step is measured: a
 message reopened and answered again is judged on its second answer.
@@ -19,26 +20,31 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from models import db
+from models.notification import QueuedMail
 from models.settings import Setting
 
-STEPS = ("terima", "klasifikasi", "opd", "periksa")
+STEPS = ("terima", "klasifikasi", "opd", "periksa", "umumkan")
 STEP_LABELS = {
     "terima": _l("Menerima pesan"),
     "klasifikasi": _l("Mengklasifikasi dan meneruskan"),
     "opd": _l("Tanggapan OPD"),
     "periksa": _l("Memeriksa dan menyampaikan tanggapan"),
+    "umumkan": _l("Pemberitahuan ke pelapor"),
 }
 # Which setting (minutes) each step's standard is; the OPD's is its own deadline.
 STEP_MINUTES = {
     "terima": ("sla_receive_minutes",),
     "klasifikasi": ("sla_triage_minutes",),
     "periksa": ("sla_review_minutes", "sla_relay_minutes"),
+    "umumkan": ("sla_publish_minutes",),
 }
 
 # The timeline entries that start or end the steps.
 TRIAGE_ACTIONS = ("forward", "answer", "close")
 HAND_OVER_ACTIONS = ("forward", "reroute", "reopen")
 CITIZEN_ONLY = ("submit", "withdraw", "reopen", "rate")
+ANSWER_ACTIONS = ("answer", "reply", "release")  # a reply only when the citizen sees it
 
 
 @dataclass
@@ -51,6 +57,8 @@ class Moments:
     replied: datetime | None = None     # the OPD's latest reply
     released: datetime | None = None    # the admin's latest release
     answer_due: datetime | None = None  # the OPD's deadline
+    answered: datetime | None = None    # the latest answer the citizen can read
+    notified: datetime | None = None    # when the citizen's mail about it went out
 
     @classmethod
     def of_events(cls, message):
@@ -68,7 +76,19 @@ class Moments:
                 moments.replied = at
             elif action == "release":
                 moments.released = at
+            if action in ANSWER_ACTIONS and event.public:
+                moments.answered, answer_event = at, event
+        if moments.answered is not None:
+            moments.notified = notice_sent_at(answer_event)
         return moments
+
+
+def notice_sent_at(event) -> datetime | None:
+    """When the citizen's mail about this timeline entry went out (None: not yet, or none)."""
+    if event.id is None:
+        return None
+    return db.session.scalar(db.select(db.func.max(QueuedMail.sent_at))
+                             .where(QueuedMail.event_id == event.id))
 
 
 @dataclass
@@ -90,6 +110,12 @@ class StepTime:
     @property
     def label(self):
         return STEP_LABELS[self.step]
+
+    @property
+    def shown_at(self) -> datetime:
+        """The moment of the timeline entry the step is shown on: the one that ended it, or
+        for the notice (which is no entry) the answer it told of."""
+        return self.started if self.step == "umumkan" else self.ended
 
 
 def standard_minutes() -> dict[str, int]:
@@ -113,6 +139,8 @@ def measure(moments: Moments, minutes: dict[str, int]) -> list[StepTime]:
         steps.append(StepTime("opd", moments.handed, moments.replied, moments.answer_due, None))
     if moments.replied and moments.released and moments.released >= moments.replied:
         by_minutes("periksa", moments.replied, moments.released)
+    if moments.answered and moments.notified and moments.notified >= moments.answered:
+        by_minutes("umumkan", moments.answered, moments.notified)
     return steps
 
 
@@ -140,7 +168,7 @@ def steps_by_event(message) -> dict[int, list[StepTime]]:
     that moment), so the page shows each step's time on the entry that finished it."""
     shown = {}
     for step in steps_of(message):
-        event = next((e for e in message.events if e.created_at == step.ended), None)
+        event = next((e for e in message.events if e.created_at == step.shown_at), None)
         if event is not None:
             shown.setdefault(event.id, []).append(step)
     return shown

@@ -2,7 +2,7 @@
 import re
 from datetime import datetime, timedelta
 
-from models import Message, Setting, User, db, lifecycle
+from models import Message, QueuedMail, Setting, User, db, lifecycle
 from models.sla import answer_deadline
 from tests.helpers import gen_message, get_opd, get_sub, log_in
 
@@ -10,10 +10,11 @@ MONDAY = datetime(2026, 3, 2, 1, 0)  # 09.00 WITA
 MINUTE = timedelta(minutes=1)
 
 
-def _handled(app, opd, *, touch, triage, reply, release=None, start=MONDAY):
+def _handled(app, opd, *, touch, triage, reply, release=None, notice=None, start=MONDAY):
     """A message submitted at `start`, first touched by staff after `touch` (a note when it
     comes before the triage), forwarded to `opd` after `triage`, answered `reply` after the
-    forwarding and, when `release` is given, checked and released that long after the reply."""
+    forwarding and, when `release` is given, checked and released that long after the reply;
+    the citizen's mail about the answer went out `notice` after it (None: not yet)."""
     message_id = gen_message(app).id
     with app.app_context():
         message = db.session.get(Message, message_id)
@@ -38,6 +39,12 @@ def _handled(app, opd, *, touch, triage, reply, release=None, start=MONDAY):
         db.session.flush()
         for event in message.events:
             event.created_at = times[event.action]
+        answered = times["release" if release is not None else "reply"]
+        if notice is not None:
+            mail = QueuedMail.query.filter(QueuedMail.event_id.isnot(None)).order_by(
+                QueuedMail.id.desc()).first()
+            assert mail.event.action == ("release" if release is not None else "reply")
+            mail.sent_at = answered + notice
         message.created_at = start
         message.answer_due_at = answer_deadline(times["forward"], sub)
         db.session.commit()
@@ -52,13 +59,15 @@ def test_timeline_shows_each_step_against_its_standard_from_the_settings(app, cl
     """Does the message page show, on the entry that ended each step, how long it took, the
     standard and whether it was met, and does the standard follow the setting?"""
     message_id = _handled(app, "DISKOMINFO", touch=5 * MINUTE, triage=5 * MINUTE,
-                          reply=timedelta(days=1))
+                          reply=timedelta(days=1), notice=2 * MINUTE)
     log_in(client, "admin")
     page = _flat(client.get(f"/admin/detail/{message_id}").get_data(as_text=True))
     assert "Menerima pesan: butuh 5 menit, standar 10 menit — sesuai standar" in page
     assert ("Mengklasifikasi dan meneruskan: butuh 5 menit, standar 120 menit — sesuai standar"
             in page)
     assert "Tanggapan OPD: butuh 1 hari 0 jam, batas 4 Mar 2026 09:05 — sesuai standar" in page
+    assert ("Pemberitahuan ke pelapor: butuh 2 menit, standar 5 menit — sesuai standar"
+            in page)
     with app.app_context():
         db.session.add(Setting(key="sla_receive_minutes", value="3"))
         db.session.commit()
@@ -92,11 +101,13 @@ def _table(page: str, table_id: str) -> list[list[str]]:
 
 def test_report_shows_compliance_per_step_and_per_opd(app, client, demo):
     """Does the report count, for each step and each OPD, how many messages met the step's
-    standard: a prompt one, a late one at DLH, and one whose check took 50 of 40 minutes?"""
-    _handled(app, "DISKOMINFO", touch=5 * MINUTE, triage=5 * MINUTE, reply=timedelta(days=1))
+    standard: a prompt one, a late one at DLH (its notice not sent yet), and one whose check
+    took 50 of 40 minutes and whose notice 7 of 5?"""
+    _handled(app, "DISKOMINFO", touch=5 * MINUTE, triage=5 * MINUTE, reply=timedelta(days=1),
+             notice=2 * MINUTE)
     _handled(app, "DLH", touch=30 * MINUTE, triage=3 * 60 * MINUTE, reply=timedelta(days=5))
     _handled(app, "DISKOMINFO", touch=8 * MINUTE, triage=8 * MINUTE, reply=timedelta(days=1),
-             release=50 * MINUTE)
+             release=50 * MINUTE, notice=7 * MINUTE)
     log_in(client, "admin")
     page = client.get("/admin/laporan/?start=01/03/2026&end=31/03/2026").get_data(as_text=True)
     assert _table(page, "tabel-langkah") == [
@@ -104,11 +115,12 @@ def test_report_shows_compliance_per_step_and_per_opd(app, client, demo):
         ["Mengklasifikasi dan meneruskan", "120 menit", "3", "2", "67"],
         ["Tanggapan OPD", "batas tanggapan OPD", "3", "2", "67"],
         ["Memeriksa dan menyampaikan tanggapan", "40 menit", "1", "0", "0"],
+        ["Pemberitahuan ke pelapor", "5 menit", "2", "1", "50"],
     ]
     assert _table(page, "tabel-langkah-opd") == [
         ["Dinas Komunikasi dan Informatika", "2/2 (100 %)", "2/2 (100 %)", "2/2 (100 %)",
-         "0/1 (0 %)"],
-        ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–"],
+         "0/1 (0 %)", "1/2 (50 %)"],
+        ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–", "–"],
     ]
 
 
@@ -118,4 +130,4 @@ def test_printed_report_carries_the_step_compliance(app, client, demo):
     log_in(client, "admin")
     page = client.get("/admin/laporan/cetak?start=01/03/2026&end=31/03/2026").get_data(as_text=True)
     assert _table(page, "tabel-langkah-opd") == [
-        ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–"]]
+        ["Dinas Lingkungan Hidup", "0/1 (0 %)", "0/1 (0 %)", "0/1 (0 %)", "–", "–"]]
