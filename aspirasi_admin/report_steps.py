@@ -2,8 +2,8 @@
 all messages and per OPD.
 
 One GROUP BY query gives every message's step moments (first staff action, triage, latest
-hand-over, reply, release, answer and the sending of its notice); `models.steps.measure` judges them, the same rule the
-message page shows in its timeline.
+hand-over, reply, release, answer and the sending of its notice); `models.steps.measure`
+judges them, the same rule the message page shows in its timeline.
 """
 from dataclasses import dataclass, field
 
