@@ -1,7 +1,7 @@
 """The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`, `backup`,
 `storage-sweep`."""
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -9,8 +9,24 @@ from flask.cli import with_appcontext
 from flask_security import hash_password
 
 from aspirasi import demo_data
-from models import Category, Holiday, Message, Opd, Role, Setting, Subcategory, User, db, lifecycle, utcnow
+from models import (
+    Category,
+    Holiday,
+    Message,
+    Notification,
+    Opd,
+    QueuedMail,
+    Role,
+    Setting,
+    Subcategory,
+    User,
+    db,
+    lifecycle,
+    utcnow,
+)
+from models.sla import answer_deadline, triage_deadline
 from models.user import ALL_ROLES
+from models.vocabulary import local_midnight_utc
 
 ROLE_DESCRIPTIONS = {
     "superadmin": "Pengelola sistem", "admin": "Admin triase pesan",
@@ -74,11 +90,13 @@ def seed_messages(opds, subcategories, users):
             lifecycle.perform(message, "answer", admin, category=sub.category, subcategory=sub,
                               answer="Loket perizinan buka pukul 08.00 sampai 11.00 WITA pada hari Jumat.")
             continue
+        # The OPDs that answer in the demo have their operator before the message arrives.
+        operator = (None if final == "diteruskan" else
+                    operators.get(opd_code) or create_operator_for(opd_code, opds, users))
         lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub,
                           opd=opds[opd_code], note="Mohon ditindaklanjuti sesuai SOP.")
         if final == "diteruskan":
             continue
-        operator = operators.get(opd_code) or create_operator_for(opd_code, opds, users)
         lifecycle.perform(message, "accept", operator)
         lifecycle.perform(message, "update", operator, note="Tim sudah dijadwalkan meninjau lokasi.")
         if final == "selesai":
@@ -147,6 +165,72 @@ def seed_demo(password: str) -> dict:
     return users
 
 
+def seed_report_messages() -> int:
+    """Load the 2019 provincial report's 42 messages, dated in its period, so the report page
+    for that period shows the report's own figures. Loaded once; returns how many were added.
+
+    They go through the lifecycle like any message (the timeline is complete), then get the
+    report period's dates; the notifications and mail they raised are history, not work, and
+    are dropped.
+    """
+    first, last = (date(*day) for day in demo_data.REPORT_PERIOD)
+    start = local_midnight_utc(first)
+    if Message.query.filter(Message.created_at >= start,
+                            Message.created_at < local_midnight_utc(last + timedelta(days=1))
+                            ).count():
+        return 0
+    admin = User.query.filter_by(username="admin").one()
+    opds = {opd.code: opd for opd in Opd.query}
+    subcategories = {sub.code: sub for sub in Subcategory.query}
+    users = {user.username: user for user in User.query.filter(User.opd_id.isnot(None))}
+    first_mail = db.session.query(db.func.max(QueuedMail.id)).scalar() or 0
+    made = []
+    for opd_code, (aspirasi, aduan, still_open, *topics) in demo_data.REPORT_MESSAGES.items():
+        kinds = [0] * aspirasi + [1] * aduan
+        for number, kind in enumerate(kinds):
+            sub = subcategories[demo_data.REPORT_SUBCATEGORIES[opd_code][kind]]
+            # 09.00 WITA on a weekday, four days apart.
+            created = start + timedelta(days=4 * len(made) + 5, hours=9)
+            if created.weekday() > 4:
+                created += timedelta(days=7 - created.weekday())
+            message = Message(perihal=f"{topics[kind]} ({number + 1})",
+                              body=f"{topics[kind]}. Mohon ditindaklanjuti.", channel="guest",
+                              guest_name=f"Warga pelapor {len(made) + 1}")
+            operator = (next((u for u in users.values() if u.opd_id == opds[opd_code].id), None)
+                        or create_operator_for(opd_code, opds, users))
+            lifecycle.submit(message)
+            lifecycle.perform(message, "forward", admin, category=sub.category, subcategory=sub,
+                              opd=opds[opd_code], note="Mohon ditindaklanjuti sesuai SOP.")
+            lifecycle.perform(message, "accept", operator)
+            done = number >= still_open  # the first `still_open` of each OPD stay open
+            if done:
+                lifecycle.perform(message, "reply", operator,
+                                  answer="Telah ditindaklanjuti. Terima kasih atas laporannya.")
+            _date_in_the_past(message, created, done)
+            made.append(message)
+    ids = [message.id for message in made]
+    Notification.query.filter(Notification.message_id.in_(ids)).delete(synchronize_session=False)
+    QueuedMail.query.filter(QueuedMail.id > first_mail).delete(synchronize_session=False)
+    return len(made)
+
+
+def _date_in_the_past(message, created, done):
+    """The report's messages: received at `created`, forwarded an hour later, accepted three
+    hours later and (when done) answered the next day."""
+    when = {"submit": created, "forward": created + timedelta(hours=1),
+            "accept": created + timedelta(hours=3), "reply": created + timedelta(days=1)}
+    db.session.flush()
+    for event in message.events:
+        event.created_at = when[event.action]
+    message.created_at = created
+    message.triage_due_at = triage_deadline(created)
+    message.triaged_at = message.forwarded_at = when["forward"]
+    message.answer_due_at = answer_deadline(when["forward"], message.subcategory)
+    message.accepted_at = when["accept"]
+    message.finished_at = when["reply"] if done else None
+    message.updated_at = message.finished_at or when["accept"]
+
+
 @click.command("storage-sweep")
 @click.option("--older-than", "minutes", type=float, default=60, show_default=True,
               help="Only temporary files older than this many minutes are touched.")
@@ -187,6 +271,8 @@ def register(app):
             raise click.ClickException("DEMO_PASSWORD: " + " ".join(str(p) for p in problems))
         seed_demo(password)
         seed_site_settings()
+        seed_report_messages()
+        db.session.commit()
         click.echo("Data demo dimuat. Akun: " + ", ".join(a[0] for a in demo_data.ACCOUNTS))
         if generated:
             click.echo(f"Kata sandi semua akun demo: {password}")

@@ -97,3 +97,37 @@ SITE_SETTINGS = {
     "social_facebook": "https://www.facebook.com/diskominfokaltim",
     "social_youtube": "https://www.youtube.com/@diskominfokaltim",
 }
+
+# The provincial report on the application's first period (2019): 42 messages, 18 aspirasi
+# and 24 aduan, 38 finished and 4 still being handled, spread over 12 OPDs as its table lists.
+# OPD code: (aspirasi, aduan, of which still being handled, aspirasi and aduan topics).
+REPORT_PERIOD = ((2019, 5, 1), (2019, 12, 31))
+REPORT_MESSAGES = {
+    "DISKOMINFO": (6, 8, 1, "Usulan layanan digital desa", "Website pemerintah tidak dapat diakses"),
+    "DLH": (3, 5, 1, "Usulan taman kota hijau", "Pencemaran sungai oleh limbah"),
+    "DISHUT": (2, 4, 1, "Usulan rehabilitasi hutan kota", "Sengketa lahan kawasan hutan"),
+    "ESDM": (1, 1, 0, "Usulan listrik tenaga surya desa", "Lubang bekas tambang tidak ditutup"),
+    "DPMPTSP": (2, 0, 0, "Usulan perizinan daring", ""),
+    "DKP3A": (1, 1, 0, "Usulan rumah aman anak", "Pendataan penduduk belum selesai"),
+    "SATPOLPP": (0, 2, 1, "", "Pedagang kaki lima menutup trotoar"),
+    "PUPRPERA": (0, 1, 0, "", "Jalan provinsi berlubang"),
+    "DISNAKERTRANS": (1, 0, 0, "Usulan pelatihan kerja pemuda", ""),
+    "BPBD": (1, 1, 0, "Usulan jalur evakuasi banjir", "Banjir belum ditangani"),
+    "DKP": (1, 0, 0, "Usulan bantuan alat tangkap nelayan", ""),
+    "DINSOS": (0, 1, 0, "", "Bantuan sosial belum diterima"),
+}
+# The sub category each of those messages is filed under: (aspirasi, aduan) by OPD code.
+REPORT_SUBCATEGORIES = {
+    "DISKOMINFO": ("asp-teknologi", "adu-internet"),
+    "DLH": ("asp-lingkungan", "adu-pencemaran"),
+    "DISHUT": ("asp-lingkungan", "adu-lahan"),
+    "ESDM": ("asp-infrastruktur", "adu-pencemaran"),
+    "DPMPTSP": ("asp-pelayanan-publik", None),
+    "DKP3A": ("asp-pelayanan-publik", "adu-sosial"),
+    "SATPOLPP": (None, "adu-ketertiban"),
+    "PUPRPERA": (None, "adu-jalan-rusak"),
+    "DISNAKERTRANS": ("asp-pelayanan-publik", None),
+    "BPBD": ("asp-infrastruktur", "adu-bencana"),
+    "DKP": ("asp-pelayanan-publik", None),
+    "DINSOS": (None, "adu-sosial"),
+}

@@ -10,7 +10,7 @@ from aspirasi import mailer
 from models import Notification, Role, User, db, utcnow
 from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
-from models.vocabulary import ACTION_LABELS, STATUS_LABELS
+from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -29,6 +29,11 @@ def staff_with_role(role: str, opd_id=None):
     if opd_id is not None:
         query = query.filter(User.opd_id == opd_id)
     return query.all()
+
+
+def _monitors_of(message):
+    subcategory = message.subcategory
+    return [user for user in (subcategory.monitors if subcategory else ()) if user.active]
 
 
 def _notify(users, message, kind: str, text: str, mail_subject: str | None = None):
@@ -57,11 +62,13 @@ def _mail_citizen(message, event, anonymous: bool):
         link = external_url("portal.history_detail", nomor=message.tracking, _anchor="nilai")
     else:
         link = external_url("portal.tracking_detail", nomor=message.tracking)
-    mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
-                            message=message, event=event,
-                            status_label=STATUS_LABELS[message.status],
-                            action_label=ACTION_LABELS.get(event.action, event.action),
-                            link=link, invite_rating=invite_rating)
+    row = mailer.enqueue_template(recipient, subject, "status", limited=anonymous,
+                                  message=message, event=event,
+                                  status_label=STATUS_LABELS[message.status],
+                                  action_label=ACTION_LABELS.get(event.action, event.action),
+                                  link=link, invite_rating=invite_rating)
+    if row is not None:
+        row.event = event  # the publish step ends when this notice goes out
 
 
 def settle_notifications(message, action) -> None:
@@ -85,13 +92,29 @@ def on_message_changed(message, action, actor=None, event=None, **_extra):
                 _("Pesan baru %(t)s: %(p)s", t=message.tracking, p=message.perihal),
                 _("Pesan baru masuk: %(t)s", t=message.tracking))
     elif action in ("forward", "reroute"):
-        _notify(staff_with_role("operator", message.opd_id), message, "diteruskan",
+        operators = staff_with_role("operator", message.opd_id)
+        _notify(operators, message, "diteruskan",
                 _("Pesan %(t)s diteruskan ke OPD Anda: %(p)s", t=message.tracking, p=message.perihal),
                 _("Pesan diteruskan ke OPD Anda: %(t)s", t=message.tracking))
+        if not operators:
+            unheard = {user.id: user for user in [*staff_with_role("admin"), *_monitors_of(message)]}
+            _notify(unheard.values(), message, "tanpa_operator",
+                    _("Pesan %(t)s diteruskan ke %(o)s, yang belum punya operator aktif: tidak "
+                      "ada yang menerimanya.", t=message.tracking, o=message.opd.name),
+                    _("Pesan %(t)s diteruskan ke OPD tanpa operator aktif", t=message.tracking))
     elif action == "return":
         _notify(staff_with_role("admin"), message, "dikembalikan",
                 _("Pesan %(t)s dikembalikan OPD: %(n)s", t=message.tracking, n=event.note or ""),
                 _("Pesan dikembalikan OPD: %(t)s", t=message.tracking))
+    elif action == "reply" and message.status == IN_REVIEW:
+        _notify(staff_with_role("admin"), message, IN_REVIEW,
+                _("Tanggapan OPD untuk pesan %(t)s menunggu pemeriksaan", t=message.tracking),
+                _("Tanggapan OPD menunggu pemeriksaan: %(t)s", t=message.tracking))
+    elif action == "send_back":
+        _notify(staff_with_role("operator", message.opd_id), message, "perbaiki",
+                _("Tanggapan untuk pesan %(t)s dikembalikan untuk diperbaiki: %(n)s",
+                  t=message.tracking, n=event.note or ""),
+                _("Tanggapan dikembalikan untuk diperbaiki: %(t)s", t=message.tracking))
     elif action == "reopen":
         _notify(staff_with_role("operator", message.opd_id), message, "dibuka",
                 _("Pesan %(t)s dibuka kembali oleh pelapor", t=message.tracking),

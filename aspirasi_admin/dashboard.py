@@ -1,7 +1,7 @@
 """The staff dashboard: what needs this user's action now, SLA breaches, teguran, notifications."""
 import time
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,11 +14,18 @@ from models.access import monitored_clause
 from models.audit import record
 from models.errors import DomainError
 from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
-from models.vocabulary import AT_OPD_STATUSES
+from models.vocabulary import AT_OPD_STATUSES, IN_REVIEW
 
 
 def _count(query, *conditions):
     return query.filter(*conditions).count()
+
+
+def _all_messages_with_status(status):
+    from aspirasi_admin.views.evaluator import drill_link
+
+    admin = current_app.extensions["admin"][0]
+    return drill_link(next(v for v in admin._views if v.endpoint == "pesan_semua"), status=status)
 
 
 def admin_figures():
@@ -29,6 +36,8 @@ def admin_figures():
          url_for("terlambat.index_view")),
         (_("Terlambat di OPD"), _count(messages, Message.status.in_(AT_OPD_STATUSES),
                                        Message.overdue_clause()), url_for("terlambat.index_view")),
+        (_("Tanggapan OPD menunggu pemeriksaan"), _count(messages, Message.status == IN_REVIEW),
+         _all_messages_with_status(IN_REVIEW)),
     ]
 
 

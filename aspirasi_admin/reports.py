@@ -19,6 +19,7 @@ from aspirasi_admin import charts
 from aspirasi_admin.exports import download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
+from aspirasi_admin.report_steps import step_compliance
 from models import Message, db, vocabulary
 from models.access import may_export_personal_data, reporter_view, staff_message_scope
 from models.audit import record
@@ -91,7 +92,7 @@ class ReportView(GuardedView):
         report = build_report(current_user, period)
         return self.render(template, error=None, report=report, period=period, args=request.args,
                            tables=report_tables(report), charts=report_charts(report),
-                           angka=number_text)
+                           angka=number_text, steps=step_compliance(current_user, period))
 
     @expose("/")
     def index(self):

@@ -16,6 +16,17 @@ SETTING_LABELS = {
     "sla_triage_minutes": _l("Batas waktu triase (menit)"),
     "sla_answer_workdays": _l("Batas waktu tanggapan OPD (hari kerja)"),
     "reopen_workdays": _l("Batas membuka kembali pesan (hari kerja)"),
+    "sla_receive_minutes": _l("Batas waktu menerima pesan baru (menit)"),
+    "sla_review_minutes": _l("Batas waktu memeriksa tanggapan OPD (menit)"),
+    "sla_relay_minutes": _l("Batas waktu menyampaikan tanggapan ke pelapor (menit)"),
+    "sla_publish_minutes": _l("Batas waktu pemberitahuan ke pelapor (menit)"),
+}
+# Limits added after the first three: a form that does not carry them leaves them as they are.
+OPTIONAL_LIMITS = ("sla_receive_minutes", "sla_review_minutes", "sla_relay_minutes",
+                   "sla_publish_minutes")
+
+SWITCH_LABELS = {
+    "review_answers": _l("Tanggapan OPD diperiksa tim Diskominfo sebelum dibaca pelapor"),
 }
 
 TEXT_SETTING_LABELS = {
@@ -90,8 +101,19 @@ def social_link(key):
 
 
 def _limit(key):
+    checks = [only_when_sent] if key in OPTIONAL_LIMITS else []
     return StringField(SETTING_LABELS[key], filters=[stripped],
-                       validators=[positive_whole_number])
+                       validators=[*checks, positive_whole_number])
+
+
+def zero_or_one(form, field):
+    if field.data not in ("0", "1"):
+        raise ValidationError(_("%(label)s: pilih Ya atau Tidak.", label=field.label.text))
+
+
+def _switch(key):
+    return StringField(SWITCH_LABELS[key], filters=[stripped],
+                       validators=[only_when_sent, zero_or_one])
 
 
 def _letter(key, *checks, required=True):
@@ -108,6 +130,11 @@ class SettingsForm(FlaskForm):
     sla_triage_minutes = _limit("sla_triage_minutes")
     sla_answer_workdays = _limit("sla_answer_workdays")
     reopen_workdays = _limit("reopen_workdays")
+    sla_receive_minutes = _limit("sla_receive_minutes")
+    sla_review_minutes = _limit("sla_review_minutes")
+    sla_relay_minutes = _limit("sla_relay_minutes")
+    sla_publish_minutes = _limit("sla_publish_minutes")
+    review_answers = _switch("review_answers")
     letter_signatory_title = _letter("letter_signatory_title")
     letter_signatory_name = _letter("letter_signatory_name")
     letter_signatory_nip = _letter("letter_signatory_nip", digits_and_spaces, required=False)
@@ -120,7 +147,7 @@ class SettingsForm(FlaskForm):
 
     def sent_values(self) -> dict[str, str]:
         """The settings the form carried, checked and cleaned, by key."""
-        keys = [*SETTING_LABELS, *TEXT_SETTING_LABELS, *SITE_SETTING_LABELS]
+        keys = [*SETTING_LABELS, *SWITCH_LABELS, *TEXT_SETTING_LABELS, *SITE_SETTING_LABELS]
         return {key: self[key].data for key in keys if self[key].raw_data}
 
     def problems(self) -> list[str]:

@@ -34,7 +34,7 @@ from models.roles import (
 from models.stages import StageTrack, message_stages
 from models.taxonomy import subcategory_monitors
 from models.user import User
-from models.vocabulary import WITHDRAWN
+from models.vocabulary import IN_REVIEW, WITHDRAWN
 
 
 def message_scope(user, include_own: bool = True):
@@ -187,9 +187,25 @@ def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView
         original_tracking=original.tracking if original and is_public(original) else None)
 
 
+def _held_for_review(user, attachment: Attachment) -> bool:
+    """An OPD's reply files wait, like the reply, for the check before the reporter gets them."""
+    message = attachment.message
+    return (attachment.kind == "balasan" and message.status == IN_REVIEW
+            and is_reporter_of(user, message))
+
+
 def can_download(user, attachment: Attachment) -> bool:
     """Attachments are never public: the reporter and the staff who may see the message."""
-    return can_see(user, attachment.message)
+    return not _held_for_review(user, attachment) and can_see(user, attachment.message)
+
+
+def downloadable_attachments(user, message) -> list:
+    """The message's attachments `user` may download (and so be shown): `can_download` for
+    each, with the message's visibility asked once."""
+    if not message.attachments or not can_see(user, message):
+        return []
+    return [attachment for attachment in message.attachments
+            if not _held_for_review(user, attachment)]
 
 
 # --- who sees the reporter ------------------------------------------------------------------

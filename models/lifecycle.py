@@ -37,7 +37,7 @@ from models.roles import (  # noqa: F401 - re-exported: the rules' vocabulary
 from models.settings import Setting
 from models.sla import answer_deadline, triage_deadline, workdays_since
 from models.timeline import MessageEvent
-from models.vocabulary import CLOSE_REASONS, STATUS_LABELS
+from models.vocabulary import CLOSE_REASONS, IN_REVIEW, STATUS_LABELS
 
 # Receivers (notifications, mail) run inside the same transaction as the change.
 message_changed = signal("message-changed")
@@ -142,7 +142,8 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
         if rule.target and message.status == from_status:  # a handler may have chosen another
             message.status = rule.target
         message.updated_at = utcnow()
-        event = _event(message, action, actor, from_status, note=note, public=rule.public)
+        public = rule.public(message) if callable(rule.public) else rule.public
+        event = _event(message, action, actor, from_status, note=note, public=public)
         for attachment in data.get("attachments") or ():
             attachment.event = event
         message_changed.send(message, action=action, actor=actor, event=event,
@@ -261,11 +262,43 @@ def _update(message, actor, note=None, **data):
     return _require(note, _l("Tuliskan isi pembaruan status."))
 
 
+def answers_are_reviewed() -> bool:
+    """Whether an OPD's answer waits for the Diskominfo team's check before the citizen sees it."""
+    return Setting.get_int("review_answers") == 1
+
+
 def _reply(message, actor, note=None, **data):
     answer = _require(data.get("answer") or note, _l("Isi tanggapan wajib diisi."))
+    if answers_are_reviewed():
+        # The answer waits in this (internal) timeline entry until an admin releases it; the
+        # message keeps showing the citizen its earlier answer, if any.
+        message.status = IN_REVIEW
+        return answer
     message.answer = answer
     message.finished_at = utcnow()
     return answer
+
+
+def _reply_is_public(message) -> bool:
+    return message.status != IN_REVIEW
+
+
+def answer_in_review(message: Message) -> str | None:
+    """The OPD's answer waiting for the check: the note of the latest reply."""
+    replies = [event for event in message.events if event.action == "reply"]
+    return replies[-1].note if replies else None
+
+
+def _release(message, actor, note=None, **data):
+    answer = _require(answer_in_review(message), _l("Tidak ada tanggapan OPD yang menunggu "
+                                                   "pemeriksaan."))
+    message.answer = answer
+    message.finished_at = utcnow()
+    return answer
+
+
+def _send_back(message, actor, note=None, **data):
+    return _require(note, _l("Tuliskan apa yang perlu diperbaiki OPD."))
 
 
 def _reopen(message, actor, note=None, **data):
@@ -375,7 +408,7 @@ class Rule:
     may: Callable               # (user, message) -> bool
     handler: Callable
     precondition: Callable | None = None   # (message) -> TransitionError | None
-    public: bool = True         # whether the timeline event is shown to the citizen
+    public: bool | Callable = True  # shown to the citizen; or (message after the action) -> bool
     settles: tuple = ()
 
     @property
@@ -384,7 +417,7 @@ class Rule:
         return self.may is not is_reporter_of
 
 
-_LIVE = ("baru", "diteruskan", "diproses", "selesai", "ditutup")
+_LIVE = ("baru", "diteruskan", "diproses", IN_REVIEW, "selesai", "ditutup")
 _WAITING_TRIAGE = ("baru", "dikembalikan")
 
 RULES = {
@@ -399,7 +432,12 @@ RULES = {
     "accept": Rule(("diteruskan",), "diproses", is_operator_of, _accept,
                    settles=("diteruskan", "dibuka")),
     "update": Rule(("diproses",), None, is_operator_of, _update),
-    "reply": Rule(("diproses",), "selesai", is_operator_of, _reply, settles=("dibuka",)),
+    # With the check switched on, the handler sends the answer to `diperiksa` instead.
+    "reply": Rule(("diproses",), "selesai", is_operator_of, _reply, public=_reply_is_public,
+                  settles=("dibuka", "perbaiki")),
+    "release": Rule((IN_REVIEW,), "selesai", is_admin, _release, settles=(IN_REVIEW,)),
+    "send_back": Rule((IN_REVIEW,), "diproses", is_admin, _send_back, public=False,
+                      settles=(IN_REVIEW,)),
     "reopen": Rule(("selesai",), "diproses", is_reporter_of, _reopen,
                    precondition=_refuse_if_not_reopenable),
     "note": Rule(_LIVE, None, is_handler, _note, public=False),

@@ -36,6 +36,10 @@ class QueuedMail(db.Model):
     attempts = db.Column(db.Integer, nullable=False, default=0)
     next_attempt_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_error = db.Column(db.Text)
+    # The timeline entry a citizen's notice tells of: when it went out is the publish step.
+    event_id = db.Column(db.Integer, db.ForeignKey("message_event.id", ondelete="SET NULL"),
+                         index=True)
+    event = db.relationship("MessageEvent")
 
     # The per-recipient limit counts an address's recent mail (aspirasi.mailer).
     __table_args__ = (db.Index("ix_queued_mail_recipient_created_at",

@@ -15,3 +15,16 @@ class Opd(db.Model):
 
     def __str__(self):
         return self.name
+
+
+def opds_without_operator(opds) -> set:
+    """The ids of those OPDs no active operator answers for: a message forwarded there is
+    heard by nobody until someone is given an account."""
+    from models.user import Role, User
+
+    ids = {opd.id for opd in opds}
+    if not ids:
+        return set()
+    staffed = {opd_id for (opd_id,) in db.session.query(User.opd_id).join(User.roles)
+               .filter(Role.name == "operator", User.active.is_(True), User.opd_id.in_(ids))}
+    return ids - staffed

@@ -12,6 +12,13 @@ DEFAULTS = {
     "sla_triage_minutes": "120",    # SOP step 3: classify within 120 minutes
     "sla_answer_workdays": "2",     # SOP step 4: the OPD answers within 2 days
     "reopen_workdays": "10",        # a citizen may reopen within 10 working days
+    "sla_receive_minutes": "10",    # SOP step 2: staff take the new message up within 10 minutes
+    "sla_review_minutes": "10",     # SOP step 5: the OPD's answer is checked within 10 minutes
+    "sla_relay_minutes": "30",      # SOP step 6: the checked answer reaches the citizen in 30
+    "sla_publish_minutes": "5",     # SOP step 7: the citizen's notice goes out within 5 minutes
+    # SOP steps 5-6: when 1, an OPD's answer waits for an admin's release before the citizen
+    # sees it; 0 (the default) delivers it at once.
+    "review_answers": "0",
 }
 
 # The signature block of the forwarding letter (surat penerusan).

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from models.vocabulary import IN_REVIEW
+
 STAGES = ("verifikasi", "diteruskan", "tindak_lanjut", "selesai")
 STAGE_LABELS = {
     "verifikasi": _l("Verifikasi"),
@@ -27,6 +29,9 @@ NEXT_STEPS = {
     "selesai": _l("Pelapor dapat memberi penilaian, atau membuka kembali pesan bila belum "
                   "terselesaikan."),
 }
+# While an OPD's answer waits for the admins' check (when that check is switched on).
+IN_REVIEW_NEXT_STEP = _l("OPD sudah menanggapi; tim Diskominfo memeriksa tanggapan itu sebelum "
+                         "disampaikan kepada pelapor.")
 ENDINGS = {
     "ditutup": _l("Pesan ditutup pada tahap verifikasi dan tidak diteruskan ke OPD."),
     "dicabut": _l("Pesan dicabut oleh pelapor sebelum diverifikasi."),
@@ -36,6 +41,7 @@ STAGE_OF_STATUS = {
     "baru": "verifikasi",
     "diteruskan": "diteruskan",
     "diproses": "tindak_lanjut",
+    IN_REVIEW: "tindak_lanjut",  # the OPD answered; the answer waits for the admins' check
     "selesai": "selesai",
     "ditutup": "verifikasi",
     "dicabut": "verifikasi",
@@ -78,7 +84,7 @@ def stage_track(status: str, created_at: datetime, forwarded_at: datetime | None
     """
     current = STAGE_OF_STATUS[status]
     index = STAGES.index(current)
-    if status == "diproses":
+    if status in ("diproses", IN_REVIEW):
         # A reopened message goes back to its OPD: the stage restarts then, not at acceptance.
         reached = {"tindak_lanjut": _latest(accepted_at, forwarded_at)}
     else:
@@ -100,7 +106,8 @@ def stage_track(status: str, created_at: datetime, forwarded_at: datetime | None
         stages.append(Stage(code, str(STAGE_LABELS[code]), state, at))
     since = ended_at if ending is not None else reached[current]
     return StageTrack(stages=tuple(stages), current=current, since=since,
-                      next_step=None if ending is not None else str(NEXT_STEPS[current]),
+                      next_step=None if ending is not None else str(
+                          IN_REVIEW_NEXT_STEP if status == IN_REVIEW else NEXT_STEPS[current]),
                       ending=str(ending) if ending is not None else None)
 
 

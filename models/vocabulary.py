@@ -11,9 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 # --- statuses -----------------------------------------------------------------------------------
 
-STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
+STATUSES = ("baru", "diteruskan", "diproses", "diperiksa", "selesai", "ditutup", "dicabut")
 WITHDRAWN = "dicabut"
-OPEN_STATUSES = ("baru", "diteruskan", "diproses")
+# The OPD has answered and the answer waits for the Diskominfo team's check (when that check
+# is switched on): the citizen does not see the answer yet.
+IN_REVIEW = "diperiksa"
+OPEN_STATUSES = ("baru", "diteruskan", "diproses", "diperiksa")
 # Forwarded and not yet answered: the OPD's answer clock runs.
 AT_OPD_STATUSES = ("diteruskan", "diproses")
 CLOSED_STATUSES = ("selesai", "ditutup", "dicabut")
@@ -25,6 +28,7 @@ STATUS_LABELS = {
     "baru": _l("Belum Dikonfirmasi"),
     "diteruskan": _l("Diteruskan ke OPD"),
     "diproses": _l("Sedang Diproses"),
+    "diperiksa": _l("Tanggapan Sedang Diperiksa"),
     "selesai": _l("Selesai"),
     "ditutup": _l("Ditutup"),
     "dicabut": _l("Dicabut"),
@@ -42,6 +46,8 @@ ACTION_LABELS = {
     "update": _l("Pembaruan status"),
     "note": _l("Catatan internal"),
     "reply": _l("Tanggapan OPD"),
+    "release": _l("Tanggapan diperiksa dan disampaikan ke pelapor"),
+    "send_back": _l("Tanggapan dikembalikan ke OPD untuk diperbaiki"),
     "reopen": _l("Dibuka kembali oleh pelapor"),
     "rate": _l("Penilaian pelapor"),
     "flags": _l("Pengaturan privasi diubah"),

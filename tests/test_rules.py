@@ -43,6 +43,7 @@ def _sample_data(action, message):
         "flags": {"anonim": not message.anonim},
         "rate": {"stars": 4},
         "reprimand": {"note": "Segera tanggapi."},
+        "send_back": {"note": "Lengkapi jadwal perbaikan."},
     }.get(action, {})
 
 
@@ -70,6 +71,13 @@ def _message_in_every_state(app):
         lifecycle.perform(again, "reply", operator, answer="Sekarang sudah.")
         db.session.get(Message, too_late).finished_at = utcnow() - timedelta(days=60)
         db.session.commit()
+    in_review = gen_message(app, status="diproses", perihal="Diperiksa").id
+    with app.app_context():
+        db.session.add(Setting(key="review_answers", value="1"))
+        lifecycle.perform(db.session.get(Message, in_review), "reply",
+                          User.query.filter_by(username="op-diskominfo").one(), answer="Ok.")
+        db.session.delete(db.session.get(Setting, "review_answers"))
+        db.session.commit()
         return [m.id for m in Message.query.all()], (rated, reopened, too_late)
 
 
@@ -79,7 +87,8 @@ def test_every_listed_action_succeeds_and_every_other_is_refused(app, demo):
     ids, _special = _message_in_every_state(app)
     with app.app_context():
         statuses = {db.session.get(Message, i).status for i in ids}
-        assert statuses == {"baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut"}
+        assert statuses == {"baru", "diteruskan", "diproses", "diperiksa", "selesai", "ditutup",
+                            "dicabut"}
         listed_somewhere = set()
         for message_id in ids:
             for name in ROLES:

@@ -26,7 +26,9 @@ from models import (
 from models.access import reporter_view, staff_message_or_404, timeline_actor
 from models.audit import record
 from models.errors import DomainError
-from models.vocabulary import ACTION_LABELS, CLOSE_REASONS
+from models.opd import opds_without_operator
+from models.steps import duration_text, steps_by_event
+from models.vocabulary import ACTION_LABELS, CLOSE_REASONS, IN_REVIEW
 
 
 class MessageDetailView(GuardedView):
@@ -64,6 +66,8 @@ class MessageDetailView(GuardedView):
                    ResponseTemplate.category_id == message.category_id)
         ).order_by(ResponseTemplate.title).all()
         reply_enabled = "reply" in allowed
+        opds = Opd.query.filter_by(active=True).order_by(Opd.name).all()
+        staffing_matters = "forward" in allowed or "reroute" in allowed
         html = self.render(
             "admin/pesan_detail.html", message=message, allowed=allowed, form=form or {},
             forms={action: form_for(action, formdata=None, version=message.version)
@@ -74,7 +78,10 @@ class MessageDetailView(GuardedView):
             reply_form=form_for("reply", formdata=None, version=message.version),
             categories=Category.query.order_by(Category.name).all(),
             subcategories=Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all(),
-            opds=Opd.query.filter_by(active=True).order_by(Opd.name).all(),
+            step_times=steps_by_event(message), duration_text=duration_text,
+            opds=opds, unstaffed=opds_without_operator(opds) if staffing_matters else set(),
+            answer_in_review=(lifecycle.answer_in_review(message)
+                              if message.status == IN_REVIEW else None),
             templates=templates, close_reasons=CLOSE_REASONS,
             may_print_letter=lifecycle.may_print_letter(user, message),
             reporter=reporter_view(message, user, reveal_nik=reveal_nik),
@@ -105,6 +112,10 @@ class MessageDetailView(GuardedView):
                 staff_message_or_404(current_user, message_id), status, form=request.form))
         flash(_("Tindakan \"%(action)s\" tersimpan.",
                 action=ACTION_LABELS.get(action, action)), "success")
+        if action in ("forward", "reroute") and opds_without_operator([message.opd]):
+            flash(_("%(opd)s belum punya operator aktif: belum ada yang menerima pesan ini. Admin "
+                    "dan pemantau sub kategorinya telah diberi tahu.", opd=message.opd.name),
+                  "warning")
         if not staff_can_still_see(message_id):
             return redirect(url_for("admin.index"))  # e.g. a returned message leaves the OPD
         return redirect(url_for(".show", message_id=message_id))

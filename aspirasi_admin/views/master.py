@@ -13,6 +13,7 @@ from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
 from aspirasi_admin.settings_forms import (
     SETTING_LABELS,
     SITE_SETTING_LABELS,
+    SWITCH_LABELS,
     TEXT_SETTING_LABELS,
     SettingsForm,
 )
@@ -131,7 +132,8 @@ class SettingsView(GuardedView):
         shown = {name: form[name].data or "" for name in current}
         status = 400 if form.is_submitted() else 200
         return self.render("admin/settings.html", current=shown, labels=SETTING_LABELS,
-                           text_labels=TEXT_SETTING_LABELS, site_labels=SITE_SETTING_LABELS), status
+                           switch_labels=SWITCH_LABELS, text_labels=TEXT_SETTING_LABELS,
+                           site_labels=SITE_SETTING_LABELS), status
 
 
 def register(admin):

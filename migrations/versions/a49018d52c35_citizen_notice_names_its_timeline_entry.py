@@ -1,0 +1,32 @@
+"""citizen notices name their timeline entry (when the publish step ended)
+
+Revision ID: a49018d52c35
+Revises: b3f1c2d4e5a6
+Create Date: 2026-11-24 14:52:11.314851
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a49018d52c35'
+down_revision = 'b3f1c2d4e5a6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('queued_mail', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('event_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_queued_mail_event_id'), ['event_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_queued_mail_event_id_message_event'),
+                                    'message_event', ['event_id'], ['id'], ondelete='SET NULL')
+
+
+def downgrade():
+    with op.batch_alter_table('queued_mail', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_queued_mail_event_id_message_event'),
+                                 type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_queued_mail_event_id'))
+        batch_op.drop_column('event_id')
