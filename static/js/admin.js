@@ -12,6 +12,29 @@
       }
     });
   });
+  // A category select offers, in the select named by its data-narrows, only the sub
+  // categories of the chosen category (each option names its own in data-category). The
+  // server checks the pair anyway: without this script every sub category is offered.
+  document.querySelectorAll("select[data-narrows]").forEach(function (select) {
+    var target = document.getElementById(select.getAttribute("data-narrows"));
+    if (!target) { return; }
+    var options = Array.prototype.slice.call(target.options);
+    function narrow() {
+      var chosen = select.value;
+      var kept = target.value;
+      while (target.options.length) { target.remove(0); }
+      options.forEach(function (option) {
+        var category = option.getAttribute("data-category");
+        if (!category || !chosen || category === chosen) { target.add(option); }
+      });
+      var stillThere = options.some(function (option) {
+        return option.value === kept && option.parentNode === target;
+      });
+      target.value = stillThere ? kept : "";
+    }
+    select.addEventListener("change", narrow);
+    narrow();
+  });
   // Choosing a sub category proposes its default OPD, which the admin may still change.
   document.querySelectorAll("select[data-default-opd-target]").forEach(function (select) {
     select.addEventListener("change", function () {
