@@ -18,6 +18,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from models import db
 from models.access import staff_message_scope, visible_messages
@@ -71,10 +72,27 @@ def local_datetime(view, value, name=None) -> str:
     return format_datetime(value, "d MMM yyyy HH:mm")
 
 
+def local_date(view, value, name=None) -> str:
+    return format_date(value, "d MMM yyyy")
+
+
+def yes_no(view, value, name=None) -> Markup:
+    """A tick or a dash, its tooltip in words: "Aktif: ya"."""
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    answer = _("ya") if value else _("tidak")
+    return Markup('<span class="fa {}" title="{}: {}"></span>').format(
+        icon, view.get_column_name(name), answer)
+
+
+# Flask-Admin's own cell formatting, in the interface's language and the province's time.
+CELL_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: local_datetime, date: local_date,
+                   bool: yes_no}
+
+
 class GuardedModelView(RoleGuard, ModelView):
     form_base_class = AdminForm  # CSRF token in every Flask-Admin form
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: local_datetime,
-                              date: lambda view, value, name=None: format_date(value, "d MMM yyyy")}
+    column_type_formatters = CELL_FORMATTERS
+    column_type_formatters_detail = CELL_FORMATTERS
     can_set_page_size = True
     page_size = 25
     page_size_options = (25, 50, 100)

@@ -44,6 +44,40 @@
       if (target && opd) { target.value = opd; }
     });
   });
+  // Flask-Admin's date pickers are built with English words: every picker takes the
+  // interface's words instead, which the page carries in #picker-words (data-*). The picker's
+  // script is loaded after this file and some pickers are made as soon as it is (a list's
+  // active filters), so the plugin is wrapped the moment it is defined.
+  var words = document.getElementById("picker-words");
+  var jq = window.jQuery;
+  if (words && jq) {
+    var locale = {
+      applyLabel: words.getAttribute("data-apply"),
+      cancelLabel: words.getAttribute("data-cancel"),
+      fromLabel: words.getAttribute("data-from"),
+      toLabel: words.getAttribute("data-to"),
+      weekLabel: words.getAttribute("data-week"),
+      customRangeLabel: words.getAttribute("data-custom"),
+      daysOfWeek: words.getAttribute("data-days").split(","),
+      monthNames: words.getAttribute("data-months").split(","),
+      firstDay: parseInt(words.getAttribute("data-first-day"), 10) || 0
+    };
+    var localised = function (plugin) {
+      if (typeof plugin !== "function") { return plugin; }
+      return function (options, callback) {
+        var mine = jq.extend({}, options);
+        mine.locale = jq.extend({}, locale, mine.locale);
+        return plugin.call(this, mine, callback);
+      };
+    };
+    var picker = localised(jq.fn.daterangepicker);
+    Object.defineProperty(jq.fn, "daterangepicker", {
+      configurable: true,
+      enumerable: true,
+      get: function () { return picker; },
+      set: function (plugin) { picker = localised(plugin); }
+    });
+  }
   // Ask once before an action that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -1,0 +1,25 @@
+"""The words of Flask-Admin's date picker in the interface's language.
+
+The picker (daterangepicker, in Flask-Admin's static files) is built with English labels and
+day names. The strict CSP allows no inline script, so the back office's frame writes these
+words into data attributes and static/js/admin.js hands them to every picker it makes.
+Day and month names come from the locale data (the same as the dates the pages print).
+"""
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+SUNDAY_FIRST = (6, 0, 1, 2, 3, 4, 5)  # the picker counts days from Sunday
+
+
+def picker_words() -> dict:
+    """data-* attributes for the picker: labels, day and month names, first day of week."""
+    locale = get_locale()
+    days = locale.days["format"]["short"]
+    months = locale.months["format"]["abbreviated"]
+    return {
+        "apply": _("Terapkan"), "cancel": _("Batal"), "from": _("Dari"), "to": _("Sampai"),
+        "week": _("Mg"), "custom": _("Rentang lain"),
+        "days": ",".join(days[index] for index in SUNDAY_FIRST),
+        "months": ",".join(months[number] for number in range(1, 13)),
+        "first-day": str((locale.first_week_day + 1) % 7),
+    }
