@@ -18,7 +18,7 @@ def picker_words() -> dict:
     months = locale.months["format"]["abbreviated"]
     return {
         "apply": _("Terapkan"), "cancel": _("Batal"), "from": _("Dari"), "to": _("Sampai"),
-        "week": _("Mg"), "custom": _("Rentang lain"),
+        "week": _("Mg"), "custom": _("Rentang lain"), "separator": f' {_("sampai")} ',
         "days": ",".join(days[index] for index in SUNDAY_FIRST),
         "months": ",".join(months[number] for number in range(1, 13)),
         "first-day": str((locale.first_week_day + 1) % 7),

@@ -229,3 +229,19 @@ def test_date_picker_shows_indonesian_in_the_browser(demo, page):
     assert "Terapkan" in text and "Batal" in text, text
     assert "Min" in text and "Sen" in text and "Jan" in text, text
     assert "Apply" not in text and "Cancel" not in text and "Mo" not in text.split(), text
+    picker.locator(".applyBtn").click()
+    value = page.input_value("input.filter-val[name=flt0_tanggal_between]")
+    assert value == "2026-01-01 sampai 2026-01-31", value
+
+
+def test_date_range_in_indonesian_words_filters_the_list(app, demo, login_as):
+    """Does a date range written the Indonesian way ("... sampai ...", as the picker writes
+    it) filter the list and the export link, like Flask-Admin's own "... to ..."?"""
+    client = login_as("admin")
+    for word in ("sampai", "to"):
+        inside = client.get(f"/admin/pesan/?flt0_tanggal_between=2020-01-01+{word}+2099-12-31")
+        html = inside.get_data(as_text=True)
+        assert inside.status_code == 200 and "Jalan berlubang di Jl. Juanda" in html
+        assert "start=2020-01-01" in html and "end=2099-12-31" in html  # the export link
+        before = client.get(f"/admin/pesan/?flt0_tanggal_between=2001-01-01+{word}+2001-12-31")
+        assert "Jalan berlubang di Jl. Juanda" not in before.get_data(as_text=True)

@@ -4,12 +4,12 @@ Rows that messages point to are never deleted, only deactivated, so history stay
 Every change writes an audit row in the same transaction as the change.
 """
 from flask import flash, redirect, url_for
-from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional
 
-from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
+from aspirasi_admin.guards import DateRangeFilter, GuardedModelView, GuardedView, expose
 from aspirasi_admin.settings_forms import SETTING_LABELS, TEXT_SETTING_LABELS, SettingsForm
 from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
@@ -129,7 +129,7 @@ class AuditLogView(GuardedModelView):
     column_filters = (FilterEqual(AuditLog.username, _l("Pengguna")),
                       FilterLike(AuditLog.action, _l("Tindakan")),
                       FilterEqual(AuditLog.object_id, _l("ID objek")),
-                      DateBetweenFilter(AuditLog.at, _l("Waktu")))
+                      DateRangeFilter(AuditLog.at, _l("Waktu")))
 
 
 class SettingsView(GuardedView):

@@ -5,7 +5,7 @@ All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
 where actions happen through `models.lifecycle`.
 """
 from flask import flash, g, has_request_context, url_for
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Unicode, cast, false, or_
 
-from aspirasi_admin.guards import ScopedModelView
+from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitored_clause
 from models.audit import record
@@ -133,7 +133,7 @@ class MessageListView(ScopedModelView):
         FilterEqual(Category.name, _l("Kategori")),
         FilterEqual(Message.channel, _l("Kanal"),
                     options=[(code, CHANNEL_LABELS[code]) for code in CHANNELS]),
-        DateBetweenFilter(Message.created_at, _l("Tanggal")),
+        DateRangeFilter(Message.created_at, _l("Tanggal")),
         OverdueFilter(OVERDUE_COLUMN, _l("Terlambat"), options=[("1", _l("Ya")), ("0", _l("Tidak"))]),
     )
 
@@ -160,8 +160,8 @@ class MessageListView(ScopedModelView):
             elif flt.column is Category.name:
                 category = Category.query.filter_by(name=value).first()
                 params["category"] = category.id if category else 0
-            elif flt.column is Message.created_at and " to " in value:
-                params["start"], params["end"] = value.split(" to ", 1)
+            elif flt.column is Message.created_at and " to " in plain_range(value):
+                params["start"], params["end"] = plain_range(value).split(" to ", 1)
             elif isinstance(flt, OverdueFilter) and value == "1":
                 params["status"] = "terlambat"
         return url_for("ekspor_pesan.index", fmt=fmt, **params)

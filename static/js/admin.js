@@ -67,6 +67,11 @@
       return function (options, callback) {
         var mine = jq.extend({}, options);
         mine.locale = jq.extend({}, locale, mine.locale);
+        if (mine.separator === " to ") {
+          // A range already in the field (from the address) is read in the same words.
+          mine.separator = words.getAttribute("data-separator");
+          this.each(function () { this.value = this.value.replace(" to ", mine.separator); });
+        }
         return plugin.call(this, mine, callback);
       };
     };
