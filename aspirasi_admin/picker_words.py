@@ -1,9 +1,10 @@
-"""The words of Flask-Admin's date picker in the interface's language.
+"""The words of Flask-Admin's script widgets in the interface's language.
 
-The picker (daterangepicker, in Flask-Admin's static files) is built with English labels and
-day names. The strict CSP allows no inline script, so the back office's frame writes these
-words into data attributes and static/js/admin.js hands them to every picker it makes.
-Day and month names come from the locale data (the same as the dates the pages print).
+The date picker (daterangepicker) and the searchable select boxes (Select2), both in
+Flask-Admin's static files, are built with English labels and day names. The strict CSP
+allows no inline script, so the back office's frame writes these words into data attributes
+and static/js/admin.js hands them to every widget it makes. Day and month names come from
+the locale data (the same as the dates the pages print). "{n}" stands for a number.
 """
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -22,4 +23,8 @@ def picker_words() -> dict:
         "days": ",".join(days[index] for index in SUNDAY_FIRST),
         "months": ",".join(months[number] for number in range(1, 13)),
         "first-day": str((locale.first_week_day + 1) % 7),
+        "no-matches": _("Tidak ada yang cocok"), "searching": _("Mencari…"),
+        "loading-more": _("Memuat lebih banyak…"), "too-short": _("Ketik {n} karakter lagi"),
+        "too-long": _("Hapus {n} karakter"), "too-many": _("Paling banyak {n} pilihan"),
+        "comma-values": _("Pisahkan beberapa nilai dengan koma"),
     }

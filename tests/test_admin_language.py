@@ -245,3 +245,17 @@ def test_date_range_in_indonesian_words_filters_the_list(app, demo, login_as):
         assert "start=2020-01-01" in html and "end=2099-12-31" in html  # the export link
         before = client.get(f"/admin/pesan/?flt0_tanggal_between=2001-01-01+{word}+2001-12-31")
         assert "Jalan berlubang di Jl. Juanda" not in before.get_data(as_text=True)
+
+
+def test_select_boxes_answer_in_indonesian_in_the_browser(demo, page):
+    """In a browser, does a searchable select box of a back-office form (the user's roles)
+    say in Indonesian that nothing matches what was typed?"""
+    from tests.helpers import browser_log_in
+
+    browser_log_in(page, "superadmin")
+    page.goto("/admin/pengguna/new/")
+    page.locator("#s2id_roles input").click()
+    page.keyboard.type("zzz")
+    answer = page.locator(".select2-no-results").first
+    answer.wait_for(state="attached")
+    assert answer.text_content().strip() == "Tidak ada yang cocok"

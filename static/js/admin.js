@@ -83,6 +83,32 @@
       set: function (plugin) { picker = localised(plugin); }
     });
   }
+  // Flask-Admin's select boxes (Select2, loaded before this file) answer in the same words.
+  if (words && jq && jq.fn.select2) {
+    var said = function (name, n) {
+      return words.getAttribute("data-" + name).replace("{n}", n);
+    };
+    jq.extend(jq.fn.select2.defaults, {
+      formatNoMatches: function () { return said("no-matches"); },
+      formatSearching: function () { return said("searching"); },
+      formatLoadMore: function () { return said("loading-more"); },
+      formatInputTooShort: function (input, min) { return said("too-short", min - input.length); },
+      formatInputTooLong: function (input, max) { return said("too-long", input.length - max); },
+      formatSelectionTooBig: function (limit) { return said("too-many", limit); }
+    });
+    var select2 = jq.fn.select2;
+    jq.fn.select2 = function (options) {
+      var args = Array.prototype.slice.call(arguments);
+      if (options && typeof options === "object" && options.tags !== undefined) {
+        // A free list of values: Flask-Admin's own hint for it is English.
+        args[0] = jq.extend({}, options, {
+          formatNoMatches: function () { return said("comma-values"); }
+        });
+      }
+      return select2.apply(this, args);
+    };
+    jq.extend(jq.fn.select2, select2);
+  }
   // Ask once before an action that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
