@@ -27,4 +27,5 @@ def picker_words() -> dict:
         "loading-more": _("Memuat lebih banyak…"), "too-short": _("Ketik {n} karakter lagi"),
         "too-long": _("Hapus {n} karakter"), "too-many": _("Paling banyak {n} pilihan"),
         "comma-values": _("Pisahkan beberapa nilai dengan koma"),
+        "menu-button": _("Buka atau tutup menu"), "lang": str(locale.language),
     }

@@ -249,7 +249,8 @@ def test_date_range_in_indonesian_words_filters_the_list(app, demo, login_as):
 
 def test_select_boxes_answer_in_indonesian_in_the_browser(demo, page):
     """In a browser, does a searchable select box of a back-office form (the user's roles)
-    say in Indonesian that nothing matches what was typed?"""
+    say in Indonesian that nothing matches what was typed, and do the frame's menu button
+    and the page's language say Indonesian too?"""
     from tests.helpers import browser_log_in
 
     browser_log_in(page, "superadmin")
@@ -259,3 +260,7 @@ def test_select_boxes_answer_in_indonesian_in_the_browser(demo, page):
     answer = page.locator(".select2-no-results").first
     answer.wait_for(state="attached")
     assert answer.text_content().strip() == "Tidak ada yang cocok"
+    # The frame's menu button and the page's language, which Flask-Admin writes in English
+    # or not at all, are named by the same script.
+    assert page.get_attribute(".navbar-toggler", "aria-label") == "Buka atau tutup menu"
+    assert page.get_attribute("html", "lang") == "id"
