@@ -65,7 +65,8 @@ class UserView(AuditedModelView):
         "roles": lambda view, context, model, name: ", ".join(
             role_label(role.name) for role in model.roles),
     }
-    column_labels = {"username": _l("Nama pengguna"), "full_name": _l("Nama lengkap"),
+    column_labels = {"username": _l("Nama pengguna"), "email": _l("Email"),
+                     "full_name": _l("Nama lengkap"),
                      "roles": _l("Peran"), "roles.name": _l("Peran"), "opd": _l("OPD"),
                      "opd.name": _l("OPD"), "active": _l("Aktif"),
                      "confirmed_at": _l("Email terverifikasi"),
