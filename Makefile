@@ -41,8 +41,10 @@ translations: install
 db: install
 	$(BIN)/flask --app wsgi db upgrade
 
+# The demo's mails are queued by this command, outside any request: their links need the
+# address the demo is served on.
 demo: install
-	$(BIN)/flask --app wsgi seed-demo
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app wsgi seed-demo
 
 # gunicorn with gunicorn.conf.py and the mail worker, as in production; Ctrl-C stops both.
 serve: install

@@ -108,7 +108,9 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024   # five 5 MB files and the form around them
     MAX_UPLOAD_FILES = 5
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for links in mail sent by the CLI
+    # The address people reach the service at, for links in mail (aspirasi.notify); unset,
+    # mail queued in a request links to that request's host, and the CLI's to localhost:5000.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     # How many reverse proxies stand in front (gunicorn behind nginx: 1). Only then are the
     # X-Forwarded-* headers believed, for the client's address in rate limits and the audit.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))

@@ -12,13 +12,23 @@ from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
 
+# Outside a request, with no PUBLIC_BASE_URL, a link can only guess: the development server.
+FALLBACK_BASE_URL = "http://localhost:5000"
+
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link, also outside a request (CLI), from PUBLIC_BASE_URL."""
-    if has_request_context():
+    """An absolute link for a mail, on the address the service is reached at: PUBLIC_BASE_URL
+    when the installation sets it; otherwise, during a request, the address that request came
+    to (what the person sees in their browser); a CLI command without PUBLIC_BASE_URL can
+    only fall back to the development server's address, and says so in the log."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
+    if not base:
+        current_app.logger.warning("PUBLIC_BASE_URL is not set: mail links point to %s",
+                                   FALLBACK_BASE_URL)
+        base = FALLBACK_BASE_URL
+    with current_app.test_request_context(base_url=base.rstrip("/") + "/"):
         return url_for(endpoint, _external=True, **values)
 
 

@@ -13,12 +13,14 @@ from datetime import date, datetime
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import DateBetweenFilter
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import func
 
 from models import db
@@ -74,10 +76,49 @@ def local_datetime(view, value, name=None) -> str:
     return format_datetime(value, "d MMM yyyy HH:mm")
 
 
+def local_date(view, value, name=None) -> str:
+    return format_date(value, "d MMM yyyy")
+
+
+def yes_no(view, value, name=None) -> Markup:
+    """A tick or a dash, its tooltip in words: "Aktif: ya"."""
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    answer = _("ya") if value else _("tidak")
+    return Markup('<span class="fa {}" title="{}: {}"></span>').format(
+        icon, view.get_column_name(name), answer)
+
+
+# Words between the two dates of a range filter: the picker writes the interface's word
+# (picker_words), Flask-Admin and older links write " to "; every one of them is understood.
+RANGE_SEPARATORS = (" sampai ", " to ")
+
+
+def plain_range(value: str) -> str:
+    """A date range as Flask-Admin reads it: "2026-01-01 to 2026-01-31"."""
+    for separator in RANGE_SEPARATORS[:-1]:
+        value = value.replace(separator, RANGE_SEPARATORS[-1])
+    return value
+
+
+class DateRangeFilter(DateBetweenFilter):
+    """Flask-Admin's date range filter, reading the range in any of the interface's words."""
+
+    def clean(self, value):
+        return super().clean(plain_range(value))
+
+    def validate(self, value):
+        return super().validate(plain_range(value))
+
+
+# Flask-Admin's own cell formatting, in the interface's language and the province's time.
+CELL_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: local_datetime, date: local_date,
+                   bool: yes_no}
+
+
 class GuardedModelView(RoleGuard, ModelView):
     form_base_class = AdminForm  # CSRF token in every Flask-Admin form
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: local_datetime,
-                              date: lambda view, value, name=None: format_date(value, "d MMM yyyy")}
+    column_type_formatters = CELL_FORMATTERS
+    column_type_formatters_detail = CELL_FORMATTERS
     can_set_page_size = True
     page_size = 25
     page_size_options = (25, 50, 100)

@@ -277,8 +277,8 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
 
 
 def may_search_by_reporter(viewer) -> bool:
-    """Whether a search may match the reporter's name: only for those who see every reporter
-    (admins). For anyone else a hit on a name would confirm who sent an anonim message."""
+    """Whether a search may match the reporter's name, NIK, phone or email: only for those who
+    see every reporter (admins). For anyone else a hit would confirm who sent a message."""
     return is_admin(viewer)
 
 

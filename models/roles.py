@@ -4,6 +4,7 @@ Views, notifications and the lifecycle ask these instead of comparing role names
 role means (a superadmin counts as an admin and an evaluator; an operator acts only for the
 OPD it belongs to) is decided here and nowhere else.
 """
+from flask_babel import lazy_gettext as _l
 
 
 def _roles(user) -> set[str]:
@@ -50,3 +51,14 @@ def is_handler(user, message) -> bool:
     """May write internal notes and print the forwarding letter: the admins, and the
     operators of the OPD holding the message."""
     return is_admin(user) or is_operator_of(user, message)
+
+
+# What each role is called on screen; the codes above stay the stored names.
+ROLE_LABELS = {
+    "superadmin": _l("Superadmin"), "admin": _l("Admin"), "operator": _l("Operator OPD"),
+    "monitor": _l("Pemantau"), "evaluator": _l("Evaluator"), "user": _l("Warga"),
+}
+
+
+def role_label(name: str) -> str:
+    return str(ROLE_LABELS.get(name, name))

@@ -4,12 +4,12 @@ Rows that messages point to are never deleted, only deactivated, so history stay
 Every change writes an audit row in the same transaction as the change.
 """
 from flask import flash, redirect, url_for
-from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional
 
-from aspirasi_admin.guards import GuardedModelView, GuardedView, expose
+from aspirasi_admin.guards import DateRangeFilter, GuardedModelView, GuardedView, expose
 from aspirasi_admin.settings_forms import (
     SETTING_LABELS,
     SITE_SETTING_LABELS,
@@ -58,7 +58,8 @@ def monitor_users():
 class SubcategoryView(AuditedModelView):
     can_delete = False
     column_list = ("category", "code", "name", "default_opd", "sla_hours", "monitors", "active")
-    column_labels = {"category": _l("Kategori"), "code": _l("Kode (Open311)"), "name": _l("Nama"),
+    column_labels = {"category": _l("Kategori"), "category.name": _l("Kategori"),
+                     "code": _l("Kode (Open311)"), "name": _l("Nama"),
                      "default_opd": _l("OPD bawaan"), "sla_hours": _l("SLA (jam)"),
                      "monitors": _l("Dipantau oleh"), "active": _l("Aktif"),
                      "description": _l("Keterangan")}
@@ -70,6 +71,7 @@ class SubcategoryView(AuditedModelView):
         "sla_hours": {"validators": [Optional(), NumberRange(min=1, message=_l(
             "SLA harus bilangan bulat positif (jam); kosongkan untuk memakai pengaturan umum."))]},
         "monitors": {"query_factory": monitor_users},
+        "default_opd": {"blank_text": _l("— tanpa OPD bawaan —")},
     }
 
 
@@ -78,6 +80,7 @@ class ResponseTemplateView(AuditedModelView):
     column_list = ("title", "category")
     column_labels = {"title": _l("Judul"), "category": _l("Kategori"), "body": _l("Isi")}
     form_columns = ("category", "title", "body")
+    form_args = {"category": {"blank_text": _l("— semua kategori —")}}
 
 
 class HolidayView(AuditedModelView):
@@ -90,6 +93,32 @@ class HolidayView(AuditedModelView):
     # A second holiday on the same date is refused at the field by Flask-Admin's own unique check.
 
 
+# Audit rows name what they touched by its class and some actions by an English code; both
+# are shown in the interface's words (the stored codes stay what filters and exports match).
+OBJECT_LABELS = {
+    "User": _l("Pengguna"), "Message": _l("Pesan"), "Opd": _l("OPD"), "Category": _l("Kategori"),
+    "Subcategory": _l("Sub kategori"), "ResponseTemplate": _l("Templat jawaban"),
+    "Holiday": _l("Hari libur"), "ApiKey": _l("Kunci API"), "Reprimand": _l("Teguran"),
+    "Role": _l("Peran"), "Setting": _l("Pengaturan"),
+}
+ACTION_LABELS = {
+    "login": _l("masuk"), "login_failed": _l("gagal masuk"),
+    "password_changed": _l("kata sandi diganti"),
+    "two_factor_on": _l("verifikasi dua langkah diaktifkan"),
+    "two_factor_off": _l("verifikasi dua langkah dimatikan"),
+    "api_key_create": _l("kunci API dibuat"), "api_key_revoke": _l("kunci API dicabut"),
+    "create_superadmin": _l("superadmin dibuat"), "export_messages": _l("ekspor pesan"),
+    "export_personal": _l("ekspor data pribadi"), "export_report": _l("ekspor laporan"),
+}
+
+
+def _labelled(labels):
+    def formatter(view, context, model, name):
+        value = getattr(model, name)
+        return str(labels[value]) if value in labels else value
+    return formatter
+
+
 class AuditLogView(GuardedModelView):
     can_create = can_edit = can_delete = False
     can_export = False
@@ -100,10 +129,13 @@ class AuditLogView(GuardedModelView):
                      "action": _l("Tindakan"), "object_type": _l("Objek"),
                      "object_id": _l("ID objek"), "detail": _l("Keterangan")}
     column_searchable_list = ("username", "action", "object_id", "detail")
+    column_details_exclude_list = ("user",)  # the username column already names them
+    column_formatters = column_formatters_detail = {"object_type": _labelled(OBJECT_LABELS),
+                                                    "action": _labelled(ACTION_LABELS)}
     column_filters = (FilterEqual(AuditLog.username, _l("Pengguna")),
                       FilterLike(AuditLog.action, _l("Tindakan")),
                       FilterEqual(AuditLog.object_id, _l("ID objek")),
-                      DateBetweenFilter(AuditLog.at, _l("Waktu")))
+                      DateRangeFilter(AuditLog.at, _l("Waktu")))
 
 
 class SettingsView(GuardedView):

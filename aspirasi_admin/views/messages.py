@@ -4,17 +4,21 @@ All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
 `models.access` in the list, the count and `get_one`; each row links to the message page,
 where actions happen through `models.lifecycle`.
 """
-from flask import has_request_context, url_for
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask import flash, g, has_request_context, url_for
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import false
+from sqlalchemy import Unicode, cast, false, or_
 
-from aspirasi_admin.guards import ScopedModelView
+from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitored_clause
+from models.audit import record
+from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
 from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
 
@@ -73,6 +77,41 @@ class MessageListView(ScopedModelView):
     column_searchable_list = ("tracking", "perihal", "body", "guest_name")
     reporter_search_columns = frozenset({"guest_name"})
 
+    def search_placeholder(self):
+        """What the search box finds, for this viewer (admins also find reporters)."""
+        if has_request_context() and may_search_by_reporter(current_user):
+            return str(_l("Nomor, perihal, isi, nama pelapor, NIK, telepon atau email"))
+        return str(_l("Nomor, perihal atau isi pesan"))
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """A NIK, phone number or email finds the messages of that guest or reporter, for
+        admins only and written to the audit log; for others it is searched as plain text."""
+        contact = reporter_contact_clause(search)
+        if contact is None:
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        if not may_search_by_reporter(current_user):
+            flash(_("Pencarian menurut NIK, nomor telepon atau email hanya untuk admin; kata "
+                    "yang Anda ketik dicari di nomor, perihal dan isi pesan saja."), "warning")
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        self.audit_contact_search(search)
+        term = parse_like_term(search.strip())
+        # The searchable columns all belong to Message itself: no join is needed.
+        where = or_(contact, *(cast(column, Unicode).ilike(term)
+                               for column, _path in self._search_fields))
+        if count_query is not None:
+            count_query = count_query.filter(where)
+        return query.filter(where), count_query, joins, count_joins
+
+    @staticmethod
+    def audit_contact_search(search):
+        """One audit row per search by a reporter's NIK, phone or email, kept at once: reading
+        a list changes nothing else, so nothing else would commit it."""
+        if g.get("contact_search_audited") == search:
+            return
+        g.contact_search_audited = search
+        record("pesan.cari_pelapor", detail=audit_line(search))
+        db.session.commit()
+
     # Flask-Admin keeps the searched columns on the view, which every user shares; this
     # property narrows them per request to what the viewer may search by.
     @property
@@ -96,7 +135,7 @@ class MessageListView(ScopedModelView):
         FilterEqual(Category.name, _l("Kategori")),
         FilterEqual(Message.channel, _l("Kanal"),
                     options=[(code, CHANNEL_LABELS[code]) for code in CHANNELS]),
-        DateBetweenFilter(Message.created_at, _l("Tanggal")),
+        DateRangeFilter(Message.created_at, _l("Tanggal")),
         OverdueFilter(OVERDUE_COLUMN, _l("Terlambat"), options=[("1", _l("Ya")), ("0", _l("Tidak"))]),
     )
 
@@ -123,8 +162,8 @@ class MessageListView(ScopedModelView):
             elif flt.column is Category.name:
                 category = Category.query.filter_by(name=value).first()
                 params["category"] = category.id if category else 0
-            elif flt.column is Message.created_at and " to " in value:
-                params["start"], params["end"] = value.split(" to ", 1)
+            elif flt.column is Message.created_at and " to " in plain_range(value):
+                params["start"], params["end"] = plain_range(value).split(" to ", 1)
             elif isinstance(flt, OverdueFilter) and value == "1":
                 params["status"] = "terlambat"
         return url_for("ekspor_pesan.index", fmt=fmt, **params)

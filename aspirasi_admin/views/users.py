@@ -18,6 +18,8 @@ from aspirasi_admin.views.master import AuditedModelView
 from models import AuditLog, Message, MessageEvent, Reprimand, Role, User, db, utcnow
 from models.audit import record
 from models.field_checks import valid_email
+from models.roles import ROLE_LABELS, role_label
+from models.user import ALL_ROLES
 
 
 def is_active_superadmin(user) -> bool:
@@ -57,16 +59,23 @@ def remove_second_factor(user) -> None:
 class UserView(AuditedModelView):
     column_list = ("username", "email", "full_name", "roles", "opd", "active", "confirmed_at",
                    "tf_primary_method")
-    column_formatters = {"tf_primary_method": lambda view, context, model, name: (
-        _("aktif") if model.has_second_factor else "—")}
-    column_labels = {"username": _l("Username"), "full_name": _l("Nama lengkap"),
-                     "roles": _l("Peran"), "opd": _l("OPD"), "active": _l("Aktif"),
+    column_formatters = {
+        "tf_primary_method": lambda view, context, model, name: (
+            _("aktif") if model.has_second_factor else "—"),
+        "roles": lambda view, context, model, name: ", ".join(
+            role_label(role.name) for role in model.roles),
+    }
+    column_labels = {"username": _l("Nama pengguna"), "email": _l("Email"),
+                     "full_name": _l("Nama lengkap"),
+                     "roles": _l("Peran"), "roles.name": _l("Peran"), "opd": _l("OPD"),
+                     "opd.name": _l("OPD"), "active": _l("Aktif"),
                      "confirmed_at": _l("Email terverifikasi"),
                      "monitored_subcategories": _l("Sub kategori yang dipantau"),
                      "password_baru": _l("Kata sandi"),
                      "tf_primary_method": _l("Verifikasi dua langkah")}
     column_searchable_list = ("username", "email", "full_name")
     column_filters = ("active", "roles.name", "opd.name")
+    column_choices = {"roles.name": [(name, ROLE_LABELS[name]) for name in ALL_ROLES]}
     form_columns = ("username", "email", "full_name", "password_baru", "roles", "opd",
                     "monitored_subcategories", "active", "hapus_dua_langkah")
     form_extra_fields = {
@@ -77,7 +86,8 @@ class UserView(AuditedModelView):
     }
     form_args = {"email": {"validators": [DataRequired(_l("Alamat email tidak valid.")),
                                           valid_email]},
-                 "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")}}
+                 "opd": {"blank_text": _l("— tanpa OPD (bukan operator) —")},
+                 "roles": {"get_label": lambda role: role_label(role.name)}}
 
     def on_model_change(self, form, model, is_created):
         roles = {r.name for r in model.roles}
@@ -123,6 +133,7 @@ class RoleView(AuditedModelView):
     can_create = can_edit = can_delete = False
     column_list = ("name", "description")
     column_labels = {"name": _l("Peran"), "description": _l("Keterangan")}
+    column_formatters = {"name": lambda view, context, model, name: role_label(model.name)}
 
 
 def register(admin):
