@@ -154,10 +154,13 @@ class Counts:
     months: Counter = field(default_factory=Counter)      # by (year, month)
     finished: Counter = field(default_factory=Counter)    # by OPD id: answered with a deadline
     on_time: Counter = field(default_factory=Counter)     # by OPD id: ... and by the deadline
+    rating_sum: Counter = field(default_factory=Counter)  # by OPD id: half-stars given
+    ratings: Counter = field(default_factory=Counter)     # by OPD id: ratings given
 
 
 def count_messages(conditions, now) -> Counts:
-    """One GROUP BY over OPD, category, kabupaten and month (few groups), summed in Python.
+    """One GROUP BY over OPD, category, kabupaten and month (few groups), summed in Python;
+    the ratings are joined in, so the period's messages are read once.
 
     Months are calendar months of the stored UTC time (WITA differs by 8 hours).
     """
@@ -173,13 +176,15 @@ def count_messages(conditions, now) -> Counts:
                count_if(Message.status == "ditutup"),
                count_if(Message.overdue_clause(now)),
                count_if(answered),
-               count_if(and_(answered, Message.finished_at <= Message.answer_due_at)))
+               count_if(and_(answered, Message.finished_at <= Message.answer_due_at)),
+               func.sum(Rating.half_stars), func.count(Rating.id))
+        .outerjoin(Rating, Rating.message_id == Message.id)
         .where(*conditions)
         .group_by(Message.opd_id, Message.category_id, Message.kabupaten, year, month))
     counts = Counts()
     status = counts.status
     for (opd_id, category_id, kabupaten, y, m, total, selesai, ditangani, ditutup, overdue,
-         finished, on_time) in rows:
+         finished, on_time, half_stars, ratings) in rows:
         status["total"] += total
         status["selesai"] += selesai
         status["ditangani"] += ditangani
@@ -191,6 +196,8 @@ def count_messages(conditions, now) -> Counts:
         counts.months[int(y), int(m)] += total
         counts.finished[opd_id] += finished
         counts.on_time[opd_id] += on_time
+        counts.rating_sum[opd_id] += half_stars or 0
+        counts.ratings[opd_id] += ratings
     return counts
 
 
@@ -212,33 +219,48 @@ def month_label(year: int, month: int) -> str:
 P90 = (9, 10)  # the P90's share as a fraction, so that ranks are counted in whole numbers
 
 
-def percentiles(conditions, begin, finish) -> dict:
-    """{OPD id: (median, P90)} of the hours from `begin` to `finish`, ranked by the database.
+def ranks(count: int) -> tuple[int, int, int]:
+    """The ranks (from 1) of the two middle values and of the P90 among `count` values."""
+    share, whole = P90
+    return (count + 1) // 2, count // 2 + 1, max((share * count + whole - 1) // whole, 1)
+
+
+def durations(conditions) -> dict:
+    """{kind: {OPD id: (median, P90)}} of the hours to triage (since arrival) and to answer
+    (since forwarding, for forwarded messages), ranked by the database in one pass.
 
     The median is statistics.median's (the mean of the two middle values of an even count); the
     P90 is the nearest rank: the smallest value with 90 % of the values at or below it, the
     value ranked ceil(0.9 n) of n. Only those ranks leave the database.
     """
-    hours = HoursBetween(begin, finish)
-    ranked = (select(Message.opd_id.label("opd_id"), hours.label("hours"),
-                     func.row_number().over(partition_by=Message.opd_id, order_by=hours)
-                     .label("rank"),
-                     func.count(Message.id).over(partition_by=Message.opd_id).label("n"))
-              .where(*conditions, begin.isnot(None), finish.isnot(None))
-              .subquery())
-    n, rank = ranked.c.n, ranked.c.rank
+    hours = {"triage": HoursBetween(Message.created_at, Message.triaged_at),
+             "answer": case((Message.opd_id.isnot(None),
+                             HoursBetween(Message.forwarded_at, Message.finished_at)))}
+    columns = []
+    for kind, value in hours.items():
+        columns += [value.label(kind),
+                    func.row_number().over(partition_by=Message.opd_id,
+                                           order_by=value.asc().nulls_last()).label(f"{kind}_rank"),
+                    func.count(value).over(partition_by=Message.opd_id).label(f"{kind}_n")]
+    ranked = select(Message.opd_id.label("opd_id"), *columns).where(*conditions).subquery()
     share, whole = P90
-    wanted = ((n + 1) // 2, n // 2 + 1, (share * n + whole - 1) // whole)
-    rows = db.session.execute(select(ranked.c.opd_id, n, rank, ranked.c.hours)
-                              .where(or_(*(rank == position for position in wanted))))
-    values: dict = {}
-    for opd_id, count, position, value in rows:
-        values.setdefault(opd_id, (count, {}))[1][position] = value
+    wanted = []
+    for kind in hours:
+        n, rank = ranked.c[f"{kind}_n"], ranked.c[f"{kind}_rank"]
+        wanted += [rank == (n + 1) // 2, rank == n // 2 + 1, rank == (share * n + whole - 1) // whole]
+    picked: dict = {kind: {} for kind in hours}
+    for row in db.session.execute(select(ranked).where(or_(*wanted))).mappings():
+        for kind in hours:
+            count, rank, value = row[f"{kind}_n"], row[f"{kind}_rank"], row[kind]
+            if value is not None and rank in ranks(count):
+                picked[kind].setdefault(row["opd_id"], (count, {}))[1][rank] = value
     result = {}
-    for opd_id, (count, at) in values.items():
-        low, high = at[(count + 1) // 2], at[count // 2 + 1]
-        median = low if count % 2 else (low + high) / 2
-        result[opd_id] = (median, at[max((share * count + whole - 1) // whole, 1)])
+    for kind, per_opd in picked.items():
+        result[kind] = {}
+        for opd_id, (count, at) in per_opd.items():
+            low, high, p90 = ranks(count)
+            median = at[low] if count % 2 else (at[low] + at[high]) / 2
+            result[kind][opd_id] = (median, at[p90])
     return result
 
 
@@ -273,20 +295,14 @@ class OpdQuality:
 def quality_per_opd(conditions, counts: Counts, names: dict) -> list[OpdQuality]:
     table = {opd_id: OpdQuality(names.get(opd_id) or _("Tanpa OPD (admin)"), messages=count,
                                 finished=counts.finished[opd_id],
-                                on_time=counts.on_time[opd_id])
+                                on_time=counts.on_time[opd_id],
+                                rating_sum=counts.rating_sum[opd_id],
+                                ratings=counts.ratings[opd_id])
              for opd_id, count in counts.opds.items()}
-    for opd_id, (median, p90) in percentiles(conditions, Message.created_at,
-                                             Message.triaged_at).items():
-        table[opd_id].triage_median, table[opd_id].triage_p90 = median, p90
-    for opd_id, (median, p90) in percentiles(conditions + [Message.opd_id.isnot(None)],
-                                             Message.forwarded_at, Message.finished_at).items():
-        table[opd_id].answer_median, table[opd_id].answer_p90 = median, p90
-    ratings = db.session.execute(
-        select(Message.opd_id, func.sum(Rating.half_stars), func.count(Rating.id))
-        .join(Rating, Rating.message_id == Message.id)
-        .where(*conditions).group_by(Message.opd_id))
-    for opd_id, half_stars, count in ratings:
-        table[opd_id].rating_sum, table[opd_id].ratings = int(half_stars), count
+    for kind, per_opd in durations(conditions).items():
+        for opd_id, (median, p90) in per_opd.items():
+            setattr(table[opd_id], f"{kind}_median", median)
+            setattr(table[opd_id], f"{kind}_p90", p90)
     return sorted(table.values(), key=lambda q: (-q.messages, q.name))
 
 
