@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Float, and_, case, func, or_, select
@@ -112,6 +113,17 @@ def overdue_mark(now) -> str:
     row = db.session.execute(select(newest(Message.triage_due_at),
                                     newest(Message.answer_due_at))).one()
     return "|".join(str(value) for value in row)
+
+
+def figures_time():
+    """The time kept figures are counted at: now, or, with FIGURES_MAX_AGE, the start of the
+    current span of that many seconds. Deadlines pass every minute or so in a large table; this
+    gives the overdue counts the same leeway kept figures have after a change."""
+    now = utcnow()
+    max_age = current_app.config["FIGURES_MAX_AGE"]
+    if not max_age:
+        return now
+    return now - timedelta(seconds=(now - datetime(1970, 1, 1)).total_seconds() % max_age)
 
 
 # --- durations, counted by the database ---------------------------------------------------------
@@ -386,7 +398,8 @@ def build_report(user, period: Period, now=None) -> Report:
 
 def kept_report(user, period: Period) -> Report:
     """The report as `build_report` gives it, computed again only when a message, rating or
-    teguran changed or a deadline passed; kept per staff scope, period and language."""
-    now = utcnow()
+    teguran changed or a deadline passed (see `figures_time`); kept per staff scope, period and
+    language."""
+    now = figures_time()
     key = f"laporan:{staff_scope_key(user)}:{period_key(period)}:{overdue_mark(now)}"
     return remember(key, lambda: build_report(user, period, now))

@@ -12,6 +12,7 @@ from aspirasi_admin.report_figures import (
     FilterError,
     Period,
     count_if,
+    figures_time,
     overdue_mark,
     period_key,
 )
@@ -42,7 +43,7 @@ def status_by_opd(period: Period, now=None) -> dict:
 def kept_status_by_opd(period: Period) -> dict:
     """`status_by_opd`, counted again only when the data changed or a deadline passed. Every
     evaluator sees every message, so one copy per period serves them all."""
-    now = utcnow()
+    now = figures_time()
     key = f"evaluasi:{period_key(period)}:{overdue_mark(now)}"
     return remember(key, lambda: status_by_opd(period, now), per_locale=False)
 
