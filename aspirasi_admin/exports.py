@@ -30,20 +30,29 @@ def yes_no(value: bool) -> str:
     return _("ya") if value else _("tidak")
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, bool):
-        return yes_no(value)
-    return str(safe_cell(value))
+def csv_cell_text():
+    """A function writing one cell as CSV text: a date as 31/12/2026 14:05, a yes/no in words
+    (looked up once, not per cell), formulas quoted."""
+    words = {True: yes_no(True), False: yes_no(False)}
+
+    def text(value) -> str:
+        if isinstance(value, str):  # most cells: tested first
+            return safe_cell(value)
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.strftime("%d/%m/%Y %H:%M")
+        if isinstance(value, bool):
+            return words[value]
+        return str(value)
+    return text
 
 
 def csv_bytes(tables) -> bytes:
     """One table as a plain CSV; several as titled sections separated by a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
+    text = csv_cell_text()
     for index, (title, header, rows) in enumerate(tables):
         if len(tables) > 1:
             if index:
@@ -51,7 +60,7 @@ def csv_bytes(tables) -> bytes:
             writer.writerow([title])
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_csv_text(cell) for cell in row])
+            writer.writerow([text(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -62,21 +71,16 @@ def csv_chunks(header, rows):
     """One table as CSV, in pieces of about CSV_CHUNK characters, the BOM first."""
     out = io.StringIO()
     writer = csv.writer(out)
+    text = csv_cell_text()
     out.write("\ufeff")  # the BOM makes Excel read UTF-8
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_text(cell) for cell in row])
+        writer.writerow([text(cell) for cell in row])
         if out.tell() >= CSV_CHUNK:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
             out.truncate()
     yield out.getvalue().encode("utf-8")
-
-
-def _xlsx_cell(value):
-    if isinstance(value, bool):
-        return yes_no(value)
-    return safe_cell(value)
 
 
 def xlsx_bytes(tables) -> bytes:
@@ -89,6 +93,10 @@ def xlsx_write(tables, target) -> None:
     """The tables as one workbook, a sheet each, saved to `target` (a path or binary file); a
     write-only workbook keeps no more than the row being written."""
     workbook = Workbook(write_only=True)
+    words = {True: yes_no(True), False: yes_no(False)}
+
+    def cell(value):
+        return words[value] if isinstance(value, bool) else safe_cell(value)
     used = set()
     for title, header, rows in tables:
         name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Data"
@@ -98,7 +106,7 @@ def xlsx_write(tables, target) -> None:
         sheet = workbook.create_sheet(name)
         sheet.append(header)
         for row in rows:
-            sheet.append([_xlsx_cell(cell) for cell in row])
+            sheet.append([cell(value) for value in row])
     workbook.save(target)
 
 

@@ -159,21 +159,28 @@ PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 class ExportedReporter:
     """A reporter's account as the export reads it: the columns `reporter_view` needs, named
     as on User, and User's own rule for the display name."""
-    __slots__ = REPORTER_FIELDS = ("full_name", "username", "email", "phone", "nik", "closed_at")
+    FIELDS = ("full_name", "username", "email", "phone", "nik", "closed_at")
     display_name = User.__dict__["display_name"]
+
+    def __init__(self, values):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
 
 
 class ExportedMessage:
     """One exported message read as columns, not as a loaded Message: the attributes
     `reporter_view` reads, named as on Message, with Message's own rules for the sender's name
     and NIK; `is_overdue` comes from SQL (`Message.overdue_clause`)."""
-    __slots__ = FIELDS = (
+    FIELDS = (
         "tracking", "created_at", "perihal", "body", "status", "category_id", "subcategory_id",
         "opd_id", "channel", "kabupaten", "address", "anonim", "rahasia", "forwarded_at",
-        "finished_at", "reporter_id", "guest_name", "guest_nik", "guest_phone", "guest_email")
-    __slots__ += ("reporter", "is_overdue", "half_stars")
+        "finished_at", "reporter_id", "guest_name", "guest_nik", "guest_phone", "guest_email",
+        "is_overdue", "half_stars")
     sender_name = Message.__dict__["sender_name"]
     nik = Message.__dict__["nik"]
+
+    def __init__(self, values, reporter):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
+        self.reporter = reporter
 
 
 EXPORT_BATCH = 1000  # rows fetched at a time
@@ -182,29 +189,20 @@ EXPORT_BATCH = 1000  # rows fetched at a time
 def exported_messages(conditions, now) -> Iterator[ExportedMessage]:
     """The messages matching `conditions`, newest first, read in batches from one open query
     (with their reporter's account and rating joined in, so nothing is loaded per row)."""
-    query = (select(*(getattr(Message, name) for name in ExportedMessage.FIELDS),
-                    *(getattr(User, name) for name in ExportedReporter.REPORTER_FIELDS),
-                    case((Message.overdue_clause(now), True), else_=False), Rating.half_stars)
+    own = [getattr(Message, name) for name in ExportedMessage.FIELDS[:-2]]
+    query = (select(*own, case((Message.overdue_clause(now), True), else_=False),
+                    Rating.half_stars,
+                    *(getattr(User, name) for name in ExportedReporter.FIELDS))
              .outerjoin(User, User.id == Message.reporter_id)
              .outerjoin(Rating, Rating.message_id == Message.id)
              .where(*conditions)
              .order_by(Message.created_at.desc(), Message.id.desc())
              .execution_options(yield_per=EXPORT_BATCH))
-    own = len(ExportedMessage.FIELDS)
-    account = own + len(ExportedReporter.REPORTER_FIELDS)
+    split = len(ExportedMessage.FIELDS)
+    reporter_at = ExportedMessage.FIELDS.index("reporter_id")
     for row in db.session.execute(query):
-        message = ExportedMessage()
-        for name, value in zip(ExportedMessage.FIELDS, row, strict=False):
-            setattr(message, name, value)
-        if message.reporter_id is None:
-            message.reporter = None
-        else:
-            message.reporter = reporter = ExportedReporter()
-            for name, value in zip(ExportedReporter.REPORTER_FIELDS, row[own:account],
-                                   strict=False):
-                setattr(reporter, name, value)
-        message.is_overdue, message.half_stars = bool(row[account]), row[account + 1]
-        yield message
+        reporter = ExportedReporter(row[split:]) if row[reporter_at] is not None else None
+        yield ExportedMessage(row[:split], reporter)
 
 
 class MessageRows:
@@ -230,7 +228,7 @@ class MessageRows:
                self.subcategories.get(message.subcategory_id), self.opds.get(message.opd_id),
                self.channels[channel] if channel in self.channels else channel_label(channel),
                message.kabupaten, message.address, reporter.name, message.anonim,
-               message.rahasia, message.is_overdue, local_time(message.forwarded_at),
+               message.rahasia, bool(message.is_overdue), local_time(message.forwarded_at),
                local_time(message.finished_at),
                message.half_stars / 2 if message.half_stars is not None else None]
         if self.personal:

@@ -233,9 +233,8 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
     - anyone else: initials, or "Anonim".
     An erased (closed) account shows "Anonim" to everyone.
     """
-    anonymous = ReporterView(name=_("Anonim"))
     if reporter_is_erased(message):
-        return anonymous
+        return ReporterView(name=_("Anonim"))
     reporter = message.reporter
     name = message.sender_name
     username = reporter.username if reporter else None
@@ -249,7 +248,7 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
                             nik=nik if reveal_nik else mask_nik(nik), nik_masked=not reveal_nik,
                             phone=phone, email=email)
     if message.anonim:
-        return anonymous
+        return ReporterView(name=_("Anonim"))
     if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
         return ReporterView(name=name)
     return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
