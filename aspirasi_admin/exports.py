@@ -2,12 +2,16 @@
 
 A table is (sheet title, header row, data rows). Cells that a spreadsheet would run as a
 formula (=, +, -, @ at the start of text) are quoted, so a citizen's text stays text.
+
+A long list (`streamed_download`) is never held whole: its CSV is sent as it is written, its
+XLSX written row by row to a temporary file; the rows may come from a generator.
 """
 import csv
 import io
+import tempfile
 from datetime import datetime
 
-from flask import Response
+from flask import Response, stream_with_context
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
@@ -26,20 +30,29 @@ def yes_no(value: bool) -> str:
     return _("ya") if value else _("tidak")
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, bool):
-        return yes_no(value)
-    return str(safe_cell(value))
+def csv_cell_text():
+    """A function writing one cell as CSV text: a date as 31/12/2026 14:05, a yes/no in words
+    (looked up once, not per cell), formulas quoted."""
+    words = {True: yes_no(True), False: yes_no(False)}
+
+    def text(value) -> str:
+        if isinstance(value, str):  # most cells: tested first
+            return safe_cell(value)
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.strftime("%d/%m/%Y %H:%M")
+        if isinstance(value, bool):
+            return words[value]
+        return str(value)
+    return text
 
 
 def csv_bytes(tables) -> bytes:
     """One table as a plain CSV; several as titled sections separated by a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
+    text = csv_cell_text()
     for index, (title, header, rows) in enumerate(tables):
         if len(tables) > 1:
             if index:
@@ -47,18 +60,43 @@ def csv_bytes(tables) -> bytes:
             writer.writerow([title])
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_csv_text(cell) for cell in row])
+            writer.writerow([text(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def _xlsx_cell(value):
-    if isinstance(value, bool):
-        return yes_no(value)
-    return safe_cell(value)
+CSV_CHUNK = 64 * 1024  # characters sent at a time: few writes, little memory
+
+
+def csv_chunks(header, rows):
+    """One table as CSV, in pieces of about CSV_CHUNK characters, the BOM first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    text = csv_cell_text()
+    out.write("\ufeff")  # the BOM makes Excel read UTF-8
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([text(cell) for cell in row])
+        if out.tell() >= CSV_CHUNK:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def xlsx_bytes(tables) -> bytes:
+    buffer = io.BytesIO()
+    xlsx_write(tables, buffer)
+    return buffer.getvalue()
+
+
+def xlsx_write(tables, target) -> None:
+    """The tables as one workbook, a sheet each, saved to `target` (a path or binary file); a
+    write-only workbook keeps no more than the row being written."""
     workbook = Workbook(write_only=True)
+    words = {True: yes_no(True), False: yes_no(False)}
+
+    def cell(value):
+        return words[value] if isinstance(value, bool) else safe_cell(value)
     used = set()
     for title, header, rows in tables:
         name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Data"
@@ -68,16 +106,36 @@ def xlsx_bytes(tables) -> bytes:
         sheet = workbook.create_sheet(name)
         sheet.append(header)
         for row in rows:
-            sheet.append([_xlsx_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.append([cell(value) for value in row])
+    workbook.save(target)
 
 
-def download(tables, fmt: str, basename: str) -> Response:
-    tables = [(title, header, list(rows)) for title, header, rows in tables]
-    body = xlsx_bytes(tables) if fmt == "xlsx" else csv_bytes(tables)
+def _xlsx_chunks(table):
+    """One table as an XLSX file, written (row by row) to a temporary file, then read out."""
+    with tempfile.TemporaryFile() as spool:
+        xlsx_write([table], spool)
+        spool.seek(0)
+        while chunk := spool.read(CSV_CHUNK):
+            yield chunk
+
+
+def _attachment(body, fmt: str, basename: str) -> Response:
     response = Response(body, content_type=MIME[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{basename}.{fmt}"'
     response.headers["Cache-Control"] = "no-store"  # may hold personal data
     return response
+
+
+def download(tables, fmt: str, basename: str) -> Response:
+    """Small tables (the report's), built whole."""
+    tables = [(title, header, list(rows)) for title, header, rows in tables]
+    body = xlsx_bytes(tables) if fmt == "xlsx" else csv_bytes(tables)
+    return _attachment(body, fmt, basename)
+
+
+def streamed_download(table, fmt: str, basename: str) -> Response:
+    """One long table, sent while its rows are read (they may come from an open query: the
+    request's context stays open until the last row is sent)."""
+    _title, header, rows = table
+    chunks = _xlsx_chunks(table) if fmt == "xlsx" else csv_chunks(header, rows)
+    return _attachment(stream_with_context(chunks), fmt, basename)

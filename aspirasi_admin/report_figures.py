@@ -1,23 +1,30 @@
-"""The report's figures (the provincial report's tables and the SOP's quality measures), computed
-live in SQL.
+"""The report's figures (the provincial report's tables and the SOP's quality measures),
+computed in SQL and kept while the data stays the same.
 
-Every count, share and average is a GROUP BY aggregate. Percentiles of durations are the
-exception: one query fetches the per-OPD durations and Python sorts them, because SQLite has
-no percentile function and PostgreSQL's differs. Withdrawn (dicabut) messages are left out
-everywhere: the citizen took them back.
+Every count comes from one GROUP BY over the period's messages (by OPD, category, kabupaten
+and month: few groups), folded in Python. Durations are hours computed by the database, and
+their median and P90 per OPD are picked by window functions (SQLite has no percentile function
+and PostgreSQL's differs), so no time value is loaded into Python. Withdrawn (dicabut)
+messages are left out everywhere: the citizen took them back.
+
+`kept_report` keeps a computed report per staff scope, period and language with
+`aspirasi.figure_cache.remember` (and per passed deadline: overdue counts move with the clock).
 """
-import math
-import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import case, func
+from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
+from aspirasi.figure_cache import remember
 from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
-from models.access import counted_clause, staff_message_scope
+from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.errors import DomainError
 from models.vocabulary import (
     OPEN_STATUSES,
@@ -90,52 +97,128 @@ def base_conditions(user, period: Period) -> list:
     return [staff_message_scope(user), counted_clause(), *period.conditions()]
 
 
-def _counts(column, conditions, empty_label: str, join=None) -> list[tuple[str, int]]:
-    query = db.session.query(column, func.count(Message.id)).select_from(Message)
-    if join is not None:
-        query = query.outerjoin(*join)
-    rows = query.filter(*conditions).group_by(column).all()
-    rows = [(name if name else empty_label, count) for name, count in rows]
-    return sorted(rows, key=lambda row: (-row[1], row[0]))
+def period_key(period: Period) -> str:
+    return f"{period.start or ''}..{period.end or ''}"
 
 
-def by_category(conditions):
-    return _counts(Category.name, conditions, _("Belum dikategorikan"),
-                   (Category, Message.category_id == Category.id))
+def overdue_mark(now) -> str:
+    """Changes whenever a triage or answer deadline passes.
+
+    Overdue counts move with the clock, not only with the data: a figure holding them is exact
+    while no deadline has passed since it was counted. The newest deadline already passed moves
+    exactly when one more passes (two index lookups).
+    """
+    newest = lambda column: (select(func.max(column)).where(column < now)  # noqa: E731
+                             .scalar_subquery())
+    row = db.session.execute(select(newest(Message.triage_due_at),
+                                    newest(Message.answer_due_at))).one()
+    return "|".join(str(value) for value in row)
 
 
-def by_opd(conditions):
-    return _counts(Opd.name, conditions, _("Belum diteruskan ke OPD"),
-                   (Opd, Message.opd_id == Opd.id))
+def figures_time():
+    """The time kept figures are counted at: now, or, with FIGURES_MAX_AGE, the start of the
+    current span of that many seconds. Deadlines pass every minute or so in a large table; this
+    gives the overdue counts the same leeway kept figures have after a change."""
+    now = utcnow()
+    max_age = current_app.config["FIGURES_MAX_AGE"]
+    if not max_age:
+        return now
+    return now - timedelta(seconds=(now - datetime(1970, 1, 1)).total_seconds() % max_age)
 
 
-def by_kabupaten(conditions):
-    return _counts(Message.kabupaten, conditions, _("Tidak disebutkan"))
+# --- durations, counted by the database ---------------------------------------------------------
+
+class HoursBetween(FunctionElement):
+    """Hours from the first time to the second, as a float computed in SQL."""
+    type = Float()
+    inherit_cache = True
+    name = "hours_between"
 
 
-def by_status(conditions, now=None) -> dict:
-    """Selesai, sedang ditangani (baru/diteruskan/diproses), ditutup, and the overdue share."""
-    def count_if(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    total, selesai, ditangani, ditutup, overdue = db.session.query(
-        func.count(Message.id),
-        count_if(Message.status == "selesai"),
-        count_if(Message.status.in_(OPEN_STATUSES)),
-        count_if(Message.status == "ditutup"),
-        count_if(Message.overdue_clause(now or utcnow())),
-    ).filter(*conditions).one()
-    return {"total": total, "selesai": selesai, "ditangani": ditangani, "ditutup": ditutup,
-            "overdue": overdue}
+@compiles(HoursBetween)
+def _hours_between(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    # julianday() is a float of days; rounded to the millisecond, whole seconds come back
+    # exact, so the hours equal Python's (end - start).total_seconds() / 3600.
+    return f"(ROUND((julianday({end}) - julianday({start})) * 86400000) / 3600000.0)"
 
 
-def monthly(conditions) -> list[tuple[str, int]]:
-    """Messages per calendar month (of the stored UTC time; WITA differs by 8 hours)."""
+@compiles(HoursBetween, "postgresql")
+def _hours_between_postgresql(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS DOUBLE PRECISION) / 3600)"
+
+
+def count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+# --- the counts: one GROUP BY, folded in Python -------------------------------------------------
+
+@dataclass
+class Counts:
+    """Every count of the report, folded from one pass over the period's messages."""
+    status: dict = field(default_factory=lambda: dict.fromkeys(
+        ("total", "selesai", "ditangani", "ditutup", "overdue"), 0))
+    categories: Counter = field(default_factory=Counter)  # by category id (None: none)
+    opds: Counter = field(default_factory=Counter)        # by OPD id (None: not forwarded)
+    kabupaten: Counter = field(default_factory=Counter)
+    months: Counter = field(default_factory=Counter)      # by (year, month)
+    finished: Counter = field(default_factory=Counter)    # by OPD id: answered with a deadline
+    on_time: Counter = field(default_factory=Counter)     # by OPD id: ... and by the deadline
+    rating_sum: Counter = field(default_factory=Counter)  # by OPD id: half-stars given
+    ratings: Counter = field(default_factory=Counter)     # by OPD id: ratings given
+
+
+def count_messages(conditions, now) -> Counts:
+    """One GROUP BY over OPD, category, kabupaten and month (few groups), summed in Python;
+    the ratings are joined in, so the period's messages are read once.
+
+    Months are calendar months of the stored UTC time (WITA differs by 8 hours).
+    """
     year = func.extract("year", Message.created_at)
     month = func.extract("month", Message.created_at)
-    rows = (db.session.query(year, month, func.count(Message.id)).filter(*conditions)
-            .group_by(year, month).order_by(year, month).all())
-    return [(month_label(int(y), int(m)), count) for y, m, count in rows]
+    answered = and_(Message.opd_id.isnot(None), Message.finished_at.isnot(None),
+                    Message.forwarded_at.isnot(None), Message.answer_due_at.isnot(None))
+    rows = db.session.execute(
+        select(Message.opd_id, Message.category_id, Message.kabupaten, year, month,
+               func.count(Message.id),
+               count_if(Message.status == "selesai"),
+               count_if(Message.status.in_(OPEN_STATUSES)),
+               count_if(Message.status == "ditutup"),
+               count_if(Message.overdue_clause(now)),
+               count_if(answered),
+               count_if(and_(answered, Message.finished_at <= Message.answer_due_at)),
+               func.sum(Rating.half_stars), func.count(Rating.id))
+        .outerjoin(Rating, Rating.message_id == Message.id)
+        .where(*conditions)
+        .group_by(Message.opd_id, Message.category_id, Message.kabupaten, year, month))
+    counts = Counts()
+    status = counts.status
+    for (opd_id, category_id, kabupaten, y, m, total, selesai, ditangani, ditutup, overdue,
+         finished, on_time, half_stars, ratings) in rows:
+        status["total"] += total
+        status["selesai"] += selesai
+        status["ditangani"] += ditangani
+        status["ditutup"] += ditutup
+        status["overdue"] += overdue
+        counts.categories[category_id] += total
+        counts.opds[opd_id] += total
+        counts.kabupaten[kabupaten] += total
+        counts.months[int(y), int(m)] += total
+        counts.finished[opd_id] += finished
+        counts.on_time[opd_id] += on_time
+        counts.rating_sum[opd_id] += half_stars or 0
+        counts.ratings[opd_id] += ratings
+    return counts
+
+
+def labelled(counts: Counter, name_of, empty_label: str) -> list[tuple[str, int]]:
+    """Counts by key as (label, count), most first; keys without a name share `empty_label`."""
+    by_label = Counter()
+    for key, count in counts.items():
+        by_label[name_of(key) or empty_label] += count
+    return sorted(by_label.items(), key=lambda row: (-row[1], row[0]))
 
 
 def month_label(year: int, month: int) -> str:
@@ -145,28 +228,62 @@ def month_label(year: int, month: int) -> str:
 
 # --- quality per OPD ----------------------------------------------------------------------------
 
-def nearest_rank(values: list[float], share: float) -> float:
-    """The nearest-rank percentile: the smallest value with `share` of the values at or below."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+P90 = (9, 10)  # the P90's share as a fraction, so that ranks are counted in whole numbers
 
 
-def _durations(conditions, begin, finish) -> dict:
-    """Hours from `begin` to `finish` per OPD id (None: handled by the admin alone)."""
-    rows = (db.session.query(Message.opd_id, begin, finish)
-            .filter(*conditions, begin.isnot(None), finish.isnot(None)).all())
-    hours = {}
-    for opd_id, start, end in rows:
-        hours.setdefault(opd_id, []).append((end - start).total_seconds() / 3600)
-    return hours
+def ranks(count: int) -> tuple[int, int, int]:
+    """The ranks (from 1) of the two middle values and of the P90 among `count` values."""
+    share, whole = P90
+    return (count + 1) // 2, count // 2 + 1, max((share * count + whole - 1) // whole, 1)
+
+
+def durations(conditions) -> dict:
+    """{kind: {OPD id: (median, P90)}} of the hours to triage (since arrival) and to answer
+    (since forwarding, for forwarded messages), ranked by the database in one pass.
+
+    The median is statistics.median's (the mean of the two middle values of an even count); the
+    P90 is the nearest rank: the smallest value with 90 % of the values at or below it, the
+    value ranked ceil(0.9 n) of n. Only those ranks leave the database.
+    """
+    hours = {"triage": HoursBetween(Message.created_at, Message.triaged_at),
+             "answer": case((Message.opd_id.isnot(None),
+                             HoursBetween(Message.forwarded_at, Message.finished_at)))}
+    columns = []
+    for kind, value in hours.items():
+        columns += [value.label(kind),
+                    func.row_number().over(partition_by=Message.opd_id,
+                                           order_by=value.asc().nulls_last()).label(f"{kind}_rank"),
+                    func.count(value).over(partition_by=Message.opd_id).label(f"{kind}_n")]
+    ranked = select(Message.opd_id.label("opd_id"), *columns).where(*conditions).subquery()
+    share, whole = P90
+    wanted = []
+    for kind in hours:
+        n, rank = ranked.c[f"{kind}_n"], ranked.c[f"{kind}_rank"]
+        wanted += [rank == (n + 1) // 2, rank == n // 2 + 1, rank == (share * n + whole - 1) // whole]
+    picked: dict = {kind: {} for kind in hours}
+    for row in db.session.execute(select(ranked).where(or_(*wanted))).mappings():
+        for kind in hours:
+            count, rank, value = row[f"{kind}_n"], row[f"{kind}_rank"], row[kind]
+            if value is not None and rank in ranks(count):
+                picked[kind].setdefault(row["opd_id"], (count, {}))[1][rank] = value
+    result = {}
+    for kind, per_opd in picked.items():
+        result[kind] = {}
+        for opd_id, (count, at) in per_opd.items():
+            low, high, p90 = ranks(count)
+            median = at[low] if count % 2 else (at[low] + at[high]) / 2
+            result[kind][opd_id] = (median, at[p90])
+    return result
 
 
 @dataclass
 class OpdQuality:
     name: str
     messages: int = 0
-    triage: list = field(default_factory=list)
-    answer: list = field(default_factory=list)
+    triage_median: float | None = None
+    triage_p90: float | None = None
+    answer_median: float | None = None
+    answer_p90: float | None = None
     finished: int = 0
     on_time: int = 0
     rating_sum: int = 0
@@ -181,45 +298,23 @@ class OpdQuality:
         return self.rating_sum / self.ratings / 2 if self.ratings else None  # half-stars → stars
 
     def median(self, kind):
-        values = getattr(self, kind)
-        return statistics.median(values) if values else None
+        return getattr(self, f"{kind}_median")
 
     def p90(self, kind):
-        values = getattr(self, kind)
-        return nearest_rank(values, 0.9) if values else None
+        return getattr(self, f"{kind}_p90")
 
 
-def quality_per_opd(conditions) -> list[OpdQuality]:
-    names = dict(db.session.query(Opd.id, Opd.name).all())
-    table: dict = {}
-
-    def row(opd_id) -> OpdQuality:
-        if opd_id not in table:
-            table[opd_id] = OpdQuality(names.get(opd_id) or _("Tanpa OPD (admin)"))
-        return table[opd_id]
-
-    for opd_id, count in (db.session.query(Message.opd_id, func.count(Message.id))
-                          .filter(*conditions).group_by(Message.opd_id)):
-        row(opd_id).messages = count
-    for opd_id, hours in _durations(conditions, Message.created_at, Message.triaged_at).items():
-        row(opd_id).triage = hours
-    for opd_id, hours in _durations(conditions + [Message.opd_id.isnot(None)],
-                                    Message.forwarded_at, Message.finished_at).items():
-        row(opd_id).answer = hours
-    # SLA: finished forwarded messages answered by their deadline.
-    sla = (db.session.query(Message.opd_id, func.count(Message.id),
-                            func.sum(case((Message.finished_at <= Message.answer_due_at, 1),
-                                          else_=0)))
-           .filter(*conditions, Message.opd_id.isnot(None), Message.finished_at.isnot(None),
-                   Message.forwarded_at.isnot(None), Message.answer_due_at.isnot(None))
-           .group_by(Message.opd_id))
-    for opd_id, finished, on_time in sla:
-        row(opd_id).finished, row(opd_id).on_time = finished, int(on_time or 0)
-    ratings = (db.session.query(Message.opd_id, func.sum(Rating.half_stars), func.count(Rating.id))
-               .join(Rating, Rating.message_id == Message.id)
-               .filter(*conditions).group_by(Message.opd_id))
-    for opd_id, half_stars, count in ratings:
-        row(opd_id).rating_sum, row(opd_id).ratings = int(half_stars), count
+def quality_per_opd(conditions, counts: Counts, names: dict) -> list[OpdQuality]:
+    table = {opd_id: OpdQuality(names.get(opd_id) or _("Tanpa OPD (admin)"), messages=count,
+                                finished=counts.finished[opd_id],
+                                on_time=counts.on_time[opd_id],
+                                rating_sum=counts.rating_sum[opd_id],
+                                ratings=counts.ratings[opd_id])
+             for opd_id, count in counts.opds.items()}
+    for kind, per_opd in durations(conditions).items():
+        for opd_id, (median, p90) in per_opd.items():
+            setattr(table[opd_id], f"{kind}_median", median)
+            setattr(table[opd_id], f"{kind}_p90", p90)
     return sorted(table.values(), key=lambda q: (-q.messages, q.name))
 
 
@@ -273,6 +368,7 @@ def one_decimal(value):
 
 @dataclass
 class Report:
+    """The whole report: plain data in the reader's language, so it can be kept (pickled)."""
     period: Period
     status: dict
     categories: list
@@ -283,12 +379,27 @@ class Report:
     sentences: list
 
 
-def build_report(user, period: Period) -> Report:
+def build_report(user, period: Period, now=None) -> Report:
+    """The report computed now: one GROUP BY for every count, the ranks of the durations, the
+    ratings per OPD."""
     conditions = base_conditions(user, period)
-    status = by_status(conditions)
-    categories = by_category(conditions)
-    opds = by_opd(conditions)
-    return Report(period=period, status=status, categories=categories, opds=opds,
-                  kabupaten=by_kabupaten(conditions), months=monthly(conditions),
-                  quality=quality_per_opd(conditions),
-                  sentences=conclusions(status, categories, opds))
+    counts = count_messages(conditions, now or utcnow())
+    opd_names = dict(db.session.execute(select(Opd.id, Opd.name)).all())
+    category_names = dict(db.session.execute(select(Category.id, Category.name)).all())
+    categories = labelled(counts.categories, category_names.get, _("Belum dikategorikan"))
+    opds = labelled(counts.opds, opd_names.get, _("Belum diteruskan ke OPD"))
+    kabupaten = labelled(counts.kabupaten, lambda name: name, _("Tidak disebutkan"))
+    months = [(month_label(y, m), counts.months[y, m]) for y, m in sorted(counts.months)]
+    return Report(period=period, status=counts.status, categories=categories, opds=opds,
+                  kabupaten=kabupaten, months=months,
+                  quality=quality_per_opd(conditions, counts, opd_names),
+                  sentences=conclusions(counts.status, categories, opds))
+
+
+def kept_report(user, period: Period) -> Report:
+    """The report as `build_report` gives it, computed again only when a message, rating or
+    teguran changed or a deadline passed (see `figures_time`); kept per staff scope, period and
+    language."""
+    now = figures_time()
+    key = f"laporan:{staff_scope_key(user)}:{period_key(period)}:{overdue_mark(now)}"
+    return remember(key, lambda: build_report(user, period, now))

@@ -3,16 +3,19 @@ all messages and per OPD.
 
 One GROUP BY query gives every message's step moments (first staff action, triage, latest
 hand-over, reply, release, answer and the sending of its notice); `models.steps.measure`
-judges them, the same rule the message page shows in its timeline.
+judges them, the same rule the message page shows in its timeline. The page shows them kept
+(`kept_step_compliance`), as it does the rest of the report.
 """
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
+from aspirasi.figure_cache import remember
 from aspirasi_admin.charts import percent
+from aspirasi_admin.report_figures import period_key
 from models import Message, MessageEvent, Opd, QueuedMail, db
-from models.access import counted_clause, staff_message_scope
+from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.steps import (
     ANSWER_ACTIONS,
     CITIZEN_ONLY,
@@ -99,3 +102,11 @@ def step_compliance(user, period) -> StepCompliance:
         for step_time in measure(moments, result.minutes):
             result.count(opd_name or no_opd, step_time)
     return result
+
+
+def kept_step_compliance(user, period) -> StepCompliance:
+    """`step_compliance`, kept like the report (per staff scope, period and language) and
+    counted again also when a notice to a citizen went out: that ends the publish step."""
+    sent = db.session.scalar(db.select(func.max(QueuedMail.sent_at)))
+    key = f"langkah:{staff_scope_key(user)}:{period_key(period)}:{sent}"
+    return remember(key, lambda: step_compliance(user, period))

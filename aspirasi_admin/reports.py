@@ -7,20 +7,21 @@ Two views under /admin/laporan:
   them see): the filtered message list as CSV or XLSX, linked from the message lists.
 NIK, email and phone leave the building only for a superadmin who asks, and that is audited.
 """
+from collections.abc import Iterator
+
 from flask import request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, or_, select
 
 from aspirasi_admin import charts
-from aspirasi_admin.exports import download
+from aspirasi_admin.exports import download, streamed_download
 from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.report_figures import FilterError, Period, build_report, one_decimal, shares
-from aspirasi_admin.report_steps import step_compliance
-from models import Message, db, vocabulary
+from aspirasi_admin.report_figures import FilterError, Period, kept_report, one_decimal, shares
+from aspirasi_admin.report_steps import kept_step_compliance
+from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary
 from models.access import may_export_personal_data, reporter_view, staff_message_scope
 from models.audit import record
 from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
@@ -89,10 +90,10 @@ class ReportView(GuardedView):
         except FilterError as error:
             return self.render("admin/reports/index.html", error=str(error), report=None,
                                period=Period(), args=request.args), 400
-        report = build_report(current_user, period)
+        report = kept_report(current_user, period)
         return self.render(template, error=None, report=report, period=period, args=request.args,
                            tables=report_tables(report), charts=report_charts(report),
-                           angka=number_text, steps=step_compliance(current_user, period))
+                           angka=number_text, steps=kept_step_compliance(current_user, period))
 
     @expose("/")
     def index(self):
@@ -108,7 +109,7 @@ class ReportView(GuardedView):
             period = Period.from_args(request.args)
         except FilterError as error:
             return self.render("admin/reports/error.html", error=str(error)), 400
-        report = build_report(current_user, period)
+        report = kept_report(current_user, period)
         tables = report_tables(report)
         summary = (_("Kesimpulan"), [_("Periode: %(p)s", p=period.label())],
                    [(sentence,) for sentence in report.sentences])
@@ -157,23 +158,95 @@ MESSAGE_HEADER = [_l("Nomor tracking"), _l("Tanggal masuk (WITA)"), _l("Perihal"
 PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 
 
-def message_row(message: Message, viewer, personal: bool) -> list:
-    # `personal` is granted to a superadmin only, who is an admin: reporter_view then gives
-    # the full contact details, with the NIK unmasked for this one audited export.
-    reporter = reporter_view(message, viewer, reveal_nik=personal)
-    row = [message.tracking, local_time(message.created_at), message.perihal, message.body,
-           str(STATUS_LABELS[message.status]),
-           message.category.name if message.category else None,
-           message.subcategory.name if message.subcategory else None,
-           message.opd.name if message.opd else None,
-           channel_label(message.channel), message.kabupaten,
-           message.address, reporter.name, message.anonim, message.rahasia,
-           message.is_overdue, local_time(message.forwarded_at), local_time(message.finished_at),
-           message.rating.stars if message.rating else None,
-           vocabulary.guest_kind_label(message.guest_kind), message.event_date]
-    if personal:
-        row += [reporter.nik, reporter.email, reporter.phone]
-    return row
+class ExportedReporter:
+    """A reporter's account as the export reads it: the columns `reporter_view` needs, named
+    as on User, and User's own rule for the display name."""
+    FIELDS = ("full_name", "username", "email", "phone", "nik", "closed_at")
+    display_name = User.__dict__["display_name"]
+
+    def __init__(self, values):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
+
+
+class ExportedMessage:
+    """One exported message read as columns, not as a loaded Message: the attributes
+    `reporter_view` reads, named as on Message, with Message's own rules for the sender's name
+    and NIK; `is_overdue` comes from SQL (`Message.overdue_clause`)."""
+    FIELDS = (
+        "tracking", "created_at", "perihal", "body", "status", "category_id", "subcategory_id",
+        "opd_id", "channel", "kabupaten", "address", "anonim", "rahasia", "forwarded_at",
+        "finished_at", "reporter_id", "guest_name", "guest_nik", "guest_phone", "guest_email",
+        "guest_kind", "event_date", "is_overdue", "half_stars")
+    sender_name = Message.__dict__["sender_name"]
+    nik = Message.__dict__["nik"]
+
+    def __init__(self, values, reporter):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
+        self.reporter = reporter
+
+
+EXPORT_BATCH = 1000  # rows fetched at a time
+
+
+def exported_messages(conditions, now) -> Iterator[ExportedMessage]:
+    """The messages matching `conditions`, newest first, read in batches from one open query
+    (with their reporter's account and rating joined in, so nothing is loaded per row)."""
+    own = [getattr(Message, name) for name in ExportedMessage.FIELDS[:-2]]
+    query = (select(*own, case((Message.overdue_clause(now), True), else_=False),
+                    Rating.half_stars,
+                    *(getattr(User, name) for name in ExportedReporter.FIELDS))
+             .outerjoin(User, User.id == Message.reporter_id)
+             .outerjoin(Rating, Rating.message_id == Message.id)
+             .where(*conditions)
+             .order_by(Message.created_at.desc(), Message.id.desc())
+             .execution_options(yield_per=EXPORT_BATCH))
+    split = len(ExportedMessage.FIELDS)
+    reporter_at = ExportedMessage.FIELDS.index("reporter_id")
+    for row in db.session.execute(query):
+        reporter = ExportedReporter(row[split:]) if row[reporter_at] is not None else None
+        yield ExportedMessage(row[:split], reporter)
+
+
+class MessageRows:
+    """Turns exported messages into the export's rows for one viewer; the names and labels
+    every row repeats are looked up once."""
+
+    def __init__(self, viewer, personal: bool):
+        self.viewer, self.personal = viewer, personal
+        self.categories = dict(db.session.execute(select(Category.id, Category.name)).all())
+        self.subcategories = dict(db.session.execute(
+            select(Subcategory.id, Subcategory.name)).all())
+        self.opds = dict(db.session.execute(select(Opd.id, Opd.name)).all())
+        self.statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+        self.channels = {code: channel_label(code) for code in CHANNELS}
+        self.guest_kinds = {kind: str(label)
+                            for kind, label in vocabulary.GUEST_KIND_LABELS.items()}
+
+    def row(self, message) -> list:
+        # `personal` is granted to a superadmin only, who is an admin: reporter_view then gives
+        # the full contact details, with the NIK unmasked for this one audited export.
+        reporter = reporter_view(message, self.viewer, reveal_nik=self.personal)
+        channel = message.channel
+        row = [message.tracking, local_time(message.created_at), message.perihal, message.body,
+               self.statuses[message.status], self.categories.get(message.category_id),
+               self.subcategories.get(message.subcategory_id), self.opds.get(message.opd_id),
+               self.channels[channel] if channel in self.channels else channel_label(channel),
+               message.kabupaten, message.address, reporter.name, message.anonim,
+               message.rahasia, bool(message.is_overdue), local_time(message.forwarded_at),
+               local_time(message.finished_at),
+               message.half_stars / 2 if message.half_stars is not None else None,
+               self.guest_kinds.get(message.guest_kind, message.guest_kind), message.event_date]
+        if self.personal:
+            row += [reporter.nik, reporter.email, reporter.phone]
+        return row
+
+
+def message_rows(conditions, viewer_id: int, personal: bool, now) -> Iterator[list]:
+    """The export's rows, made while the file is sent: by then the view's session is closed,
+    so the viewer is read again in the session the rows are read in."""
+    rows = MessageRows(db.session.get(User, viewer_id), personal)
+    for message in exported_messages(conditions, now):
+        yield rows.row(message)
 
 
 class MessageExportView(GuardedView):
@@ -193,23 +266,19 @@ class MessageExportView(GuardedView):
             conditions = message_filters(request.args)
         except FilterError as error:
             return self.render("admin/reports/error.html", error=str(error)), 400
+        conditions = [staff_message_scope(current_user), *conditions]
         # Personal data only for a superadmin who asks; anyone else asking gets it left out.
         personal = (request.args.get("include_personal") == "1"
                     and may_export_personal_data(current_user))
-        messages = (Message.query.filter(staff_message_scope(current_user), *conditions)
-                    .options(selectinload(Message.reporter), selectinload(Message.category),
-                             selectinload(Message.subcategory), selectinload(Message.opd),
-                             selectinload(Message.rating))
-                    .order_by(Message.created_at.desc(), Message.id.desc()).all())
-        viewer = current_user._get_current_object()
-        rows = [message_row(m, viewer, personal) for m in messages]
+        count = db.session.scalar(select(func.count(Message.id)).where(*conditions))
         filters = {k: v for k, v in request.args.items() if v and k != "include_personal"}
         record("export_personal" if personal else "export_messages",
-               detail=f"{fmt}, {len(rows)} pesan, filter {filters or '-'}"
+               detail=f"{fmt}, {count} pesan, filter {filters or '-'}"
                       + (", dengan NIK/email/telepon" if personal else ""))
         db.session.commit()
         header = [str(h) for h in MESSAGE_HEADER + (PERSONAL_HEADER if personal else [])]
-        return download([(_("Pesan"), header, rows)], fmt, "pesan-aspirasi")
+        rows = message_rows(conditions, current_user.id, personal, utcnow())
+        return streamed_download((_("Pesan"), header, rows), fmt, "pesan-aspirasi")
 
 
 def register(admin):

@@ -253,9 +253,8 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
     - anyone else: initials, or "Anonim".
     An erased (closed) account shows "Anonim" to everyone.
     """
-    anonymous = ReporterView(name=_("Anonim"))
     if reporter_is_erased(message):
-        return anonymous
+        return ReporterView(name=_("Anonim"))
     reporter = message.reporter
     name = message.sender_name
     username = reporter.username if reporter else None
@@ -269,7 +268,7 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
                             nik=nik if reveal_nik else mask_nik(nik), nik_masked=not reveal_nik,
                             phone=phone, email=email)
     if message.anonim:
-        return anonymous
+        return ReporterView(name=_("Anonim"))
     if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
         return ReporterView(name=name)
     return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
@@ -298,3 +297,23 @@ def may_export_personal_data(user) -> bool:
     return is_superadmin(user)
 
 
+
+
+def staff_scope_key(user) -> str:
+    """A short name for the rows `staff_message_scope(user)` selects: users with the same key
+    see the same messages, so figures counted over them may be kept once for all of them."""
+    if user is None or not user.is_authenticated:
+        return "tidak-ada"
+    if is_admin(user) or is_evaluator(user):
+        return "semua"
+    parts = []
+    opd_id = operated_opd_id(user)
+    if opd_id is not None:
+        parts.append(f"opd{opd_id}")
+    if is_monitor(user):
+        monitored = db.session.scalars(
+            db.select(subcategory_monitors.c.subcategory_id)
+            .where(subcategory_monitors.c.user_id == user.id)
+            .order_by(subcategory_monitors.c.subcategory_id)).all()
+        parts.append("sub" + ",".join(str(sub_id) for sub_id in monitored))
+    return "+".join(parts) or "tidak-ada"

@@ -1,13 +1,23 @@
-"""The evaluator's desk: messages by status × OPD, overdue counts, and the teguran sent."""
+"""The evaluator's desk: messages by status × OPD for a period, overdue counts, and the teguran
+sent."""
 import functools
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, select
 
+from aspirasi.figure_cache import remember
 from aspirasi_admin.guards import GuardedView, expose
+from aspirasi_admin.report_figures import (
+    FilterError,
+    Period,
+    count_if,
+    figures_time,
+    overdue_mark,
+    period_key,
+)
 from aspirasi_admin.views.messages import OVERDUE_COLUMN
-from models import Message, Opd, Reprimand, db
+from models import Message, Opd, Reprimand, db, utcnow
 from models.access import counted_clause
 from models.vocabulary import STATUS_LABELS
 
@@ -15,25 +25,31 @@ REPORT_COLUMNS = tuple((code, STATUS_LABELS[code])
                        for code in ("baru", "diteruskan", "diproses", "selesai"))
 
 
-def status_by_opd():
-    """{opd_id or None: {status: count, "overdue": count}}, counted by SQL GROUP BY."""
-    table: dict = {}
+def status_by_opd(period: Period, now=None) -> dict:
+    """{opd_id or None: {status: count, "overdue": count}}, from one SQL GROUP BY."""
     rows = db.session.execute(
-        db.select(Message.opd_id, Message.status, func.count(Message.id))
-        .where(counted_clause())
-        .group_by(Message.opd_id, Message.status)).all()
-    for opd_id, status, count in rows:
-        table.setdefault(opd_id, {})[status] = count
-    overdue = db.session.execute(
-        db.select(Message.opd_id, func.count(Message.id))
-        .where(Message.overdue_clause()).group_by(Message.opd_id)).all()
-    for opd_id, count in overdue:
-        table.setdefault(opd_id, {})["overdue"] = count
+        select(Message.opd_id, Message.status, func.count(Message.id),
+               count_if(Message.overdue_clause(now or utcnow())))
+        .where(counted_clause(), *period.conditions())
+        .group_by(Message.opd_id, Message.status))
+    table: dict = {}
+    for opd_id, status, count, overdue in rows:
+        counts = table.setdefault(opd_id, {"overdue": 0})
+        counts[status] = count
+        counts["overdue"] += overdue
     return table
 
 
-def drill_link(list_view, status=None, opd=None, overdue=False):
-    """A link to the all-messages list filtered by status, OPD and/or overdue."""
+def kept_status_by_opd(period: Period) -> dict:
+    """`status_by_opd`, counted again only when the data changed or a deadline passed. Every
+    evaluator sees every message, so one copy per period serves them all."""
+    now = figures_time()
+    key = f"evaluasi:{period_key(period)}:{overdue_mark(now)}"
+    return remember(key, lambda: status_by_opd(period, now), per_locale=False)
+
+
+def drill_link(list_view, status=None, opd=None, overdue=False, period=None):
+    """A link to the all-messages list filtered by status, OPD, overdue and/or period."""
     wanted = []
     if status:
         wanted.append((Message.status, status))
@@ -41,6 +57,10 @@ def drill_link(list_view, status=None, opd=None, overdue=False):
         wanted.append((Opd.name, opd.name))
     if overdue:
         wanted.append((OVERDUE_COLUMN, "1"))
+    if period is not None and period.start and period.end:
+        # The list's date filter takes both ends; an open period shows the list unfiltered.
+        wanted.append((Message.created_at,
+                       f"{period.start.isoformat()} to {period.end.isoformat()}"))
     args = {f"flt{i}_{list_view.filter_arg(column)}": value
             for i, (column, value) in enumerate(wanted)}
     return url_for("pesan_semua.index_view", **args)
@@ -51,18 +71,29 @@ class EvaluatorView(GuardedView):
 
     @expose("/")
     def index(self):
-        counts = status_by_opd()
+        try:
+            period = Period.from_args(request.args)
+        except FilterError as error:
+            return self.render("admin/evaluasi.html", error=str(error), rows=[], totals=[],
+                               columns=REPORT_COLUMNS, period=Period(), args=request.args), 400
+        counts = kept_status_by_opd(period)
         list_view = next(v for v in self.admin._views if v.endpoint == "pesan_semua")
-        link = functools.partial(drill_link, list_view)
-        opds = {o.id: o for o in Opd.query.order_by(Opd.name)}
+        link = functools.partial(drill_link, list_view, period=period)
+        # Every active OPD has a row, with zeros when nothing reached it in the period; an
+        # inactive one only when it still holds messages.
+        opds = [opd for opd in db.session.scalars(select(Opd).order_by(Opd.name))
+                if opd.active or opd.id in counts]
         rows = []
-        for opd_id in sorted(counts, key=lambda k: (k is None, opds[k].name if k else "")):
-            opd = opds.get(opd_id)
-            cells = [(counts[opd_id].get(code, 0), link(code, opd)) for code, _label in REPORT_COLUMNS]
-            cells.append((counts[opd_id].get("overdue", 0), link(opd=opd, overdue=True)))
+        for opd in [*opds, None]:
+            opd_counts = counts.get(opd.id if opd else None, {})
+            if opd is None and not opd_counts:
+                continue
+            cells = [(opd_counts.get(code, 0), link(code, opd)) for code, _label in REPORT_COLUMNS]
+            cells.append((opd_counts.get("overdue", 0), link(opd=opd, overdue=True)))
             rows.append((opd, cells))
         totals = [sum(row[1][i][0] for row in rows) for i in range(len(REPORT_COLUMNS) + 1)]
-        return self.render("admin/evaluasi.html", rows=rows, columns=REPORT_COLUMNS, totals=totals)
+        return self.render("admin/evaluasi.html", error=None, rows=rows, columns=REPORT_COLUMNS,
+                           totals=totals, period=period, args=request.args)
 
     @expose("/teguran")
     def teguran(self):
