@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
+from aspirasi.charts import percent
 from aspirasi.figure_cache import remember
-from aspirasi_admin.charts import percent
-from aspirasi_admin.report_figures import period_key
+from aspirasi.report_figures import period_key
 from models import Message, MessageEvent, Opd, QueuedMail, db
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.steps import (

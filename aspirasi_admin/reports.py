@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, or_, select
 
-from aspirasi_admin import charts
+from aspirasi import charts
+from aspirasi.report_figures import FilterError, Period, kept_report, one_decimal, shares
 from aspirasi_admin.exports import download, streamed_download
 from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.report_figures import FilterError, Period, kept_report, one_decimal, shares
 from aspirasi_admin.report_steps import kept_step_compliance
 from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary
 from models.access import may_export_personal_data, reporter_view, staff_message_scope

@@ -292,8 +292,8 @@ def test_open311_error_does_not_shadow_werkzeug(app, client, demo):
 
 def test_domain_errors_share_one_base(app):
     """Do every door's refusals derive from the one domain error, carrying a status?"""
+    from aspirasi.report_figures import FilterError
     from aspirasi.storage import UploadError
-    from aspirasi_admin.report_figures import FilterError
     from models.errors import DomainError
     from open311.georeport import GeoReportError
 

@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from aspirasi.figure_cache import remember
-from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.report_figures import (
+from aspirasi.report_figures import (
     FilterError,
     Period,
     count_if,
@@ -16,6 +15,7 @@ from aspirasi_admin.report_figures import (
     overdue_mark,
     period_key,
 )
+from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.views.messages import OVERDUE_COLUMN
 from models import Message, Opd, Reprimand, db, utcnow
 from models.access import counted_clause

@@ -21,8 +21,8 @@ from sqlalchemy import Float, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from aspirasi.charts import percent
 from aspirasi.figure_cache import remember
-from aspirasi_admin.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.errors import DomainError
