@@ -288,6 +288,7 @@ class OpdQuality:
     on_time: int = 0
     rating_sum: int = 0
     ratings: int = 0
+    opd_id: int | None = None  # None: the messages not forwarded to any OPD
 
     @property
     def sla_percent(self):
@@ -309,7 +310,7 @@ def quality_per_opd(conditions, counts: Counts, names: dict) -> list[OpdQuality]
                                 finished=counts.finished[opd_id],
                                 on_time=counts.on_time[opd_id],
                                 rating_sum=counts.rating_sum[opd_id],
-                                ratings=counts.ratings[opd_id])
+                                ratings=counts.ratings[opd_id], opd_id=opd_id)
              for opd_id, count in counts.opds.items()}
     for kind, per_opd in durations(conditions).items():
         for opd_id, (median, p90) in per_opd.items():

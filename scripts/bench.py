@@ -55,6 +55,7 @@ ENDPOINTS = [
     ("pesan search", "guest", "GET", "/pesan?q=banjir"),
     ("pesan filter", "guest", "GET", "/pesan?status=selesai&opd={diskominfo_id}"),
     ("tracking by NIK", "guest", "GET", "/tracking?q={nik}"),
+    ("kinerja", "guest", "GET", "/kinerja"),
     ("admin list", "admin", "GET", "/admin/pesan/"),
     ("admin inbox", "admin", "GET", "/admin/pesan-baru/"),
     ("operator list", "op-diskominfo", "GET", "/admin/pesan-opd/"),
