@@ -17,6 +17,7 @@ PAGES = [
     ("guest", "/pesan?status=selesai&q=jalan"),
     ("guest", "/tracking/{tracking}"),
     ("guest", "/tracking?q={nik}"),
+    ("guest", "/kinerja"),
     ("guest", "/open311/v2/requests.json"),
     ("warga", "/riwayat"),
     ("warga", "/riwayat/{tracking}"),
