@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import browser_log_in, log_in
 
-PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset"]
+PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset", "/kinerja"]
 CITIZEN_PAGES = ["/pesan/kirim", "/settings", "/riwayat", "/change"]
 
 

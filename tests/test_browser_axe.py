@@ -21,7 +21,7 @@ from tests.helpers import (
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
            "resultTypes": ["violations"]}
 
-PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset",
+PUBLIC_PAGES = ["/", "/pesan", "/tracking", "/lapor", "/login", "/register", "/reset", "/kinerja",
                 "/pesan?lang=en"]
 CITIZEN_PAGES = ["/pesan/kirim", "/settings", "/settings/tutup-akun",
                  "/riwayat", "/change"]
