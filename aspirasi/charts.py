@@ -1,4 +1,5 @@
-"""Small server-side SVG charts (horizontal bars, donut) for the report pages.
+"""Small server-side SVG charts (horizontal bars, donut) for the report pages, in the back
+office and on the public figures per OPD.
 
 No script and no external asset: each chart is an inline <svg> that prints as it shows. The
 numbers also stand in a table next to every chart, so the SVG is decoration for the eye and

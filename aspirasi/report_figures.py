@@ -1,5 +1,6 @@
 """The report's figures (the provincial report's tables and the SOP's quality measures),
-computed in SQL and kept while the data stays the same.
+computed in SQL and kept while the data stays the same. Both doors read them: the back-office
+report and the public figures per OPD (/kinerja) show the same numbers.
 
 Every count comes from one GROUP BY over the period's messages (by OPD, category, kabupaten
 and month: few groups), folded in Python. Durations are hours computed by the database, and
