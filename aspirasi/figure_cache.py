@@ -20,13 +20,14 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
 from aspirasi.extensions import cache
-from models import db
+from models import db, utcnow
+from models.vocabulary import local_time
 
 # Four index lookups (the newest of each), written out once: this runs on every kept page.
 _VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
@@ -57,7 +58,10 @@ def remember(key: str, compute: Callable, per_locale: bool = True):
     version = data_version()
     kept = cache.get(key)
     max_age = current_app.config["FIGURES_MAX_AGE"]
-    if kept is not None and (kept["version"] == version or time.time() - kept["at"] < max_age):
+    if kept is not None and kept["version"] == version:
+        return kept["value"]
+    if kept is not None and time.time() - kept["at"] < max_age:
+        g.outdated_figures = True  # a page showing them must not be kept as current
         return kept["value"]
     value = compute()
     cache.set(key, {"version": version, "at": time.time(), "value": value})
@@ -68,19 +72,23 @@ def shared_page(view):
     """Keep `view`'s page for signed-out visitors (the same page for all of them).
 
     Not kept: a page for a signed-in person, one that showed a flashed message or wrote to
-    the session (a form's CSRF token lives there), and anything but a 200.
+    the session (a form's CSRF token lives there), one built from outdated figures (it would
+    outlive them: it is kept under the newer version), and anything but a 200.
     """
     @wraps(view)
     def kept_or_rendered(*args, **kwargs):
         if current_user.is_authenticated or "_flashes" in session:
             return view(*args, **kwargs)
-        key = f"page:{get_locale()}:{request.full_path}"
+        # Per local day too: a page whose default period is "this year" or "today" changes
+        # with the date even when no data does.
+        key = f"page:{get_locale()}:{local_time(utcnow()).date()}:{request.full_path}"
         version = data_version()
         kept = cache.get(key)
         if kept is not None and kept["version"] == version:
             return Response(kept["body"], content_type=kept["content_type"])
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not session.modified:
+        if (response.status_code == 200 and not session.modified
+                and not g.get("outdated_figures")):
             cache.set(key, {"version": version, "body": response.get_data(),
                             "content_type": response.content_type})
         return response

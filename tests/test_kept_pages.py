@@ -1,0 +1,65 @@
+"""Public pages kept rendered for signed-out visitors: served again only while nothing changed,
+never kept for a signed-in person or when built from outdated figures."""
+import re
+
+from sqlalchemy import event
+
+from models import Message, db
+from tests.helpers import gen_message, in_app, log_in
+
+
+def received(html: str) -> int:
+    return int(re.search(r"<strong>(\d+)</strong>Pesan diterima", html).group(1))
+
+
+def statements(app, client, url: str) -> tuple[int, str]:
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get(url)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(seen), response.get_data(as_text=True)
+
+
+def test_a_kept_page_is_served_until_a_message_changes(app, client, demo):
+    """Does a second visit to the home page only read the data version, and does hiding a
+    message (no new message, only a change) show the new count at once?"""
+    first = received(client.get("/").get_data(as_text=True))
+    count, html = statements(app, client, "/")
+    assert count <= 2 and received(html) == first
+    with in_app(app):
+        message = Message.query.filter_by(hidden=False, rahasia=False).first()
+        message.hidden = True
+        db.session.commit()
+    assert received(client.get("/").get_data(as_text=True)) == first - 1
+
+
+def test_a_signed_in_person_never_gets_a_kept_page(app, client, demo):
+    """After a signed-out visit kept the home page, does a signed-in citizen get their own
+    page (with their menu and sign-out form) rather than the kept one?"""
+    kept = client.get("/").get_data(as_text=True)
+    assert "Keluar" not in kept
+    log_in(client, "warga")
+    page = client.get("/").get_data(as_text=True)
+    assert "Keluar" in page and 'name="csrf_token"' in page
+
+
+def test_a_page_built_from_outdated_figures_is_not_kept(app, client, demo):
+    """With FIGURES_MAX_AGE, a visit right after a change may show the figures of a moment
+    ago; is that page then not kept, so that once the figures are recounted visitors see them
+    (instead of the outdated page, kept under the newer data version)?"""
+    before = received(client.get("/").get_data(as_text=True))
+    app.config["FIGURES_MAX_AGE"] = 3600
+    try:
+        gen_message(app, status="diteruskan", perihal="Sesudah hitungan")
+        assert received(client.get("/").get_data(as_text=True)) == before  # a moment ago
+    finally:
+        app.config["FIGURES_MAX_AGE"] = 0
+    assert received(client.get("/").get_data(as_text=True)) == before + 1
