@@ -47,24 +47,36 @@ def data_version() -> tuple:
     return (*newest, settings)
 
 
-def remember(key: str, compute: Callable, per_locale: bool = True):
+RECOUNT_SECONDS = 120  # how long one worker may take to count a figure again for everyone
+
+
+def remember(key: str, compute: Callable, per_locale: bool = True, marks: tuple = ()):
     """`compute()`'s value for `key`, computed again only when the data changed.
 
     The value must pickle (plain data, dataclasses of module level). Texts in it are in the
-    reader's language, so by default the key includes the locale.
+    reader's language, so by default the key includes the locale. `marks` are more parts of
+    the version, for figures that also move with something else (the clock, sent mail).
+
+    After a change, one request counts again while every other one is given the kept value
+    (marked outdated: see `shared_page`): a figure that takes seconds over a large table is
+    never counted by every waiting request at once.
     """
     if per_locale:
         key = f"{key}:{get_locale()}"
-    version = data_version()
+    version = (*data_version(), *(str(mark) for mark in marks))
     kept = cache.get(key)
-    max_age = current_app.config["FIGURES_MAX_AGE"]
     if kept is not None and kept["version"] == version:
         return kept["value"]
-    if kept is not None and time.time() - kept["at"] < max_age:
+    max_age = current_app.config["FIGURES_MAX_AGE"]
+    if kept is not None and (time.time() - kept["at"] < max_age
+                             or not cache.add(f"{key}:recounting", True, RECOUNT_SECONDS)):
         g.outdated_figures = True  # a page showing them must not be kept as current
         return kept["value"]
-    value = compute()
-    cache.set(key, {"version": version, "at": time.time(), "value": value})
+    try:
+        value = compute()
+        cache.set(key, {"version": version, "at": time.time(), "value": value})
+    finally:
+        cache.delete(f"{key}:recounting")
     return value
 
 

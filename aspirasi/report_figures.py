@@ -403,5 +403,5 @@ def kept_report(user, period: Period) -> Report:
     teguran changed or a deadline passed (see `figures_time`); kept per staff scope, period and
     language."""
     now = figures_time()
-    key = f"laporan:{staff_scope_key(user)}:{period_key(period)}:{overdue_mark(now)}"
-    return remember(key, lambda: build_report(user, period, now))
+    return remember(f"laporan:{staff_scope_key(user)}:{period_key(period)}",
+                    lambda: build_report(user, period, now), marks=(overdue_mark(now),))

@@ -67,10 +67,10 @@ def evaluator_figures():
 
 
 def figures_for(user):
-    """The dashboard's counts, kept per user while the data is unchanged, and for one minute
-    at most: overdue figures change with the clock too."""
+    """The dashboard's counts, kept per user while the data is unchanged and counted again
+    every minute or so: overdue figures change with the clock too."""
     minute = int(time.time() // 60)
-    return remember(f"dashboard:{user.id}:{minute}", lambda: _figures_for(user))
+    return remember(f"dashboard:{user.id}", lambda: _figures_for(user), marks=(minute,))
 
 
 def _figures_for(user):

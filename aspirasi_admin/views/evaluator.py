@@ -44,8 +44,8 @@ def kept_status_by_opd(period: Period) -> dict:
     """`status_by_opd`, counted again only when the data changed or a deadline passed. Every
     evaluator sees every message, so one copy per period serves them all."""
     now = figures_time()
-    key = f"evaluasi:{period_key(period)}:{overdue_mark(now)}"
-    return remember(key, lambda: status_by_opd(period, now), per_locale=False)
+    return remember(f"evaluasi:{period_key(period)}", lambda: status_by_opd(period, now),
+                    per_locale=False, marks=(overdue_mark(now),))
 
 
 def drill_link(list_view, status=None, opd=None, overdue=False, period=None):
