@@ -142,8 +142,21 @@ def trackable_message(tracking: str) -> Message | None:
     return Message.query.filter(Message.tracking == tracking, trackable_clause()).first()
 
 
-def messages_under_nik(nik: str):
-    return Message.query.filter(nik_lookup_clause(nik))
+def messages_under_nik(nik: str, newest: int):
+    """The `newest` messages `nik_lookup_clause` finds, newest first.
+
+    Asked as two small lookups, one per index (the account's messages, the guest's), each
+    with its own newest rows, then merged: asked as one OR ordered by date, PostgreSQL walks
+    the whole date index looking for the few matching rows."""
+    accounts = db.select(User.id).where(User.nik == nik)
+    common = (Message.rahasia.is_(False), trackable_clause())
+    branches = [
+        db.select(Message.id).where(condition, *common)
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(newest).subquery()
+        for condition in (Message.reporter_id.in_(accounts), Message.guest_nik == nik)]
+    ids = db.union(*(db.select(branch.c.id) for branch in branches))
+    return (Message.query.filter(Message.id.in_(ids))
+            .order_by(Message.created_at.desc(), Message.id.desc()).limit(newest))
 
 
 @dataclass(frozen=True)

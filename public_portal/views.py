@@ -131,10 +131,10 @@ def tracking():
     if _is_nik_lookup():
         mode = "nik"
         # The newest NIK_LOOKUP_ROWS: a NIK with years of messages must not list them all.
-        found_rows = (_newest_first(access.messages_under_nik(q))
+        found_rows = (access.messages_under_nik(q, NIK_LOOKUP_ROWS + 1)
                       .options(joinedload(Message.category), joinedload(Message.opd),
                                joinedload(Message.reporter), joinedload(Message.duplicate_of))
-                      .limit(NIK_LOOKUP_ROWS + 1).all())
+                      .all())
         more = len(found_rows) > NIK_LOOKUP_ROWS
         results = [access.stranger_view(m) for m in found_rows[:NIK_LOOKUP_ROWS]]
     elif q:
