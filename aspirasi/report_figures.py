@@ -28,6 +28,7 @@ from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.errors import DomainError
 from models.vocabulary import (
+    AT_OPD_STATUSES,
     OPEN_STATUSES,
     implausible_day_message,
     local_midnight_utc,
@@ -106,13 +107,17 @@ def overdue_mark(now) -> str:
     """Changes whenever a triage or answer deadline passes.
 
     Overdue counts move with the clock, not only with the data: a figure holding them is exact
-    while no deadline has passed since it was counted. The newest deadline already passed moves
-    exactly when one more passes (two index lookups).
+    while no deadline has passed since it was counted. The newest deadline already passed, among
+    the messages it makes overdue, moves exactly when one more passes: one lookup per status
+    in the (status, deadline) indexes.
     """
-    newest = lambda column: (select(func.max(column)).where(column < now)  # noqa: E731
-                             .scalar_subquery())
-    row = db.session.execute(select(newest(Message.triage_due_at),
-                                    newest(Message.answer_due_at))).one()
+    def newest(status, column):
+        return (select(func.max(column)).where(Message.status == status, column < now)
+                .scalar_subquery())
+
+    deadlines = [newest("baru", Message.triage_due_at),
+                 *(newest(status, Message.answer_due_at) for status in AT_OPD_STATUSES)]
+    row = db.session.execute(select(*deadlines)).one()
     return "|".join(str(value) for value in row)
 
 
