@@ -22,8 +22,14 @@ from aspirasi_admin.exports import download, streamed_download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_steps import kept_step_compliance
 from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary
-from models.access import may_export_personal_data, reporter_view, staff_message_scope
+from models.access import (
+    may_export_personal_data,
+    may_search_by_reporter,
+    reporter_view,
+    staff_message_scope,
+)
 from models.audit import record
+from models.reporter_lookup import reporter_contact_clause
 from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
 
 
@@ -120,8 +126,10 @@ class ReportView(GuardedView):
 
 # --- the message list export --------------------------------------------------------------------
 
-def message_filters(args) -> list:
-    """SQL conditions from the list's filters; FilterError for a value that makes no sense."""
+def message_filters(args, viewer) -> list:
+    """SQL conditions from the list's filters; FilterError for a value that makes no sense.
+    The search matches what the list's own search matches for `viewer`: for an admin also the
+    guest's name and a reporter's NIK, phone or email, so the file holds the rows listed."""
     conditions = Period.from_args(args).conditions()
     status = args.get("status", "").strip()
     if status == "terlambat":
@@ -145,8 +153,14 @@ def message_filters(args) -> list:
     text = args.get("q", "").strip()
     if text:
         pattern = f"%{text}%"
-        conditions.append(or_(Message.tracking.ilike(pattern), Message.perihal.ilike(pattern),
-                              Message.body.ilike(pattern)))
+        matches = [Message.tracking.ilike(pattern), Message.perihal.ilike(pattern),
+                   Message.body.ilike(pattern)]
+        if may_search_by_reporter(viewer):
+            matches.append(Message.guest_name.ilike(pattern))
+            contact = reporter_contact_clause(text)
+            if contact is not None:
+                matches.append(contact)
+        conditions.append(or_(*matches))
     return conditions
 
 
@@ -263,7 +277,7 @@ class MessageExportView(GuardedView):
             return self.render("admin/reports/error.html",
                                error=_("Format ekspor harus csv atau xlsx.")), 400
         try:
-            conditions = message_filters(request.args)
+            conditions = message_filters(request.args, current_user)
         except FilterError as error:
             return self.render("admin/reports/error.html", error=str(error)), 400
         conditions = [staff_message_scope(current_user), *conditions]

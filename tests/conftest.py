@@ -21,6 +21,7 @@ from tests.helpers import (
     SilentSmtp,
     SmtpInbox,
     app_config,
+    browser_log_in,
     free_port,
     gen_citizen,
     gen_report_dataset,
@@ -255,3 +256,23 @@ def silent_smtp(app):
         server.close()
         app.config.update(saved_config)
         app.extensions["mailman"] = saved_state
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """Open a tab in a browser context of its own, signed in as `username` (None: a visitor)."""
+    contexts = []
+
+    def _open(username=None):
+        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+                                      locale="id-ID")
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(15000)
+        if username:
+            browser_log_in(tab, username)
+        return tab
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -455,3 +455,24 @@ def enrol_authenticator(client) -> str:
     response = client.post(action, data={"code": totp_code(key, time.time() - 30)})
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     return key
+
+
+@contextmanager
+def counted(app):
+    """The SQL statements sent to the database inside the block, as a list of their texts."""
+    from sqlalchemy import event
+
+    from models import db
+
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

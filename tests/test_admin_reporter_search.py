@@ -92,3 +92,17 @@ def test_search_box_says_what_it_finds(login_as, guest_messages):
     assert "NIK, telepon atau email" in search(login_as("admin"), "/admin/pesan/", "")
     operator_page = search(login_as("op-diskominfo"), "/admin/pesan-opd/", "")
     assert "NIK" not in operator_page.split('name="search"')[1].split(">")[0]
+
+
+def test_the_export_of_a_contact_search_holds_the_rows_listed(app, login_as, guest_messages):
+    """After an admin's search by a guest's phone number, does the list's CSV link download
+    exactly the messages listed (the guest's two, not the stranger's)?"""
+    import re
+    from html import unescape
+
+    client = login_as("admin")
+    html = search(client, "/admin/pesan/", "081298765432")
+    link = unescape(re.search(r'id="export-csv" href="([^"]+)"', html).group(1))
+    body = client.get(link).get_data(as_text=True)
+    assert guest_messages["kominfo"] in body and guest_messages["dlh"] in body
+    assert guest_messages["other"] not in body

@@ -4,13 +4,11 @@ browser on every public, citizen and staff page: zero violations, colour contras
 One browser, one visit per page; each role signs in once. The back office's pages are found
 by following the links of its own menu, so a page added to the menu is checked too.
 """
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from models import Message, db, lifecycle
 from tests.helpers import (
     advance,
-    browser_log_in,
     gen_citizen,
     gen_message,
     get_opd,
@@ -55,26 +53,6 @@ def audit(tab, urls, status=200) -> dict:
 
 def readable(report: dict) -> str:
     return "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in report.items())
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A tab in its own browser context, signed in as `username` (None: a visitor)."""
-    contexts = []
-
-    def _open(username=None):
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
-                                      locale="id-ID")
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15000)
-        if username:
-            browser_log_in(tab, username)
-        return tab
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def test_public_pages_meet_wcag_aa(app, demo, open_as):

@@ -1,29 +1,8 @@
 """A message's whole journey in a real browser, each person in their own browser context:
 the citizen submits on the portal, staff handle it in /admin, the citizen rates it."""
-import pytest
 
 from models import Message, db
-from tests.helpers import browser_log_in, gen_message, get_user, pdf_bytes, screenshot
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """Open a new browser context logged in as `username` (None: an anonymous visitor)."""
-    contexts = []
-
-    def _open(username=None):
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
-                                      locale="id-ID")
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(15000)
-        if username:
-            browser_log_in(tab, username)
-        return tab
-
-    yield _open
-    for context in contexts:
-        context.close()
+from tests.helpers import gen_message, get_user, pdf_bytes, screenshot
 
 
 def submit_form(tab, form_id):

@@ -2,10 +2,10 @@
 import csv
 import io
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from models import db
-from tests.helpers import gen_message
+from tests.helpers import counted, gen_message
 
 URL = "/admin/laporan/pesan/ekspor.csv"
 
@@ -52,21 +52,10 @@ def test_export_runs_as_many_statements_for_more_messages(app, login_as):
     """Does the export run the same number of SQL statements for 6 more messages (no query
     per row)?"""
     client = login_as("admin")
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
     def statements_of_one_export() -> int:
-        statements.clear()
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                response = client.get(URL)
-                rows = read_csv(response.data)
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
-        return len(statements), len(rows)
+        with counted(app) as sent:
+            rows = read_csv(client.get(URL).data)
+        return len(sent), len(rows)
 
     before, before_rows = statements_of_one_export()
     for index in range(3):

@@ -2,10 +2,8 @@
 never kept for a signed-in person or when built from outdated figures."""
 import re
 
-from sqlalchemy import event
-
 from models import Message, db
-from tests.helpers import gen_message, in_app, log_in
+from tests.helpers import counted, gen_message, in_app, log_in
 
 
 def received(html: str) -> int:
@@ -13,19 +11,10 @@ def received(html: str) -> int:
 
 
 def statements(app, client, url: str) -> tuple[int, str]:
-    seen = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            response = client.get(url)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+    with counted(app) as sent:
+        response = client.get(url)
     assert response.status_code == 200
-    return len(seen), response.get_data(as_text=True)
+    return len(sent), response.get_data(as_text=True)
 
 
 def test_a_kept_page_is_served_until_a_message_changes(app, client, demo):

@@ -6,15 +6,12 @@ tests/test_reports.py.
 """
 import csv
 import io
-from contextlib import contextmanager
 from datetime import datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
-
 from models import Message, Opd, User, db
-from tests.helpers import fresh, gen_message, in_app, log_in
+from tests.helpers import counted, fresh, gen_message, in_app, log_in
 
 YEAR_2026 = {"start": "01/01/2026", "end": "31/12/2026"}
 FEBRUARY = {"start": "2026-02-01", "end": "2026-02-28"}
@@ -49,23 +46,6 @@ class TableRows(HTMLParser):
     def handle_data(self, data):
         if self.cell is not None:
             self.cell += data
-
-
-@contextmanager
-def counted(app):
-    """The SQL statements sent to the database inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def table(html: str, wanted: str) -> list[list[str]]:

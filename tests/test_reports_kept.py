@@ -4,10 +4,10 @@ import math
 import statistics
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from models import Message, Opd, db
-from tests.helpers import gen_message, in_app
+from tests.helpers import counted, gen_message, in_app
 
 HOUR = timedelta(hours=1)
 
@@ -17,19 +17,9 @@ def sentence_total(html: str) -> int:
 
 
 def statements_matching(app, client, url: str, word: str) -> int:
-    seen = []
-
-    def count(_conn, _cursor, statement, *_args):
-        if word in statement:
-            seen.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+    with counted(app) as sent:
+        assert client.get(url).status_code == 200
+    return sum(word in statement for statement in sent)
 
 
 def test_kept_report_is_reused_and_counts_a_new_message(app, login_as, dataset):

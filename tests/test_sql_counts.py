@@ -1,13 +1,11 @@
 """SQL statements per request: a list or a detail page asks the database the same number of
 times however many rows the table holds, however many rows the page shows and however long a
 message's timeline is (no query per row: no N+1)."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from models import Attachment, Message, Rating, db
-from tests.helpers import PASSWORD, advance, gen_message, log_in
+from tests.helpers import PASSWORD, advance, counted, gen_message, log_in
 
 # (who, address); {id}, {tracking} and {nik} name the message whose page grows.
 PAGES = [
@@ -34,23 +32,6 @@ PAGES = [
     ("superadmin", "/admin/pengguna/"),
     ("superadmin", "/admin/audit/"),
 ]
-
-
-@contextmanager
-def counted(app):
-    """Counts the statements sent to the database inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def statements_for(app, clients, who, address) -> int:
