@@ -1,14 +1,15 @@
 """Figures and pages worth computing once: counts and reports over the whole message table,
 and the public pages every signed-out visitor sees alike.
 
-A figure is kept with the data version it was computed from: the newest change of any
-message (`updated_at`, which every UPDATE sets), the newest message, rating and teguran, and
-the settings. Two small queries read that version; while it is unchanged the kept figure is exact and is
-served as it is. After a change a kept figure may still be served for `FIGURES_MAX_AGE`
-seconds (a busy installation would otherwise recount the table after every submission);
-0 means figures are always exact.
+A figure is kept with the data version it was computed from: the newest change of any message
+(`updated_at`, which every UPDATE sets), the newest message, rating and teguran, and the
+settings (two small indexed queries), plus the caller's own marks (the newest deadline passed,
+the newest notice sent). While that version is unchanged the kept figure is exact. After a
+change, one request counts again while the others are given the kept figure; with
+`FIGURES_MAX_AGE` (seconds) a kept figure is also served that long after a change, so a busy
+installation does not recount the table after every submission. 0: always exact.
 
-A public page (`shared_page`) is kept rendered per address and language and served only
+A public page (`shared_page`) is kept rendered per address, language and day and served only
 while the data version is unchanged: a page is cheap to render again, and a citizen looking
 up their message must see its newest status at once.
 
@@ -32,8 +33,6 @@ from models.vocabulary import local_time
 # Four index lookups (the newest of each), written out once: this runs on every kept page.
 _VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
                 "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)")
-
-
 _SETTINGS = text("SELECT key, value FROM setting ORDER BY key")
 
 
