@@ -27,13 +27,12 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from aspirasi.extensions import cache
-from models import db, utcnow
+from models import Setting, db, utcnow
 from models.vocabulary import local_time
 
 # Four index lookups (the newest of each), written out once: this runs on every kept page.
 _VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
                 "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)")
-_SETTINGS = text("SELECT key, value FROM setting ORDER BY key")
 
 
 def data_version() -> tuple:
@@ -41,7 +40,8 @@ def data_version() -> tuple:
     whenever a setting changes (the footer's contacts and the home pictures are settings;
     the table holds a few dozen short rows)."""
     newest = tuple(str(value) for value in db.session.execute(_VERSION).one())
-    settings = hashlib.blake2b(repr(db.session.execute(_SETTINGS).all()).encode(),
+    # The page's own footer reads the same settings: Setting.stored() asks once per request.
+    settings = hashlib.blake2b(repr(sorted(Setting.stored().items())).encode(),
                                digest_size=8).hexdigest()
     return (*newest, settings)
 

@@ -17,8 +17,8 @@ from flask_login import current_user
 from sqlalchemy import case, func, or_, select
 
 from aspirasi import charts
+from aspirasi.exports import download, streamed_download
 from aspirasi.report_figures import FilterError, Period, kept_report, one_decimal, shares
-from aspirasi_admin.exports import download, streamed_download
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_steps import kept_step_compliance
 from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary

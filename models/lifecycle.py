@@ -274,6 +274,11 @@ def _reply(message, actor, note=None, **data):
         # message keeps showing the citizen its earlier answer, if any.
         message.status = IN_REVIEW
         return answer
+    return _finish_with(message, answer)
+
+
+def _finish_with(message, answer: str) -> str:
+    """The answer the citizen reads, and the moment the message is finished."""
     message.answer = answer
     message.finished_at = utcnow()
     return answer
@@ -292,9 +297,7 @@ def answer_in_review(message: Message) -> str | None:
 def _release(message, actor, note=None, **data):
     answer = _require(answer_in_review(message), _l("Tidak ada tanggapan OPD yang menunggu "
                                                    "pemeriksaan."))
-    message.answer = answer
-    message.finished_at = utcnow()
-    return answer
+    return _finish_with(message, answer)
 
 
 def _send_back(message, actor, note=None, **data):

@@ -91,9 +91,9 @@ def new_home_picture_id(now) -> str:
 
 def home_pictures() -> list[HomePicture]:
     """The uploaded home pictures, oldest first."""
-    rows = (Setting.query.filter(Setting.key.startswith(HOME_PICTURE_PREFIX, autoescape=True))
-            .order_by(Setting.key).all())
-    return [HomePicture(row.key[len(HOME_PICTURE_PREFIX):], row.value) for row in rows]
+    return [HomePicture(key[len(HOME_PICTURE_PREFIX):], value)
+            for key, value in sorted(Setting.stored().items())
+            if key.startswith(HOME_PICTURE_PREFIX)]
 
 
 def home_picture(picture_id: str) -> HomePicture | None:
@@ -116,11 +116,9 @@ def remove_home_picture(picture_id: str) -> bool:
 
 
 def site_settings() -> dict[str, str]:
-    """The footer's contact details and social links, in one query."""
-    values = dict(SITE_DEFAULTS)
-    rows = Setting.query.filter(Setting.key.in_(tuple(SITE_DEFAULTS))).all()
-    values.update({row.key: row.value for row in rows})
-    return values
+    """The footer's contact details and social links."""
+    stored = Setting.stored()
+    return {key: stored.get(key, default) for key, default in SITE_DEFAULTS.items()}
 
 
 class Holiday(db.Model):

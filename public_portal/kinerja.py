@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from aspirasi import charts
+from aspirasi import charts, exports
 from aspirasi.figure_cache import remember, shared_page
 from aspirasi.report_figures import (
     FilterError,
@@ -186,19 +186,11 @@ def as_json(figures: OpenFigures) -> dict:
 
 
 def as_csv(figures: OpenFigures) -> Response:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in columns()])
-    for row in figures.rows:
-        writer.writerow(["" if value is None else value for value in row_values(row)])
-    response = Response("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     period = figures.period
     span = "_".join(day.isoformat() if day else "" for day in (period.start, period.end))
-    response.headers["Content-Disposition"] = f'attachment; filename="kinerja-opd-{span}.csv"'
-    return response
+    table = (_("Kinerja OPD"), [label for _key, label in columns()],
+             [row_values(row) for row in figures.rows])
+    return exports.download([table], "csv", f"kinerja-opd-{span}")
 
 
 def period_args(period: Period) -> dict:

@@ -2,12 +2,13 @@
 service."""
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
 from aspirasi.figure_cache import remember, shared_page
+from aspirasi.report_figures import count_if
 from models import Category, Message, Opd, access, db
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
@@ -44,10 +45,10 @@ def _newest_first(query):
 
 def _home_figures() -> dict:
     received, finished = db.session.query(
-        func.count(Message.id),
-        func.coalesce(func.sum(case((Message.status == "selesai", 1), else_=0)), 0),
+        func.count(Message.id), count_if(Message.status == "selesai"),
     ).filter(access.public_clause()).one()
-    return {"received": received, "finished": int(finished),
+    finished = int(finished or 0)  # no public message at all: the sum is NULL
+    return {"received": received, "finished": finished,
             "percent": round(finished * 100 / received) if received else 0}
 
 

@@ -1,4 +1,5 @@
-"""CSV and XLSX files from tables: the message list and the report, for spreadsheets.
+"""CSV and XLSX files from tables, for spreadsheets: the message list and the report (back
+office) and the open figures (/kinerja).
 
 A table is (sheet title, header row, data rows). Cells that a spreadsheet would run as a
 formula (=, +, -, @ at the start of text) are quoted, so a citizen's text stays text.
