@@ -162,6 +162,10 @@ def seed_demo(password: str) -> dict:
     if Message.query.count() == 0:
         seed_messages(opds, subcategories, users)
     db.session.commit()
+    # The demo opens with its notifications in place, as if the worker had run already.
+    from aspirasi.notify import announce_pending
+    while announce_pending():
+        pass
     return users
 
 
@@ -310,15 +314,16 @@ def register(app):
                   help="Seconds between rounds with --loop.")
     @click.option("--limit", default=50, show_default=True, help="Mails per batch.")
     def mail_deliver_command(loop, interval, limit):
-        """Send the queued mails that are due, retrying failed ones with back-off.
+        """Announce new submissions to the staff, then send the queued mails that are due,
+        retrying failed ones with back-off.
 
-        Without --loop: drain what is due once (for cron) and exit, 1 if a mail failed."""
-        from aspirasi.mailer import drain, run_worker
+        Without --loop: one round (for cron) and exit, 1 if a mail failed."""
+        from aspirasi import worker
 
         if loop:
-            run_worker(interval=interval, batch=limit)
+            worker.run(interval=interval, batch=limit)
             return
-        sent, failed = drain(limit)
-        click.echo(f"terkirim: {sent}, gagal: {failed}")
+        announced, sent, failed = worker.one_round(limit)
+        click.echo(f"diumumkan: {announced}, terkirim: {sent}, gagal: {failed}")
         if failed:
             raise SystemExit(1)

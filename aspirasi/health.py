@@ -80,11 +80,31 @@ def uploads_writable() -> str:
     return OK
 
 
+def worker_backlog() -> dict:
+    """How many submissions wait for the background worker to announce them, and how long the
+    oldest has waited: a backlog that only grows means the worker is not running."""
+    from models import PendingAnnouncement, utcnow
+
+    try:
+        waiting, oldest = db.session.query(db.func.count(PendingAnnouncement.id),
+                                           db.func.min(PendingAnnouncement.created_at)).one()
+    except Exception:  # noqa: BLE001 - the database checks above say what is wrong
+        db.session.rollback()
+        return {"waiting": None, "oldest_seconds": None}
+    age = int((utcnow() - oldest).total_seconds()) if oldest else 0
+    return {"waiting": waiting, "oldest_seconds": age}
+
+
 def report() -> tuple[dict, int]:
-    """The JSON body of /healthz and its status code (200 when all is well, else 503)."""
+    """The JSON body of /healthz and its status code (200 when all is well, else 503).
+
+    The worker's backlog is reported beside the checks, for monitoring, but does not make the
+    page fail: these web workers still take submissions while the worker is down."""
     checks = {"database": database_answers()}
     checks["database_write"] = (database_accepts_writes() if checks["database"] == OK
                                 else "not checked")
     checks["uploads"] = uploads_writable()
     healthy = all(value == OK for value in checks.values())
-    return {"status": "ok" if healthy else "error", "checks": checks}, 200 if healthy else 503
+    body = {"status": "ok" if healthy else "error", "checks": checks,
+            "worker": worker_backlog() if checks["database"] == OK else None}
+    return body, 200 if healthy else 503

@@ -2,9 +2,9 @@
 
 Every mail, Flask-Security's included, becomes a `QueuedMail` row in the transaction of the
 action that caused it; no request ever talks to a mail server. A separate process delivers
-the queue: `flask --app wsgi mail-deliver --loop` (a service), or `mail-deliver` without
-`--loop` from cron, which drains what is due once. A broken or silent mail server therefore
-never slows, loses or fails a submission or a transition.
+the queue (`aspirasi.worker`): `flask --app wsgi mail-deliver --loop` (a service), or
+`mail-deliver` without `--loop` from cron, which drains what is due once. A broken or
+silent mail server therefore never slows, loses or fails a submission or a transition.
 
 Delivery is at-least-once; a mail goes out twice only after a crash at one precise moment:
 - a row is claimed before sending by a compare-and-swap on its attempt counter (an UPDATE
@@ -22,9 +22,6 @@ silently never arrives (at-most-once would need to give those up).
 Mail a stranger can cause (account mails, the receipt of a guest or API submission) is
 limited per recipient address: see `recipient_saturated`.
 """
-import logging
-import signal
-import time
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -183,32 +180,3 @@ def drain(batch: int = 50, max_batches: int = 100, stop=lambda: False) -> tuple[
         if batch_failed or found < batch or stop():
             break
     return sent, failed
-
-
-def run_worker(interval: float = 2.0, batch: int = 50) -> None:
-    """The delivery service: drain, sleep `interval`, again, until SIGTERM or SIGINT.
-
-    A signal lets the mail being sent finish (its SMTP timeout bounds that), then returns.
-    """
-    stopping = []
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.append(True))
-    logger = current_app.logger
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)  # a service says what it does in its journal
-    logger.info("mail worker started (every %.1f s, %d per batch)", interval, batch)
-    while not stopping:
-        try:
-            sent, failed = drain(batch, stop=lambda: bool(stopping))
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the service
-            logger.exception("mail delivery round failed")
-            db.session.rollback()
-        else:
-            if sent or failed:
-                logger.info("mail sent: %d, failed: %d", sent, failed)
-        finally:
-            db.session.remove()
-        deadline = time.monotonic() + interval
-        while not stopping and time.monotonic() < deadline:
-            time.sleep(min(0.1, interval))
-    logger.info("mail worker stopped")

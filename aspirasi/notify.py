@@ -1,13 +1,17 @@
 """Who hears about a change: in-app notifications for staff, mail for staff and citizens.
 
 Connected to `lifecycle.message_changed`, so it runs inside the transaction of the change:
-the notification and the queued mail exist exactly when the change does.
+the notification and the queued mail exist exactly when the change does. A submission is
+the exception (`ANNOUNCED_LATER`): it records a `PendingAnnouncement` in its transaction and
+the background worker writes its notifications and receipt (`announce_pending`), so the
+citizen's request never waits on the fan-out to staff.
 """
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from aspirasi import mailer
-from models import Notification, Role, User, db, utcnow
+from models import Notification, PendingAnnouncement, Role, User, db, utcnow
 from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
@@ -94,10 +98,27 @@ def settle_notifications(message, action) -> None:
          .update({"read_at": utcnow()}, synchronize_session=False))
 
 
+# Citizens and API clients submit in bulk; staff act one message at a time, and an officer's
+# next page should already show what their action set off.
+ANNOUNCED_LATER = frozenset({"submit"})
+
+
 @message_changed.connect
 def on_message_changed(message, action, actor=None, event=None, **_extra):
+    if action in ANNOUNCED_LATER:
+        db.session.add(PendingAnnouncement(
+            message=message, event=event, action=action, by_stranger=actor is None,
+            base_url=request.host_url if has_request_context() else None,
+            locale=str(get_locale() or "") or None))
+        return
+    announce(message, action, event, by_stranger=actor is None)
+
+
+def announce(message, action, event=None, by_stranger: bool = False) -> None:
+    """Write the notifications and mails a change sets off, in the current transaction."""
     settle_notifications(message, action)
-    if action == "submit":
+    # Announced later, a submission may already be triaged or withdrawn: then nobody waits.
+    if action == "submit" and message.status == "baru":
         _notify(staff_with_role("admin"), message, "baru",
                 _("Pesan baru %(t)s: %(p)s", t=message.tracking, p=message.perihal),
                 _("Pesan baru masuk: %(t)s", t=message.tracking))
@@ -134,7 +155,35 @@ def on_message_changed(message, action, actor=None, event=None, **_extra):
                 _("Teguran untuk pesan %(t)s: %(n)s", t=message.tracking, n=event.note or ""),
                 _("Teguran atas pesan %(t)s", t=message.tracking))
     if event is not None and event.public:
-        _mail_citizen(message, event, anonymous=actor is None)
+        _mail_citizen(message, event, anonymous=by_stranger)
+
+
+def announce_pending(limit: int = 200) -> int:
+    """Announce up to `limit` recorded changes, oldest first; returns how many this call did.
+
+    Each is announced in its own transaction, which also deletes its row: a row another
+    worker deleted first matches nothing and is skipped, so every change is announced once.
+    """
+    due = [row_id for (row_id,) in db.session.query(PendingAnnouncement.id)
+           .order_by(PendingAnnouncement.id).limit(limit)]
+    db.session.commit()  # end the read: each announcement below is its own transaction
+    done = 0
+    for row_id in due:
+        row = db.session.get(PendingAnnouncement, row_id)
+        taken = (row is not None and PendingAnnouncement.query.filter_by(id=row_id)
+                 .delete(synchronize_session=False) == 1)
+        if not taken:
+            db.session.rollback()
+            continue
+        # Links and words as the request that caused it would have written them.
+        base = (current_app.config.get("PUBLIC_BASE_URL") or row.base_url
+                or FALLBACK_BASE_URL)
+        with current_app.test_request_context(base_url=base.rstrip("/") + "/"), \
+                force_locale(row.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            announce(row.message, row.action, row.event, by_stranger=row.by_stranger)
+        db.session.commit()
+        done += 1
+    return done
 
 
 BADGE_CAP = 99  # the badge shows "99+" beyond this; counting further only costs time

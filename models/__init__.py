@@ -45,7 +45,7 @@ from models.audit import AuditLog  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.feedback import Rating, Reprimand, ResponseTemplate  # noqa: E402
 from models.message import Attachment, Message  # noqa: E402
-from models.notification import Notification, QueuedMail  # noqa: E402
+from models.notification import Notification, PendingAnnouncement, QueuedMail  # noqa: E402
 from models.opd import Opd  # noqa: E402
 from models.settings import ApiKey, Holiday, Setting  # noqa: E402
 from models.taxonomy import Category, Subcategory, subcategory_monitors  # noqa: E402
@@ -55,5 +55,6 @@ from models.user import Role, User, roles_users  # noqa: E402
 __all__ = [
     "db", "utcnow", "Role", "User", "roles_users", "Opd", "Category", "Subcategory",
     "subcategory_monitors", "Message", "Attachment", "MessageEvent", "Rating", "Reprimand",
-    "ResponseTemplate", "Notification", "QueuedMail", "AuditLog", "Setting", "ApiKey", "Holiday",
+    "ResponseTemplate", "Notification", "PendingAnnouncement", "QueuedMail", "AuditLog",
+    "Setting", "ApiKey", "Holiday",
 ]

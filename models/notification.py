@@ -44,3 +44,30 @@ class QueuedMail(db.Model):
     # The per-recipient limit counts an address's recent mail (aspirasi.mailer).
     __table_args__ = (db.Index("ix_queued_mail_recipient_created_at",
                                db.func.lower(recipient), created_at),)
+
+
+class PendingAnnouncement(db.Model):
+    """A change whose notifications and mails the worker still has to write.
+
+    A submission only records this row; the notifications to the admins and the receipt
+    are written by the background worker (`aspirasi.notify.announce_pending`), so a citizen's
+    request never pays for the fan-out to staff. The row is written in the transaction of the
+    change and removed in the transaction that writes what it announces: each change is
+    announced exactly once, even with several workers.
+    """
+    __tablename__ = "pending_announcement"
+    id = db.Column(db.Integer, primary_key=True)
+    message_id = db.Column(db.Integer, db.ForeignKey("message.id", ondelete="CASCADE"),
+                           nullable=False)
+    event_id = db.Column(db.Integer, db.ForeignKey("message_event.id", ondelete="CASCADE"))
+    action = db.Column(db.String(20), nullable=False)
+    # Nobody signed in caused it (a guest or an API client): its mail is limited per address.
+    by_stranger = db.Column(db.Boolean, nullable=False, default=False)
+    # What the request knew: the address it came to (for links when PUBLIC_BASE_URL is unset)
+    # and the language its person used.
+    base_url = db.Column(db.String(255))
+    locale = db.Column(db.String(10))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    message = db.relationship("Message")
+    event = db.relationship("MessageEvent")

@@ -52,8 +52,9 @@ def submit():
                 db.session.rollback()
                 return render_template("portal/submit.html", form=form,
                                        upload_error=str(error)), error.status_code
+            tracking = message.tracking  # read before the commit expires it: no reload
             lifecycle.commit()
-            return redirect(url_for("portal.submitted", nomor=message.tracking))
+            return redirect(url_for("portal.submitted", nomor=tracking))
     status = 400 if request.method == "POST" else 200
     return render_template("portal/submit.html", form=form, upload_error=upload_error), status
 
@@ -90,10 +91,11 @@ def guest_report():
                 db.session.rollback()
                 return render_template("portal/guest.html", form=form,
                                        upload_error=str(error)), error.status_code
+            tracking = message.tracking  # read before the commit expires it: no reload
             lifecycle.commit()
             # Only the browser that sent it may open the receipt page.
-            session["guest_tracking"] = message.tracking
-            return redirect(url_for("portal.guest_submitted", nomor=message.tracking))
+            session["guest_tracking"] = tracking
+            return redirect(url_for("portal.guest_submitted", nomor=tracking))
     status = 400 if request.method == "POST" else 200
     return render_template("portal/guest.html", form=form, upload_error=upload_error), status
 

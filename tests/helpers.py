@@ -112,7 +112,8 @@ def gen_message(app, *, status="baru", reporter="warga", perihal="Lampu jalan pa
                 sub="adu-internet", **fields):
     """A message submitted by `reporter` (a username; None for a guest) and moved by staff to
     `status`; when forwarded, to OPD `opd` under subcategory `sub`. Extra `fields` are Message
-    columns (anonim, rahasia, guest_nik, ...)."""
+    columns (anonim, rahasia, guest_nik, ...). The worker has announced the submission (the
+    admins' notices, the receipt queued) before staff move it on."""
     from models import Message, db, lifecycle
 
     with in_app(app):
@@ -121,6 +122,7 @@ def gen_message(app, *, status="baru", reporter="warga", perihal="Lampu jalan pa
                           channel="web" if author else "guest", **fields)
         lifecycle.submit(message, actor=author)
         lifecycle.commit()
+        announce_submissions(app)
         if STEPS_TO[status]:
             message = advance(app, message, *STEPS_TO[status], opd=opd, sub=sub)
         db.session.refresh(message)
@@ -305,12 +307,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def deliver_queue(app) -> tuple[int, int]:
-    """Run the mail worker's `drain` once on the app's queue; returns (sent, failed)."""
-    from aspirasi.mailer import drain
+def announce_submissions(app) -> int:
+    """Run the worker's announcing step once: the notices and receipts of new submissions."""
+    from aspirasi.notify import announce_pending
 
     with in_app(app):
-        return drain()
+        return announce_pending()
+
+
+def deliver_queue(app) -> tuple[int, int]:
+    """Run one round of the background worker (announce pending submissions, then drain the
+    mail queue), as `mail-deliver` would; returns (sent, failed)."""
+    from aspirasi import worker
+
+    with in_app(app):
+        _announced, sent, failed = worker.one_round()
+        return sent, failed
 
 
 class DeliveredMail:

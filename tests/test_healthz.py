@@ -6,7 +6,9 @@ from flask_migrate import upgrade
 
 from aspirasi import create_app
 
-ALL_OK = {"status": "ok", "checks": {"database": "ok", "database_write": "ok", "uploads": "ok"}}
+IDLE_WORKER = {"waiting": 0, "oldest_seconds": 0}
+ALL_OK = {"status": "ok", "checks": {"database": "ok", "database_write": "ok", "uploads": "ok"},
+          "worker": IDLE_WORKER}
 
 
 def sqlite_app(tmp_path, uri: str, upload_dir):
@@ -56,7 +58,8 @@ def test_healthz_reports_an_upload_folder_that_cannot_be_written(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "checks": {
-        "database": "ok", "database_write": "ok", "uploads": "not writable"}}
+        "database": "ok", "database_write": "ok", "uploads": "not writable"},
+        "worker": IDLE_WORKER}
 
 
 @pytest.mark.skipif(os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
@@ -74,7 +77,8 @@ def test_healthz_reports_a_read_only_sqlite_database(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "checks": {
-        "database": "ok", "database_write": "read-only", "uploads": "ok"}}
+        "database": "ok", "database_write": "read-only", "uploads": "ok"},
+        "worker": IDLE_WORKER}
     assert db_file.read_bytes() == before  # the refused write changed nothing
 
 
@@ -119,4 +123,22 @@ def test_healthz_names_the_database_when_it_is_unreachable(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "checks": {
-        "database": "unavailable", "database_write": "not checked", "uploads": "ok"}}
+        "database": "unavailable", "database_write": "not checked", "uploads": "ok"},
+        "worker": None}
+
+
+def test_healthz_shows_the_submissions_waiting_for_the_worker(app, client):
+    """Does /healthz count the submissions the background worker has not announced yet (and
+    stay 200: the web side still works), and is the backlog gone after the worker's round?"""
+    from tests.helpers import GOOD_NIK, announce_submissions
+
+    guest = {"guest_kind": "umum", "perihal": "Jalan berlubang", "body": "Lubang besar.",
+             "nik": GOOD_NIK, "phone": "081234500011", "event_date": "2026-01-05"}
+    for _ in range(2):
+        assert client.post("/lapor", data=guest).status_code == 302
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["worker"]["waiting"] == 2
+    assert response.get_json()["worker"]["oldest_seconds"] >= 0
+    assert announce_submissions(app) == 2
+    assert client.get("/healthz").get_json()["worker"] == IDLE_WORKER

@@ -2,7 +2,7 @@
 import pytest
 
 from models import QueuedMail
-from tests.helpers import GOOD_NIK, PASSWORD, links_in
+from tests.helpers import GOOD_NIK, PASSWORD, announce_submissions, links_in
 
 GUEST = {"guest_kind": "umum", "perihal": "Lampu taman mati", "body": "Sudah dua minggu gelap.",
          "nik": GOOD_NIK, "phone": "081234500011", "email": "tamu@example.com",
@@ -18,6 +18,8 @@ def public_base_url(app):
 
 
 def receipt_links(app) -> list[str]:
+    """The links in the guest's receipt, as the worker writes it."""
+    announce_submissions(app)
     with app.app_context():
         mail = QueuedMail.query.filter_by(recipient="tamu@example.com").one()
         return links_in(mail.body)

@@ -13,8 +13,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from aspirasi.mailer import enqueue
-from models import Message, QueuedMail, db, utcnow
-from tests.helpers import GOOD_NIK, SmtpInbox, count_rows, deliver_queue, free_port
+from models import Message, Notification, PendingAnnouncement, QueuedMail, db, utcnow
+from tests.helpers import (
+    GOOD_NIK,
+    SilentSmtp,
+    SmtpInbox,
+    announce_submissions,
+    count_rows,
+    deliver_queue,
+    free_port,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,8 +60,9 @@ def test_guest_submissions_never_touch_a_hung_mail_server_and_are_mailed_once_it
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         assert elapsed < 5, f"a submission took {elapsed:.1f} s"
     assert silent_smtp.connections == 0  # no request talked to the mail server
+    assert count_rows(app, Message) == 3
+    assert announce_submissions(app) == 3  # the worker writes the receipts
     with app.app_context():
-        assert count_rows(app, Message) == 3
         rows = QueuedMail.query.order_by(QueuedMail.id).all()
         assert sorted(r.recipient for r in rows) == addresses
         assert all(r.sent_at is None and r.attempts == 0 for r in rows)
@@ -84,8 +93,9 @@ def test_guest_submissions_never_touch_a_hung_mail_server_and_are_mailed_once_it
         assert QueuedMail.query.filter(QueuedMail.sent_at.is_(None)).count() == 0
 
 
-def test_a_guest_submission_is_one_commit_with_its_receipt(app, client):
-    """Is a guest submission written in one transaction, the queued receipt included?"""
+def test_a_guest_submission_is_one_commit_and_its_receipt_is_written_by_the_worker(app, client):
+    """Is a guest submission written in one transaction that records its announcement (and no
+    mail), and does the worker then queue exactly one receipt, however often it runs?"""
     commits = []
 
     def count(session):
@@ -98,6 +108,11 @@ def test_a_guest_submission_is_one_commit_with_its_receipt(app, client):
         event.remove(Session, "after_commit", count)
     assert response.status_code == 302
     assert len(commits) == 1
+    assert count_rows(app, PendingAnnouncement) == 1
+    assert count_rows(app, QueuedMail, recipient="satu@example.com") == 0
+    assert announce_submissions(app) == 1
+    assert announce_submissions(app) == 0
+    assert count_rows(app, PendingAnnouncement) == 0
     assert count_rows(app, QueuedMail, recipient="satu@example.com") == 1
 
 
@@ -174,5 +189,75 @@ def test_the_worker_loop_delivers_and_stops_cleanly_on_sigterm(app, tmp_path):
             worker.kill()
         controller.stop()
     assert worker.returncode == 0, err[-1500:]
-    assert "mail worker stopped" in err
+    assert "worker stopped" in err
     assert len(inbox.messages) == 2
+
+
+def test_the_service_announces_submissions_while_the_mail_server_hangs(app, client, demo,
+                                                                        tmp_path):
+    """With the mail server hung and a mail stuck in delivery, does the running service still
+    give the admin a new guest submission's notification within seconds (and queue its
+    receipt), instead of waiting for the mail?"""
+    silent = SilentSmtp()
+    queue_mails(app, ["tertahan@example.com"])
+    env = {**worker_env(app, tmp_path, silent.port), "MAIL_TIMEOUT": "30"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver",
+                               "--loop", "--interval", "0.2"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while silent.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert silent.connections == 1  # the stuck mail now waits up to 30 s on the server
+        response = client.post("/lapor", data={**GUEST, "email": "tamu@example.com"})
+        assert response.status_code == 302
+        tracking = response.headers["Location"].rsplit("/", 1)[-1]
+        admin_id = demo["admin"]
+        announced = None
+        deadline = time.monotonic() + 10
+        while announced is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with app.app_context():
+                db.session.remove()
+                announced = (Notification.query.join(Message)
+                             .filter(Message.tracking == tracking,
+                                     Notification.user_id == admin_id).first())
+        assert announced is not None, "no notification while the mail server hung"
+        assert count_rows(app, QueuedMail, recipient="tamu@example.com", sent_at=None) == 1
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        silent.close()
+        _out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err[-2000:]
+
+
+def test_two_workers_announce_each_submission_once(app, client, demo, tmp_path):
+    """With two `mail-deliver` processes announcing one backlog of guest submissions at once,
+    does every admin get exactly one notification and every guest exactly one receipt per
+    submission?"""
+    addresses = [f"tamu{i:02d}@example.com" for i in range(20)]
+    for address in addresses:
+        assert client.post("/lapor", data={**GUEST, "email": address}).status_code == 302
+    assert count_rows(app, PendingAnnouncement) == len(addresses)
+    env = worker_env(app, tmp_path, free_port())  # nobody listens: no mail goes out
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail-deliver",
+                                 "--limit", "1"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    announced = [int(out.split("diumumkan: ")[1].split(",")[0]) for out, _err in outputs]
+    assert sum(announced) == len(addresses), outputs
+    with app.app_context():
+        db.session.remove()
+        assert PendingAnnouncement.query.count() == 0
+        for username in ("admin",):
+            per_message = (db.session.query(Notification.message_id, db.func.count())
+                           .filter(Notification.user_id == demo[username],
+                                   Notification.kind == "baru")
+                           .group_by(Notification.message_id).all())
+            guest_ids = {m.id for m in Message.query.filter(Message.guest_email.isnot(None))}
+            assert {mid for mid, _n in per_message} >= guest_ids
+            assert all(n == 1 for mid, n in per_message if mid in guest_ids)
+        receipts = sorted(r.recipient for r in QueuedMail.query.filter(
+            QueuedMail.recipient.like("tamu%@example.com")))
+    assert receipts == addresses
