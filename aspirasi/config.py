@@ -129,6 +129,9 @@ class Config:
     # Figures over the whole table (see aspirasi.figure_cache): kept per data version and
     # shown up to this many seconds after a change.
     FIGURES_MAX_AGE = int(os.environ.get("FIGURES_MAX_AGE", "60"))
+    # A kept public page is checked against the data this often per worker (seconds): a busy
+    # page then costs no query, and a change shows within this time.
+    KEPT_PAGES_RECHECK = float(os.environ.get("KEPT_PAGES_RECHECK", "1"))
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
     RATELIMIT_ENABLED = True

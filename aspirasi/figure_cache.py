@@ -11,7 +11,9 @@ installation does not recount the table after every submission. 0: always exact.
 
 A public page (`shared_page`) is kept rendered per address, language and day and served only
 while the data version is unchanged: a page is cheap to render again, and a citizen looking
-up their message must see its newest status at once.
+up their message must see its newest status. Each worker asks for the data version of kept
+pages at most every `KEPT_PAGES_RECHECK` seconds (1 s), so a change shows within a second
+and a page visited many times a second costs no query at all.
 
 The store is Flask-Caching's: a folder under the instance path shared by every worker on one
 machine, Redis in production (`CACHE_REDIS_URL`), an in-process dictionary in the tests.
@@ -44,6 +46,19 @@ def data_version() -> tuple:
     settings = hashlib.blake2b(repr(sorted(Setting.stored().items())).encode(),
                                digest_size=8).hexdigest()
     return (*newest, settings)
+
+
+_pages_version = {"at": float("-inf"), "version": None}  # this worker's last answer
+
+
+def pages_version() -> tuple:
+    """`data_version()`, asked of the database at most every KEPT_PAGES_RECHECK seconds by
+    this worker (threads share it: at worst two of them ask at once)."""
+    recheck = current_app.config["KEPT_PAGES_RECHECK"]
+    now = time.monotonic()
+    if now - _pages_version["at"] >= recheck:
+        _pages_version.update(version=data_version(), at=now)
+    return _pages_version["version"]
 
 
 RECOUNT_SECONDS = 120  # how long one worker may take to count a figure again for everyone
@@ -93,7 +108,7 @@ def shared_page(view):
         # Per local day too: a page whose default period is "this year" or "today" changes
         # with the date even when no data does.
         key = f"page:{get_locale()}:{local_time(utcnow()).date()}:{request.full_path}"
-        version = data_version()
+        version = pages_version()
         kept = cache.get(key)
         if kept is not None and kept["version"] == version:
             return Response(kept["body"], content_type=kept["content_type"])

@@ -53,6 +53,7 @@ def app_config(tmp: str) -> dict:
         # Kept figures are exact in tests: a change is seen by the next request.
         "CACHE_TYPE": "SimpleCache",
         "FIGURES_MAX_AGE": 0,
+        "KEPT_PAGES_RECHECK": 0,
         # Fast hashing in tests only; production keeps argon2's defaults.
         "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,
                                                    "argon2__memory_cost": 1024,

@@ -70,3 +70,22 @@ def test_while_one_request_recounts_the_others_get_the_kept_figures(app, client,
         with app.app_context():
             cache.delete("home-figures:recounting")
     assert received(client.get("/").get_data(as_text=True)) == before + 1
+
+
+def test_a_busy_kept_page_asks_the_database_nothing_and_shows_a_change_after_the_recheck(
+        app, client, demo):
+    """With KEPT_PAGES_RECHECK set, is a kept page served again without one SQL statement, and
+    once the recheck time has passed, does a change show?"""
+    from aspirasi import figure_cache
+
+    first = received(client.get("/").get_data(as_text=True))
+    app.config["KEPT_PAGES_RECHECK"] = 3600
+    try:
+        client.get("/")  # this worker now remembers the data version for an hour
+        count, html = statements(app, client, "/")
+        assert count == 0 and received(html) == first
+        gen_message(app, status="diteruskan", perihal="Sesudah pemeriksaan")
+        figure_cache._pages_version["at"] -= 3600  # the hour has passed
+        assert received(client.get("/").get_data(as_text=True)) == first + 1
+    finally:
+        app.config["KEPT_PAGES_RECHECK"] = 0
