@@ -184,10 +184,12 @@ class StrangerView:
 
 
 def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
-    """`message` as a stranger may read it; `with_timeline` adds its public timeline steps."""
+    """`message` as a stranger may read it; `with_timeline` adds what its own page shows
+    beside: the public timeline steps and the stages (a list of results shows neither)."""
     view = StrangerView(tracking=message.tracking, status=message.status,
                         created_at=message.created_at, updated_at=message.updated_at,
-                        shows_details=False, stages=message_stages(message),
+                        shows_details=False,
+                        stages=message_stages(message) if with_timeline else None,
                         events=tuple(message.public_events) if with_timeline else ())
     if not is_public(message):
         return view
