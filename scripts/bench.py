@@ -194,8 +194,10 @@ class Postgres:
     def __init__(self, workdir: Path, port: int):
         self.dir = workdir / "pg"
         workdir.chmod(0o755)  # pg.sh runs the cluster as the postgres user when we are root
+        # Commits wait for the disk, as in production: a submission's cost includes it.
         result = subprocess.run(["bash", str(SCRIPTS / "pg.sh"), "start", str(self.dir), str(port)],
-                                capture_output=True, text=True, timeout=120)
+                                capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "PG_FSYNC": "on"})
         if result.returncode != 0:
             self.stop()  # a half-started cluster is stopped too
             raise RuntimeError(f"PostgreSQL did not start: {result.stderr.strip()}")
