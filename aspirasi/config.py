@@ -132,6 +132,10 @@ class Config:
     # A kept public page is checked against the data this often per worker (seconds): a busy
     # page then costs no query, and a change shows within this time.
     KEPT_PAGES_RECHECK = float(os.environ.get("KEPT_PAGES_RECHECK", "1"))
+    # The background worker counts the most asked-for figures again this often (seconds) when
+    # the data changed, before FIGURES_MAX_AGE runs out, so no visitor waits for a count.
+    # 0: never (each figure is then counted again by the first visit after a change).
+    FIGURES_REFRESH = float(os.environ.get("FIGURES_REFRESH", "45"))
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
     RATELIMIT_ENABLED = True

@@ -15,6 +15,12 @@ up their message must see its newest status. Each worker asks for the data versi
 pages at most every `KEPT_PAGES_RECHECK` seconds (1 s), so a change shows within a second
 and a page visited many times a second costs no query at all.
 
+The figures most visits ask for (registered with `kept_warm`: the home page's, /kinerja's,
+the report's and the evaluator's default periods) are counted again by the background worker
+every `FIGURES_REFRESH` seconds when the data changed and someone asked for them in the last
+`DEMAND_SECONDS` (`refresh_kept_figures`), so that no visitor waits for a count over the whole
+table, and nobody's absence costs a count.
+
 The store is Flask-Caching's: a folder under the instance path shared by every worker on one
 machine, Redis in production (`CACHE_REDIS_URL`), an in-process dictionary in the tests.
 """
@@ -24,7 +30,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, g, make_response, request, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -62,6 +68,7 @@ def pages_version() -> tuple:
 
 
 RECOUNT_SECONDS = 120  # how long one worker may take to count a figure again for everyone
+DEMAND_SECONDS = 15 * 60  # a figure nobody asked for this long is no longer kept fresh
 
 
 def remember(key: str, compute: Callable, per_locale: bool = True, marks: tuple = ()):
@@ -81,7 +88,12 @@ def remember(key: str, compute: Callable, per_locale: bool = True, marks: tuple 
     kept = cache.get(key)
     if kept is not None and kept["version"] == version:
         return kept["value"]
-    max_age = current_app.config["FIGURES_MAX_AGE"]
+    refreshing = g.get("refreshing_figures", False)  # the worker counts whatever changed
+    if not refreshing:
+        cache.add(f"{key}:asked", True, DEMAND_SECONDS)  # writes once per span, else a read
+    elif not cache.has(f"{key}:asked"):
+        return kept["value"] if kept is not None else None
+    max_age = 0 if refreshing else current_app.config["FIGURES_MAX_AGE"]
     if kept is not None and (time.time() - kept["at"] < max_age
                              or not cache.add(f"{key}:recounting", True, RECOUNT_SECONDS)):
         g.outdated_figures = True  # a page showing them must not be kept as current
@@ -91,7 +103,35 @@ def remember(key: str, compute: Callable, per_locale: bool = True, marks: tuple 
         cache.set(key, {"version": version, "at": time.time(), "value": value})
     finally:
         cache.delete(f"{key}:recounting")
+    if refreshing:
+        g.refreshed_figures = g.get("refreshed_figures", 0) + 1
     return value
+
+
+_warmers: list[Callable] = []
+
+
+def kept_warm(warm: Callable) -> Callable:
+    """Register `warm()`, which asks for figures through `remember`, to be run by the worker."""
+    _warmers.append(warm)
+    return warm
+
+
+def refresh_kept_figures() -> int:
+    """Count again, in the default language, every registered figure whose data changed since
+    it was kept (one at a time across workers: the recount lock); returns how many were
+    counted. English pages count their own copy on their first visit after a change."""
+    app = current_app._get_current_object()
+    with app.test_request_context(), force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+        g.refreshing_figures, g.refreshed_figures = True, 0
+        try:
+            for warm in _warmers:
+                warm()
+            return g.refreshed_figures
+        finally:
+            g.pop("refreshing_figures", None)
+            g.pop("refreshed_figures", None)
+            db.session.commit()  # end the read
 
 
 def shared_page(view):

@@ -1,10 +1,12 @@
 """The background service beside the web workers: `flask --app wsgi mail-deliver [--loop]`.
 
-It has two duties: announcing the recorded submissions (`notify.announce_pending`: the
-admins' notifications and mails, the citizen's receipt) and delivering the mail that is due
-(`mailer.drain`). Requests only record what is to be done, in their own transaction. In the
-service each duty runs in its own thread, so a hung mail server (each mail may wait
-MAIL_TIMEOUT) never delays the staff's notifications; one run without `--loop` does both once.
+It has three duties: announcing the recorded submissions (`notify.announce_pending`: the
+admins' notifications and mails, the citizen's receipt), delivering the mail that is due
+(`mailer.drain`) and counting again the most asked-for figures when the data changed
+(`figure_cache.refresh_kept_figures`, every FIGURES_REFRESH seconds). Requests only record
+what is to be done, in their own transaction. In the service each duty runs in its own
+thread, so a hung mail server (each mail may wait MAIL_TIMEOUT) never delays the staff's
+notifications, nor a long count either; one run without `--loop` does each once.
 """
 import logging
 import signal
@@ -12,14 +14,17 @@ import threading
 
 from flask import current_app
 
-from aspirasi import mailer, notify
+from aspirasi import figure_cache, mailer, notify
 from models import db
 
 
 def one_round(batch: int = 50) -> tuple[int, int, int]:
-    """Announce what is pending, then drain the mail queue; (announced, sent, failed)."""
+    """Announce what is pending, drain the mail queue, count changed figures again;
+    (announced, sent, failed)."""
     announced = notify.announce_pending()
     sent, failed = mailer.drain(batch)
+    if current_app.config["FIGURES_REFRESH"] > 0:
+        figure_cache.refresh_kept_figures()
     return announced, sent, failed
 
 
@@ -53,13 +58,20 @@ def run(interval: float = 2.0, batch: int = 50) -> None:
         app.logger.setLevel(logging.INFO)  # a service says what it does in its journal
     app.logger.info("worker started (every %.1f s, %d mails per batch)", interval, batch)
 
-    def announcing():
-        with app.app_context():
-            _every(interval, stopping, notify.announce_pending, "submissions announced")
+    def beside(every: float, duty, name: str) -> threading.Thread:
+        def loop():
+            with app.app_context():
+                _every(every, stopping, duty, name)
+        thread = threading.Thread(target=loop, name=name, daemon=True)
+        thread.start()
+        return thread
 
-    announcer = threading.Thread(target=announcing, name="announce", daemon=True)
-    announcer.start()
+    threads = [beside(interval, notify.announce_pending, "submissions announced")]
+    if app.config["FIGURES_REFRESH"] > 0:
+        threads.append(beside(app.config["FIGURES_REFRESH"], figure_cache.refresh_kept_figures,
+                              "figures refreshed"))
     _every(interval, stopping,
            lambda: mailer.drain(batch, stop=stopping.is_set), "mail sent, failed")
-    announcer.join(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
     app.logger.info("worker stopped")

@@ -8,6 +8,7 @@ Two views under /admin/laporan:
 NIK, email and phone leave the building only for a superadmin who asks, and that is audited.
 """
 from collections.abc import Iterator
+from datetime import date
 
 from flask import request
 from flask_babel import format_decimal
@@ -18,6 +19,8 @@ from sqlalchemy import case, func, or_, select
 
 from aspirasi import charts
 from aspirasi.exports import download, streamed_download
+from aspirasi.figure_cache import kept_warm
+from aspirasi.notify import staff_with_role
 from aspirasi.report_figures import FilterError, Period, kept_report, one_decimal, shares
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_steps import kept_step_compliance
@@ -85,6 +88,19 @@ def report_charts(report) -> dict:
         "kabupaten": charts.bar_chart(report.kabupaten, _("Pesan per kabupaten/kota")),
         "months": charts.bar_chart(report.months, _("Tren bulanan"), label_width=130),
     }
+
+
+@kept_warm
+def kept_default_reports() -> None:
+    """The report and its step compliance as admins and evaluators open them (all time) and
+    for the current year. One admin stands for all of them: they see the same messages."""
+    admins = staff_with_role("admin")
+    if not admins:
+        return
+    year = local_time(utcnow()).year
+    for period in (Period(), Period(date(year, 1, 1), date(year, 12, 31))):
+        kept_report(admins[0], period)
+        kept_step_compliance(admins[0], period)
 
 
 class ReportView(GuardedView):

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from aspirasi import charts, exports
-from aspirasi.figure_cache import remember, shared_page
+from aspirasi.figure_cache import kept_warm, remember, shared_page
 from aspirasi.report_figures import (
     FilterError,
     Period,
@@ -130,6 +130,12 @@ def open_figures(period: Period) -> OpenFigures:
 def kept_figures(period: Period) -> OpenFigures:
     """`open_figures`, computed again only when a message, rating or teguran changed."""
     return remember(f"kinerja:{period_key(period)}", lambda: open_figures(period))
+
+
+@kept_warm
+def kept_default_figures() -> OpenFigures:
+    """The figures of the page as it opens: the current year."""
+    return kept_figures(chosen_period({}))
 
 
 # --- the page and its downloads -----------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
-from aspirasi.figure_cache import remember, shared_page
+from aspirasi.figure_cache import kept_warm, remember, shared_page
 from aspirasi.report_figures import count_if
 from models import Category, Message, Opd, access, db
 from models.message import TRACKING_PREFIX
@@ -52,10 +52,15 @@ def _home_figures() -> dict:
             "percent": round(finished * 100 / received) if received else 0}
 
 
+@kept_warm
+def home_figures() -> dict:
+    return remember("home-figures", _home_figures, per_locale=False)
+
+
 @bp.get("/")
 @shared_page
 def index():
-    figures = remember("home-figures", _home_figures, per_locale=False)
+    figures = home_figures()
     latest = _newest_first(access.public_messages().options(
         joinedload(Message.category), joinedload(Message.opd))).limit(5).all()
     return render_template("portal/index.html", figures=figures, latest=latest,

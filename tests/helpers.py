@@ -54,6 +54,7 @@ def app_config(tmp: str) -> dict:
         "CACHE_TYPE": "SimpleCache",
         "FIGURES_MAX_AGE": 0,
         "KEPT_PAGES_RECHECK": 0,
+        "FIGURES_REFRESH": 0,  # on only in the tests of the worker's recount
         # Fast hashing in tests only; production keeps argon2's defaults.
         "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,
                                                    "argon2__memory_cost": 1024,

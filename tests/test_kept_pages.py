@@ -89,3 +89,42 @@ def test_a_busy_kept_page_asks_the_database_nothing_and_shows_a_change_after_the
         assert received(client.get("/").get_data(as_text=True)) == first + 1
     finally:
         app.config["KEPT_PAGES_RECHECK"] = 0
+
+
+def test_the_worker_counts_changed_figures_again_so_no_visit_waits(app, client, demo, runner):
+    """With figures shown up to an hour after a change, does one round of the background
+    worker count the report, /kinerja and the home page again after a new message, so that
+    the next visits show it without counting anything themselves?"""
+    from tests.helpers import log_in
+
+    app.config.update(FIGURES_MAX_AGE=3600, FIGURES_REFRESH=45)
+    try:
+        before = received(client.get("/").get_data(as_text=True))
+        staff = app.test_client()
+        log_in(staff, "admin")
+        report_before = staff.get("/admin/laporan/").get_data(as_text=True)
+        gen_message(app, status="diteruskan", perihal="Sesudah penghitungan ulang")
+        assert received(client.get("/").get_data(as_text=True)) == before  # an hour's leeway
+        result = runner.invoke(args=["mail-deliver"])
+        assert result.exit_code == 0, result.output
+        count, html = statements(app, client, "/")
+        assert received(html) == before + 1
+        with counted(app) as sent:
+            report_after = staff.get("/admin/laporan/").get_data(as_text=True)
+        assert report_after != report_before
+        assert not any("GROUP BY" in statement for statement in sent)  # nothing counted
+    finally:
+        app.config.update(FIGURES_MAX_AGE=0, FIGURES_REFRESH=0)
+
+
+def test_the_worker_leaves_alone_figures_nobody_asked_for(app, demo, runner):
+    """Does the worker's round count nothing while no one has asked for any figure lately
+    (a quiet night costs no counting over the table)?"""
+    app.config.update(FIGURES_REFRESH=45)
+    try:
+        with counted(app) as sent:
+            result = runner.invoke(args=["mail-deliver"])
+        assert result.exit_code == 0, result.output
+        assert not any("GROUP BY" in statement for statement in sent)
+    finally:
+        app.config.update(FIGURES_REFRESH=0)

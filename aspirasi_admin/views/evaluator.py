@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from aspirasi.figure_cache import remember
+from aspirasi.figure_cache import kept_warm, remember
 from aspirasi.report_figures import (
     FilterError,
     Period,
@@ -46,6 +46,12 @@ def kept_status_by_opd(period: Period) -> dict:
     now = figures_time()
     return remember(f"evaluasi:{period_key(period)}", lambda: status_by_opd(period, now),
                     per_locale=False, marks=(overdue_mark(now),))
+
+
+@kept_warm
+def kept_default_status_by_opd() -> dict:
+    """The desk as it opens: all time."""
+    return kept_status_by_opd(Period())
 
 
 def drill_link(list_view, status=None, opd=None, overdue=False, period=None):
