@@ -55,6 +55,9 @@ def worker_settings() -> dict:
         "offlinePage": url_for("portal.offline_page"),
         "pages": [url_for(endpoint) for endpoint in OFFLINE_PAGES],
         "pagePrefixes": [tracking_prefix],
+        # Posted while the connection fails, these are kept on the phone and sent later.
+        "forms": [url_for("portal.guest_report"), url_for("portal.submit")],
+        "keptFragment": "#antrean-tersimpan",
         "staticPrefix": url_for("static", filename=""),
         "storeScript": url_for("static", filename="js/offline-store.js"),
         # The back office is never answered by the worker, not even with the offline page.

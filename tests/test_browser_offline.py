@@ -95,3 +95,35 @@ def test_a_public_page_opened_once_opens_offline_and_a_new_one_gets_the_offline_
     page.goto("/kinerja")
     assert page.inner_text("h1") == "Tidak ada sinyal"
     page.context.set_offline(False)
+
+
+def test_a_report_whose_connection_fails_while_sending_waits_on_the_phone(app, page, tmp_path):
+    """When the phone believes it has signal but the post fails, is the report (its photo
+    shrunk in the form itself) kept on the phone, the service worker bringing the citizen back
+    to the form where it is listed as waiting, and sent once when the connection works again?"""
+    photo = tmp_path / "gardu.jpg"
+    original_size = camera_photo(photo)
+    open_online_and_keep(page, "/lapor")
+    page.fill("#perihal", "Listrik padam tiga hari")
+    page.fill("#body", "Seluruh kampung tanpa listrik sejak Senin.")
+    page.fill("#nik", GOOD_NIK)
+    page.fill("#phone", "081233344455")
+    page.fill("#event_date", "2026-02-02")
+    page.set_input_files("#foto", str(photo))
+    page.context.set_offline(True)
+    # A weak signal: the phone says it is connected, yet nothing gets through.
+    page.evaluate("Object.defineProperty(navigator, 'onLine', {get: () => true})")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/lapor#antrean-tersimpan")
+    waiting = page.locator("#antrean li[data-state=waiting]")
+    waiting.wait_for()
+    assert "Listrik padam tiga hari" in waiting.inner_text()
+    assert page.locator("#antrean-tersimpan").is_visible()
+    with app.app_context():
+        assert Message.query.count() == 0
+
+    page.context.set_offline(False)
+    page.locator("#antrean li[data-state=sent]").wait_for()
+    with app.app_context():
+        assert [m.perihal for m in Message.query.all()] == ["Listrik padam tiga hari"]
+        assert [a.size < original_size / 4 for a in Attachment.query.all()] == [True]

@@ -1,8 +1,8 @@
 /* On every portal page: registers the service worker and sends the submissions waiting on
    the phone (on load, when the signal returns, and through Background Sync where the browser
    has it). On a submission form marked data-offline-queue: gives the form its client key,
-   shrinks large photos before upload, sends the form itself, and when there is no signal
-   keeps the submission on the phone and lists it. The words it shows come from the page
+   shrinks large photos before upload and posts the form as before; without signal it keeps
+   the submission on the phone instead, and lists what the phone keeps. The words it shows come from the page
    (the JSON block #antrean-teks). Without this script the forms post as plain HTML forms. */
 (function () {
   "use strict";
@@ -12,16 +12,6 @@
   var MAX_SIDE = 2000;             // pixels on the longer side after shrinking
   var MAX_BYTES = 1024 * 1024;     // a JPEG up to this size and MAX_SIDE goes up as it is
   var QUALITY = 0.8;
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); });
-    return [hex.slice(0, 4).join(""), hex.slice(4, 6).join(""), hex.slice(6, 8).join(""),
-      hex.slice(8, 10).join(""), hex.slice(10).join("")].join("-");
-  }
 
   // --- photos ------------------------------------------------------------------------------
 
@@ -130,32 +120,23 @@
     store.flush()["catch"](function () { return null; });
   }
 
-  // The server's answer to a form sent online: the receipt page is opened; a page with
-  // errors replaces the form, as a plain post would have shown it.
-  function showAnswer(response, form) {
-    if (/\/terkirim\//.test(response.url)) {
-      window.location.assign(response.url);
-      return Promise.resolve();
-    }
-    return response.text().then(function (html) {
-      var answer = new DOMParser().parseFromString(html, "text/html");
-      var main = answer.querySelector("main");
-      if (!main) { form.submit(); return; }
-      document.title = answer.title;
-      document.querySelector("main").replaceWith(main);
-      setUpForm(main.querySelector("form[data-offline-queue]"));
-      render();
-      window.scrollTo(0, 0);
-    });
-  }
-
   function keepOnPhone(form, data, notice) {
     return store.queue(form.action, window.location.href, data).then(function () {
       form.reset();
-      form.querySelector("input[name=client_key]").value = newKey();
+      form.querySelector("input[name=client_key]").value = store.newKey();
       notice.hidden = false;
       notice.focus();
       askForSync();
+    });
+  }
+
+  // The shrunk photos go back into their fields, so the form posts as it always did.
+  function replacePhotos(form, data) {
+    if (typeof DataTransfer !== "function") { return; }
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      var files = new DataTransfer();
+      data.getAll(input.name).forEach(function (file) { files.items.add(file); });
+      input.files = files.files;
     });
   }
 
@@ -164,7 +145,9 @@
     var keyField = form.querySelector("input[name=client_key]");
     var button = form.querySelector("button[type=submit]");
     var notice = document.getElementById("antrean-tersimpan");
-    if (!keyField.value) { keyField.value = newKey(); }
+    if (!keyField.value) { keyField.value = store.newKey(); }
+    // The worker kept a submission whose connection failed and brought the citizen back here.
+    if (window.location.hash === "#" + notice.id) { notice.hidden = false; }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (button.disabled) { return; }
@@ -172,10 +155,13 @@
       notice.hidden = true;
       formDataWithSmallPhotos(form).then(function (data) {
         if (navigator.onLine === false) { return keepOnPhone(form, data, notice); }
-        return fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
-          .then(function (response) { return showAnswer(response, form); },
-            function () { return keepOnPhone(form, data, notice); });
-      }).then(function () { button.disabled = false; }, function () { button.disabled = false; });
+        replacePhotos(form, data);
+        form.submit();  // the worker keeps it on the phone if the connection fails
+        return null;
+      }).then(function () { button.disabled = false; }, function () {
+        button.disabled = false;
+        form.submit();
+      });
     });
   }
 

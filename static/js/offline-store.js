@@ -104,8 +104,22 @@
     return "";
   }
 
+  function newKey() {
+    if (self.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); });
+    return [hex.slice(0, 4).join(""), hex.slice(4, 6).join(""), hex.slice(6, 8).join(""),
+      hex.slice(8, 10).join(""), hex.slice(10).join("")].join("-");
+  }
+
   function queue(action, pageUrl, formData) {
     var fields = entriesOf(formData);
+    if (!valueOf(fields, "client_key")) {  // posted by a page whose script did not run
+      fields = fields.filter(function (field) { return field.name !== "client_key"; });
+      fields.push({ name: "client_key", value: newKey() });
+    }
     var item = {
       key: valueOf(fields, "client_key"), action: action, pageUrl: pageUrl, fields: fields,
       title: valueOf(fields, "perihal"), state: "waiting", createdAt: Date.now()
@@ -169,6 +183,6 @@
   }
 
   scope.AspirasiAntrean = {
-    CHANNEL: CHANNEL, SYNC_TAG: SYNC_TAG, all: all, queue: queue, remove: remove, flush: flush
+    CHANNEL: CHANNEL, SYNC_TAG: SYNC_TAG, newKey: newKey, all: all, queue: queue, remove: remove, flush: flush
   };
 }(self));

@@ -5,7 +5,8 @@
    files that names their cache. Pages: network first, the kept copy when there is no signal,
    else the offline page. Static files: the kept copy first. Never kept: anything but a GET, a
    page not listed (the back office, a person's own messages), an answer that was redirected
-   or not a success. Background Sync sends the submissions waiting on the phone. */
+   or not a success. A submission form posted while the connection fails is kept on the
+   phone; Background Sync sends the submissions waiting there. */
 "use strict";
 
 var SETTINGS = self.ASPIRASI;
@@ -83,10 +84,35 @@ function cacheFirst(event) {
   });
 }
 
+// A form posted while the connection fails: kept on the phone, and the citizen is brought
+// back to the form (kept, so it opens without signal), where the list shows it waiting. A
+// POST that reached the server but whose answer was lost is sent again later under the same
+// client key, and the server answers with the message it kept.
+function sendOrKeep(event) {
+  var copy = event.request.clone();
+  return fetch(event.request)["catch"](function (failure) {
+    var form = new URL(copy.url);
+    return copy.formData().then(function (data) {
+      return self.AspirasiAntrean.queue(form.href, form.href, data);
+    }).then(function () {
+      return self.registration.sync ? self.registration.sync.register(self.AspirasiAntrean.SYNC_TAG)
+        ["catch"](function () { return null; }) : null;
+    }).then(function () {
+      return Response.redirect(form.pathname + SETTINGS.keptFragment, 303);
+    }, function () { throw failure; });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST" && request.mode === "navigate" &&
+      SETTINGS.forms.indexOf(url.pathname) !== -1) {
+    event.respondWith(sendOrKeep(event));
+    return;
+  }
+  if (request.method !== "GET") { return; }
   if (SETTINGS.never.some(function (prefix) { return url.pathname.indexOf(prefix) === 0; })) {
     return;
   }
