@@ -5,7 +5,7 @@ import io
 from PIL import Image
 
 from models import Attachment, Message
-from tests.helpers import GOOD_NIK
+from tests.helpers import GOOD_NIK, screenshot
 
 WORKER_READY = "() => navigator.serviceWorker.controller !== null"
 
@@ -60,6 +60,7 @@ def test_a_report_written_offline_is_kept_and_sent_once_when_the_signal_returns(
     assert "Jembatan putus di Long Bagun" in waiting.inner_text()
     assert page.locator("#antrean-tersimpan").is_visible()
     assert page.input_value("#perihal") == ""  # the form is free for the next report
+    screenshot(page, "lapor-menunggu-sinyal")
     with app.app_context():
         assert Message.query.count() == 0
 
@@ -69,6 +70,8 @@ def test_a_report_written_offline_is_kept_and_sent_once_when_the_signal_returns(
     tracking = sent.locator(".tracking-number").inner_text().strip()
     assert tracking.startswith("ASP-")
     assert page.locator("#antrean li").count() == 1
+    assert page.locator("#antrean-tersimpan").is_hidden()
+    screenshot(page, "lapor-terkirim-dari-antrean")
 
     with app.app_context():
         messages = Message.query.all()

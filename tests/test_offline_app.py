@@ -103,6 +103,24 @@ def test_offline_page_says_there_is_no_signal_in_both_languages(client):
     assert "No signal" in client.get("/offline?lang=en").get_data(as_text=True)
 
 
+def queue_words(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="antrean-teks">(.*?)</script>', page,
+                      re.S)
+    assert found, "the form page carries no words for its queue"
+    return json.loads(found.group(1))
+
+
+def test_the_words_of_the_phone_queue_come_from_the_page_in_its_language(client, citizen):
+    """Do both forms hand their script the queue's words (waiting for signal, sent, ...) in
+    the reader's language, with a hidden client key field the script fills?"""
+    guest = client.get("/lapor").get_data(as_text=True)
+    assert queue_words(guest)["states"]["waiting"] == "Menunggu sinyal"
+    assert 'name="client_key" type="hidden" value=""' in guest
+    english = queue_words(client.get("/pesan/kirim?lang=en").get_data(as_text=True))
+    assert english["states"]["waiting"] == "Waiting for signal"
+    assert english["states"]["sent"] == "Sent. Tracking number:"
+
+
 # --- one submission, however often it arrives ----------------------------------------------
 
 def test_a_guest_report_sent_twice_with_one_key_is_kept_once(app, client, outbox):

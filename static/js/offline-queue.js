@@ -2,8 +2,9 @@
    the phone (on load, when the signal returns, and through Background Sync where the browser
    has it). On a submission form marked data-offline-queue: gives the form its client key,
    shrinks large photos before upload and posts the form as before; without signal it keeps
-   the submission on the phone instead, and lists what the phone keeps. The words it shows come from the page
-   (the JSON block #antrean-teks). Without this script the forms post as plain HTML forms. */
+   the submission on the phone instead, and lists what the phone keeps. The words it shows
+   come from the page (the JSON block #antrean-teks). Without this script the forms post as
+   plain HTML forms. */
 (function () {
   "use strict";
 
@@ -102,6 +103,10 @@
         list.appendChild(row);
       });
       section.hidden = items.length === 0;
+      var notice = document.getElementById("antrean-tersimpan");
+      if (notice && !items.some(function (item) { return item.state === "waiting"; })) {
+        notice.hidden = true;  // nothing waits any more
+      }
     });
   }
 

@@ -154,7 +154,9 @@
       }).then(function (response) {
         var receipt = RECEIPT.exec(response.url);
         if (response.ok && receipt) {
-          return { state: "sent", tracking: decodeURIComponent(receipt[1]), sentAt: Date.now() };
+          // The photos and personal details are no longer needed on the phone.
+          return { state: "sent", tracking: decodeURIComponent(receipt[1]), sentAt: Date.now(),
+            fields: [] };
         }
         if (response.redirected) { return { state: "signin" }; }
         if (response.status === 400 || response.status === 413) { return { state: "refused" }; }
@@ -164,7 +166,14 @@
   }
 
   // Send every waiting submission, one after another. Resolves to how many still wait.
+  // One page or worker at a time (where the browser has Web Locks): the next one then finds
+  // them sent, so the server is not asked twice and the sender's rate limit is spared.
   function flush() {
+    var locks = self.navigator && self.navigator.locks;
+    return locks ? locks.request(CHANNEL, sendWaiting) : sendWaiting();
+  }
+
+  function sendWaiting() {
     return all().then(function (items) {
       var pending = items.filter(function (item) {
         return (item.state === "waiting" || item.state === "signin") && !sending[item.key];
