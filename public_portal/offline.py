@@ -5,7 +5,9 @@ never opened before is asked for without signal.
 What the service worker keeps is decided here, in `worker_settings`: the public pages and the
 two submission forms (network first, the kept copy when the network fails), the static files
 (kept first, under a cache name that changes with their content). Nothing else is kept: not
-the back office, not a signed-in person's own pages, not the answer to any POST.
+the back office, not a signed-in person's own pages, not the answer to any POST. A form whose
+post fails for want of signal is kept on the phone and sent later (static/js/offline-store.js);
+the server keeps it once thanks to its client key (models.client_key).
 """
 import hashlib
 import json
