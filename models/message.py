@@ -42,6 +42,10 @@ class Message(db.Model):
     guest_phone = db.Column(db.String(20))
     guest_email = db.Column(db.String(255))
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))  # staff intake
+    # The phone's own name for a submission (a random UUID): a phone that sent it while the
+    # signal came and went may send it again, and gets the first message back (models.client_key).
+    # A unique index, not a constraint: adding it rebuilds no table (SQLite), however large.
+    client_key = db.Column(db.String(36), unique=True, index=True)
 
     category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)
     subcategory_id = db.Column(db.Integer, db.ForeignKey("subcategory.id"), index=True)

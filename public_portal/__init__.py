@@ -37,4 +37,4 @@ def refused(error, show_page):
     return show_page(error.status_code)
 
 
-from public_portal import account, citizen, kinerja, personal_data, views  # noqa: E402,F401
+from public_portal import account, citizen, kinerja, offline, personal_data, views  # noqa: E402,F401

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
-from models import Attachment, Message, access, db, lifecycle
+from models import Attachment, Message, access, client_key, db, lifecycle
 from models.lifecycle import TransitionError
 from models.stages import message_stages
 from public_portal import bp, refused
@@ -23,6 +23,29 @@ def submit_limit() -> str:
 def _keep(message, files, uploader=None) -> None:
     for name, data, kind in files:
         storage.store(message, name, data, kind, uploaded_by=uploader)
+
+
+def _submit_once(form, template: str, build, files, user=None, guest_nik=None):
+    """Keep the message `build()` makes, with its files, once per client key: a repeat of a
+    submission already kept gets that one back. Returns the kept message, or the form page
+    answering a refusal (nothing kept)."""
+    def page(status, upload_error=None):
+        return render_template(template, form=form, upload_error=upload_error), status
+
+    def create():
+        message = build()
+        lifecycle.submit(message, actor=user)
+        _keep(message, files, uploader=user)
+        lifecycle.commit()
+        return message
+
+    try:
+        return client_key.keep_once(create, form.key, reporter=user, guest_nik=guest_nik)
+    except storage.StorageUnavailable as error:
+        db.session.rollback()
+        return page(error.status_code, str(error))
+    except client_key.KeyTaken as error:
+        return refused(error, page)
 
 
 @bp.route("/pesan/kirim", methods=["GET", "POST"])
@@ -41,20 +64,15 @@ def submit():
         except storage.UploadError as error:
             upload_error = str(error)
         else:
-            message = Message(channel="web", reporter=user, perihal=form.perihal.data.strip(),
-                              body=form.body.data.strip(), kabupaten=form.kabupaten.data or None,
-                              address=(form.address.data or "").strip() or None,
-                              anonim=form.anonim.data, rahasia=form.rahasia.data)
-            lifecycle.submit(message, actor=user)
-            try:
-                _keep(message, files, uploader=user)
-            except storage.StorageUnavailable as error:
-                db.session.rollback()
-                return render_template("portal/submit.html", form=form,
-                                       upload_error=str(error)), error.status_code
-            tracking = message.tracking  # read before the commit expires it: no reload
-            lifecycle.commit()
-            return redirect(url_for("portal.submitted", nomor=tracking))
+            kept = _submit_once(form, "portal/submit.html", lambda: Message(
+                channel="web", reporter=user, perihal=form.perihal.data.strip(),
+                body=form.body.data.strip(), kabupaten=form.kabupaten.data or None,
+                address=(form.address.data or "").strip() or None,
+                anonim=form.anonim.data, rahasia=form.rahasia.data, client_key=form.key),
+                files, user=user)
+            if not isinstance(kept, Message):
+                return kept
+            return redirect(url_for("portal.submitted", nomor=kept.tracking))
     status = 400 if request.method == "POST" else 200
     return render_template("portal/submit.html", form=form, upload_error=upload_error), status
 
@@ -78,24 +96,19 @@ def guest_report():
         except storage.UploadError as error:
             upload_error = str(error)
         else:
-            message = Message(channel="guest", guest_kind=form.guest_kind.data,
-                              perihal=form.perihal.data.strip(), body=form.body.data.strip(),
-                              guest_name=(form.guest_name.data or "").strip() or None,
-                              guest_nik=form.nik.data.strip(), guest_phone=form.phone.data.strip(),
-                              guest_email=(form.email.data or "").strip() or None,
-                              event_date=form.event_date.data)
-            lifecycle.submit(message, actor=None)
-            try:
-                _keep(message, files)
-            except storage.StorageUnavailable as error:
-                db.session.rollback()
-                return render_template("portal/guest.html", form=form,
-                                       upload_error=str(error)), error.status_code
-            tracking = message.tracking  # read before the commit expires it: no reload
-            lifecycle.commit()
+            nik = form.nik.data.strip()
+            kept = _submit_once(form, "portal/guest.html", lambda: Message(
+                channel="guest", guest_kind=form.guest_kind.data,
+                perihal=form.perihal.data.strip(), body=form.body.data.strip(),
+                guest_name=(form.guest_name.data or "").strip() or None,
+                guest_nik=nik, guest_phone=form.phone.data.strip(),
+                guest_email=(form.email.data or "").strip() or None,
+                event_date=form.event_date.data, client_key=form.key), files, guest_nik=nik)
+            if not isinstance(kept, Message):
+                return kept
             # Only the browser that sent it may open the receipt page.
-            session["guest_tracking"] = tracking
-            return redirect(url_for("portal.guest_submitted", nomor=tracking))
+            session["guest_tracking"] = kept.tracking
+            return redirect(url_for("portal.guest_submitted", nomor=kept.tracking))
     status = 400 if request.method == "POST" else 200
     return render_template("portal/guest.html", form=form, upload_error=upload_error), status
 

@@ -18,8 +18,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models import User
+from models.client_key import normalised
 from models.contact import normalise_phone
-from models.field_checks import valid_email, valid_nik, valid_phone
+from models.field_checks import valid_client_key, valid_email, valid_nik, valid_phone
 from models.message import GUEST_KINDS
 from models.region import KABUPATEN_KOTA
 from models.user import GENDERS, RELIGION_LABELS, RELIGIONS
@@ -84,7 +85,17 @@ class ProfileForm(FlaskForm):
 KABUPATEN_CHOICES = options([("", _l("— tidak disebutkan —"))] + [(k, k) for k in KABUPATEN_KOTA])
 
 
-class SubmitForm(FlaskForm):
+class QueueableForm(FlaskForm):
+    """A submission form a phone may send again after a dropped connection: its hidden
+    client key (filled by the page's script) makes the resend find the first message."""
+    client_key = HiddenField(validators=[Optional(), valid_client_key])
+
+    @property
+    def key(self) -> str | None:
+        return normalised(self.client_key.data)
+
+
+class SubmitForm(QueueableForm):
     perihal = StringField(_l("Perihal"), validators=[DataRequired(_l("Perihal wajib diisi.")),
                                                      Length(max=200)])
     body = TextAreaField(_l("Isi pesan"), validators=[DataRequired(_l("Isi pesan wajib diisi.")),
@@ -103,7 +114,7 @@ class SubmitForm(FlaskForm):
             raise ValidationError(_l("Pilih kabupaten/kota dari daftar."))
 
 
-class GuestForm(FlaskForm):
+class GuestForm(QueueableForm):
     kind_help = GUEST_KIND_HELP  # what umum and layanan mean, shown beside each choice
     guest_kind = RadioField(_l("Kategori"), choices=options(list(GUEST_KIND_LABELS.items())),
                             default="umum", validate_choice=False,

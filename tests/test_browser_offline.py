@@ -1,0 +1,132 @@
+"""The portal without signal, in a real browser: pages kept by the service worker, a report
+written offline kept on the phone and sent by itself when the signal returns, photos shrunk."""
+import io
+
+from PIL import Image
+
+from models import Attachment, Message
+from tests.helpers import GOOD_NIK, screenshot
+
+WORKER_READY = "() => navigator.serviceWorker.controller !== null"
+
+
+def kept(path: str) -> str:
+    """A page script that is true once the worker keeps `path` among its pages."""
+    return (f"() => caches.open('aspirasi-pages').then(c => c.match('{path}'))"
+            ".then(hit => Boolean(hit))")
+
+
+def open_online_and_keep(page, path: str) -> None:
+    page.goto(path)
+    page.wait_for_function(WORKER_READY)
+    page.wait_for_function(kept(path))
+
+
+def camera_photo(path) -> int:
+    """A 4000 x 3000 photo of a few MB (noise over a gradient, as a camera would give)."""
+    coarse = Image.effect_noise((1000, 750), 64).resize((4000, 3000), Image.Resampling.BILINEAR)
+    picture = Image.merge("RGB", (coarse, Image.effect_noise((4000, 3000), 30),
+                                  Image.linear_gradient("L").resize((4000, 3000))))
+    picture.save(path, "JPEG", quality=92)
+    return path.stat().st_size
+
+
+def test_a_report_written_offline_is_kept_and_sent_once_when_the_signal_returns(app, page, csrf_enabled,
+                                                                                  tmp_path):
+    """Can a guest fill /lapor without signal, see it waiting on the phone, and get the tracking
+    number when the signal returns, with exactly one message and its photo shrunk?"""
+    photo = tmp_path / "jalan.jpg"
+    original_size = camera_photo(photo)
+    # More than the server takes: only a shrunk photo can arrive.
+    assert original_size > app.config["MAX_UPLOAD_BYTES"]
+
+    open_online_and_keep(page, "/lapor")
+    page.context.set_offline(True)
+    page.reload()
+    assert page.inner_text("h1") == "Lapor tanpa akun"
+
+    page.check("#guest_kind-1")
+    page.fill("#perihal", "Jembatan putus di Long Bagun")
+    page.fill("#body", "Jembatan gantung putus sejak banjir, warga menyeberang dengan perahu.")
+    page.fill("#nik", GOOD_NIK)
+    page.fill("#phone", "081233344455")
+    page.fill("#event_date", "2026-01-12")
+    page.set_input_files("#foto", str(photo))
+    page.locator("main form button[type=submit]").click()
+
+    waiting = page.locator("#antrean li[data-state=waiting]")
+    waiting.wait_for()
+    assert "Menunggu sinyal" in waiting.inner_text()
+    assert "Jembatan putus di Long Bagun" in waiting.inner_text()
+    assert page.locator("#antrean-tersimpan").is_visible()
+    assert page.input_value("#perihal") == ""  # the form is free for the next report
+    screenshot(page, "lapor-menunggu-sinyal")
+    with app.app_context():
+        assert Message.query.count() == 0
+
+    page.context.set_offline(False)
+    sent = page.locator("#antrean li[data-state=sent]")
+    sent.wait_for()
+    tracking = sent.locator(".tracking-number").inner_text().strip()
+    assert tracking.startswith("ASP-")
+    assert page.locator("#antrean li").count() == 1
+    assert page.locator("#antrean-tersimpan").is_hidden()
+    screenshot(page, "lapor-terkirim-dari-antrean")
+
+    with app.app_context():
+        messages = Message.query.all()
+        assert [m.tracking for m in messages] == [tracking]
+        assert messages[0].perihal == "Jembatan putus di Long Bagun"
+        assert messages[0].client_key  # the phone's key came along
+        attachments = Attachment.query.all()
+        assert len(attachments) == 1 and attachments[0].filename == "jalan.jpg"
+        assert attachments[0].size < original_size / 4
+        from aspirasi import storage
+
+        stored = (storage.upload_dir() / attachments[0].stored_name).read_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert max(image.size) <= 2000
+
+
+def test_a_public_page_opened_once_opens_offline_and_a_new_one_gets_the_offline_page(page):
+    """Does /tentang, visited once, open without signal, while a page never visited shows the
+    small offline page instead of the browser's error?"""
+    open_online_and_keep(page, "/tentang")
+    page.context.set_offline(True)
+    page.reload()
+    assert page.inner_text("h1") == "Tentang Aspirasi Kaltim"
+    page.goto("/kinerja")
+    assert page.inner_text("h1") == "Tidak ada sinyal"
+    page.context.set_offline(False)
+
+
+def test_a_report_whose_connection_fails_while_sending_waits_on_the_phone(app, page, tmp_path):
+    """When the phone believes it has signal but the post fails, is the report (its photo
+    shrunk in the form itself) kept on the phone, the service worker bringing the citizen back
+    to the form where it is listed as waiting, and sent once when the connection works again?"""
+    photo = tmp_path / "gardu.jpg"
+    original_size = camera_photo(photo)
+    open_online_and_keep(page, "/lapor")
+    page.fill("#perihal", "Listrik padam tiga hari")
+    page.fill("#body", "Seluruh kampung tanpa listrik sejak Senin.")
+    page.fill("#nik", GOOD_NIK)
+    page.fill("#phone", "081233344455")
+    page.fill("#event_date", "2026-02-02")
+    page.set_input_files("#foto", str(photo))
+    page.context.set_offline(True)
+    # A weak signal: the phone says it is connected, yet nothing gets through.
+    page.evaluate("Object.defineProperty(navigator, 'onLine', {get: () => true})")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/lapor#antrean-tersimpan")
+    waiting = page.locator("#antrean li[data-state=waiting]")
+    waiting.wait_for()
+    assert "Listrik padam tiga hari" in waiting.inner_text()
+    assert page.locator("#antrean-tersimpan").is_visible()
+    with app.app_context():
+        assert Message.query.count() == 0
+
+    page.context.set_offline(False)
+    page.locator("#antrean li[data-state=sent]").wait_for()
+    with app.app_context():
+        assert [m.perihal for m in Message.query.all()] == ["Listrik padam tiga hari"]
+        assert [a.size < original_size / 4 for a in Attachment.query.all()] == [True]
