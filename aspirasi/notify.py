@@ -6,6 +6,8 @@ the exception (`ANNOUNCED_LATER`): it records a `PendingAnnouncement` in its tra
 the background worker writes its notifications and receipt (`announce_pending`), so the
 citizen's request never waits on the fan-out to staff.
 """
+from contextlib import nullcontext
+
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -176,11 +178,12 @@ def announce_pending(limit: int = 200) -> int:
             db.session.rollback()
             continue
         # Links and words as the request that caused it would have written them.
-        base = (current_app.config.get("PUBLIC_BASE_URL") or row.base_url
-                or FALLBACK_BASE_URL)
-        with current_app.test_request_context(base_url=base.rstrip("/") + "/"), \
-                force_locale(row.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            announce(row.message, row.action, row.event, by_stranger=row.by_stranger)
+        base = current_app.config.get("PUBLIC_BASE_URL") or row.base_url
+        place = (current_app.test_request_context(base_url=base.rstrip("/") + "/") if base
+                 else nullcontext())  # a command's submission: `external_url` says what it does
+        with place, force_locale(row.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            if row.message is not None:
+                announce(row.message, row.action, row.event, by_stranger=row.by_stranger)
         db.session.commit()
         done += 1
     return done
