@@ -11,6 +11,7 @@ Only the reason is given (which of these matched, and how similar), never the ma
 or number: the list tells the admin nothing about a reporter that the message pages do not.
 """
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,8 +70,17 @@ def _same_reporter_clause(message: Message):
     return by_nik, by_phone
 
 
+def _stems(text: str) -> set:
+    return {word[:4] for word in re.findall(r"\w{4,}", (text or "").lower())}
+
+
 def _similar_subjects(message: Message, rows) -> dict:
-    """{message id: cosine similarity} of the rows whose perihal is like this one's."""
+    """{message id: cosine similarity} of the rows whose perihal is like this one's.
+
+    Subjects sharing no word beginning with this one cannot come near the threshold; they are
+    left out before the (costlier) character n-grams are counted."""
+    stems = _stems(message.perihal)
+    rows = [(row_id, perihal) for row_id, perihal in rows if stems & _stems(perihal)]
     if not rows:
         return {}
     try:
