@@ -353,3 +353,21 @@ def test_categories_and_subcategories_listed_are_the_installations(app, demo):
         assert set(model["classes"]["subcategory"]) <= {s.id for s in Subcategory.query}
         assert set(model["classes"]["category"]) <= {c.id for c in Category.query}
         assert set(model["classes"]["opd"]) <= {o.id for o in Opd.query}
+
+
+def test_suggestion_panel_meets_wcag_aa(app, demo, runner, model_file, open_as):
+    """Does axe-core find no WCAG 2.1 AA violation on a triage page showing suggestions and
+    likely duplicates?"""
+    from axe_playwright_python.sync_playwright import Axe
+
+    trained(app, runner, model_file)
+    mid = new_message(app, "Jalan berlubang di Jl. Juanda", "Aspal rusak, banyak lubang.",
+                      kabupaten="Kota Samarinda")
+    tab = open_as("admin")
+    assert tab.goto(f"/admin/detail/{mid}").status == 200
+    assert tab.locator("#triage-suggestions li").count() == 3
+    assert tab.locator(".likely-duplicate").count() > 0
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+    found = Axe().run(tab, options=options).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] == []
