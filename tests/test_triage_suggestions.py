@@ -371,3 +371,17 @@ def test_suggestion_panel_meets_wcag_aa(app, demo, runner, model_file, open_as):
                "resultTypes": ["violations"]}
     found = Axe().run(tab, options=options).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] == []
+
+
+def test_an_ambiguous_message_is_marked_low_confidence(app, client, login_as, runner, model_file):
+    """Does a message mixing three kinds of past decisions (a road, a polluted river, a broken
+    website) get its sub category shown under 60 % and marked as low confidence?"""
+    trained(app, runner, model_file)
+    mid = new_message(app, "Jalan berlubang, sungai tercemar limbah, website error",
+                      "Aspal jalan rusak berlubang. Air sungai hitam berbau limbah pabrik. "
+                      "Situs resmi dinas tidak dapat diakses.")
+    login_as("admin")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    _id, percent, low = suggestions_on(page)["subcategory"]
+    assert percent < 60 and low
+    assert "keyakinan rendah" in page
