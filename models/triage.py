@@ -19,10 +19,12 @@ starts and runs without it.
 import hashlib
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from models import db
 from models.base import utcnow
 from models.message import Message
+from models.vocabulary import WITHDRAWN
 
 FIELDS = ("category", "subcategory", "opd")
 MIN_DECISIONS = 30
@@ -85,8 +87,13 @@ class Decision:
 
 
 def decision_clause():
-    """Messages an admin has classified: triaged, with a category set (only staff set one)."""
-    return db.and_(Message.triaged_at.isnot(None), Message.category_id.isnot(None))
+    """Messages an admin has classified: triaged, with a category set (only staff set one).
+
+    Left out: a message back in `baru` (an OPD returned it as misrouted: its classification
+    is in doubt until the admin triages it again) and a withdrawn one (its reporter took it
+    back; it is kept for audit only)."""
+    return db.and_(Message.triaged_at.isnot(None), Message.category_id.isnot(None),
+                   Message.status.notin_(("baru", WITHDRAWN)))
 
 
 def past_decisions(limit: int = TRAINING_LIMIT) -> list[Decision]:
@@ -216,6 +223,8 @@ class Guess:
 @dataclass
 class Suggestions:
     version: str
+    trained_at: datetime | None = None
+    count: int = 0  # decisions the model learned from
     guesses: dict = field(default_factory=dict)  # field -> Guess
     unknown_words: bool = False  # no word of the message was ever seen in a decision
 
@@ -255,7 +264,8 @@ def suggest(model: dict, texts: tuple, choices: Choices) -> Suggestions:
     `choices`: the sub category is the best one of the suggested category (so the two agree)."""
     vectorizer = model["vectorizer"]
     features = vectorizer.transform(feature_table([texts]))
-    result = Suggestions(version=model["version"])
+    result = Suggestions(version=model["version"], trained_at=model["trained_at"],
+                         count=model["count"])
     if not features[:, vectorizer.output_indices_["kata"]].nnz:
         # Only letter patterns in common with past messages: too little to go on.
         result.unknown_words = True
