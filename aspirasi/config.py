@@ -131,6 +131,9 @@ class Config:
     FIGURES_MAX_AGE = int(os.environ.get("FIGURES_MAX_AGE", "60"))
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
+    # The triage suggestions' model file (aspirasi.triage_store); unset: under instance/.
+    TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -5,13 +5,15 @@ took each guess.
 A decision is a message an admin classified (forwarded it, or answered it as informasi): its
 perihal, body and kabupaten/kota are the features, its category, sub category and OPD the
 three labels. Nothing leaves the installation and nothing is downloaded: the model is fitted
-here, on these rows only (TF-IDF of words and of character n-grams, then one linear
-classifier per label with probabilities).
+here, on these rows only (TF-IDF of the words and of the subject's character n-grams, then
+one multinomial logistic regression per label, whose probabilities are the confidences).
 
 A label is learned only when there is enough history: at least `MIN_DECISIONS` decisions, and
 per class at least `MIN_PER_CLASS` examples (rarer classes are left out; a label with fewer
 than two classes left is not learned). The admin always chooses: a suggestion fills nothing by
-itself, and its confidence is shown beside it, marked low under `LOW_CONFIDENCE`.
+itself, and its confidence is shown beside it, marked low under `LOW_CONFIDENCE`. A message
+none of whose words appeared in any decision gets no suggestion at all: the model would only
+be guessing.
 
 scikit-learn is imported only when a model is fitted or read, so the rest of the service
 starts and runs without it.
