@@ -276,8 +276,8 @@ def triage_train_command(limit):
         return
     path = triage_store.save(model)
     click.echo(f"Model saran triase {model['version']} disimpan di {path}")
-    click.echo(f"dilatih pada {model['count']} keputusan dalam "
-               f"{time.monotonic() - started:.1f} detik")
+    click.echo(f"dilatih pada {model['count']} keputusan, {model['trained_at']:%d/%m/%Y %H:%M} "
+               f"UTC, dalam {time.monotonic() - started:.1f} detik")
     for name, label in (("category", "kategori"), ("subcategory", "sub kategori"), ("opd", "OPD")):
         classes = model["classes"].get(name)
         click.echo(f"{label}: {len(classes)} pilihan" if classes
