@@ -392,3 +392,31 @@ def test_an_ambiguous_message_is_marked_low_confidence(app, client, login_as, ru
     _id, percent, low = suggestions_on(page)["subcategory"]
     assert percent < 60 and low
     assert "keyakinan rendah" in page
+
+
+def test_a_direct_answer_records_only_the_category(app, client, login_as, runner, model_file):
+    """When the admin answers an informasi question directly, is only the category suggestion
+    recorded (the answer sets no OPD), as taken when it was Informasi?"""
+    with app.app_context():
+        admin, warga = get_user("admin"), get_user("warga")
+        sub = get_sub("inf-perizinan")
+        for perihal in ("Jam buka loket perizinan", "Syarat izin usaha", "Biaya izin usaha"):
+            message = Message(perihal=perihal, body="Mohon informasi perizinan usaha, syarat "
+                              "dan jam buka loket.", reporter=warga, channel="web")
+            lifecycle.submit(message, actor=warga)
+            lifecycle.perform(message, "answer", admin, category=sub.category,
+                              answer="Loket buka pukul 08.00.")
+        lifecycle.commit()
+        informasi = sub.category_id
+    trained(app, runner, model_file)
+    mid = new_message(app, "Syarat dan jam buka loket perizinan usaha",
+                      "Mohon informasi syarat izin usaha dan jam buka loket perizinan.")
+    login_as("admin")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    assert suggestions_on(page)["category"][0] == informasi
+    version = re.search(r'name="saran_versi" value="([^"]+)"', page).group(1)
+    response = post_action(client, mid, "answer", category_id=informasi,
+                           answer="Syaratnya KTP dan NIB; loket buka pukul 08.00.",
+                           saran_versi=version)
+    assert response.status_code == 302
+    assert recorded(app, mid) == {"category": (informasi, informasi, True, version)}
