@@ -211,15 +211,24 @@ def test_corrupt_model_file_leaves_the_page_working(app, client, login_as, runne
 
 
 def test_a_model_file_of_the_wrong_kind_is_ignored(app, client, login_as, model_file):
-    """Is a readable file that holds no triage model (e.g. another pickle) ignored?"""
+    """Is a readable file that holds no triage model (another pickle; or the right keys around
+    objects that cannot suggest, as a changed scikit-learn might leave) ignored, the page
+    still working?"""
     import joblib
 
-    joblib.dump({"hello": "world"}, model_file)
+    from models.triage import MODEL_FORMAT
+
     mid = new_message(app, "Jalan berlubang", "Jalan rusak.")
     login_as("admin")
-    response = client.get(f"/admin/detail/{mid}")
-    assert response.status_code == 200
-    assert 'data-field="' not in response.get_data(as_text=True)
+    broken = {"format": MODEL_FORMAT, "version": "x", "trained_at": None, "count": 40,
+              "classes": {}, "vectorizer": "not a vectorizer", "classifiers": {}}
+    for content in ({"hello": "world"}, broken):
+        joblib.dump(content, model_file)
+        os.utime(model_file, ns=(len(str(content)), len(str(content))))  # a new file each time
+        response = client.get(f"/admin/detail/{mid}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert 'data-field="' not in page and 'id="form-forward"' in page
 
 
 def test_retrained_file_is_picked_up_without_restart(app, client, login_as, runner, model_file):
