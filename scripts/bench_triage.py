@@ -95,6 +95,13 @@ def main() -> None:
     parser.add_argument("--suggestions", type=int, default=200)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="aspirasi-bench-triage-")
+    try:
+        run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args, folder: str) -> None:
     os.environ["INSTANCE_PATH"] = folder
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
 
@@ -181,7 +188,6 @@ def main() -> None:
             took.append(time.perf_counter() - started)
         print(f"likely duplicates of one message: median {statistics.median(took) * 1000:.1f} ms, "
               f"p99 {percentile(took, 0.99) * 1000:.1f} ms over {len(took)}")
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
