@@ -1,5 +1,5 @@
 """The project's commands: `seed-demo`, `create-superadmin`, `mail-deliver`, `backup`,
-`storage-sweep`."""
+`storage-sweep`, `triage-train`."""
 import secrets
 from datetime import date, timedelta
 
@@ -255,11 +255,45 @@ def storage_sweep_command(minutes, delete_orphans):
         raise SystemExit(1)
 
 
+@click.command("triage-train")
+@click.option("--limit", default=None, type=click.IntRange(min=1),
+              help="Learn from at most this many of the newest decisions.")
+@with_appcontext
+def triage_train_command(limit):
+    """Learn triage suggestions from the admins' past decisions and store the model.
+
+    With too little history nothing is written (and a model already there is kept); the exit
+    status is 0 then too, so a nightly timer does not report a failure every night."""
+    import time
+
+    from aspirasi import triage_store
+    from models import triage
+
+    started = time.monotonic()
+    decisions = triage.past_decisions(limit or triage.TRAINING_LIMIT)
+    try:
+        model = triage.train(decisions)
+    except triage.NotEnoughHistory:
+        click.echo(f"Belum cukup riwayat untuk saran: {len(decisions)} keputusan triase "
+                   f"(perlu {triage.MIN_DECISIONS}, dan {triage.MIN_PER_CLASS} contoh per "
+                   "pilihan). Model tidak diubah.")
+        return
+    path = triage_store.save(model)
+    click.echo(f"Model saran triase {model['version']} disimpan di {path}")
+    click.echo(f"dilatih pada {model['count']} keputusan, {model['trained_at']:%d/%m/%Y %H:%M} "
+               f"UTC, dalam {time.monotonic() - started:.1f} detik")
+    for name, label in (("category", "kategori"), ("subcategory", "sub kategori"), ("opd", "OPD")):
+        classes = model["classes"].get(name)
+        click.echo(f"{label}: {len(classes)} pilihan" if classes
+                   else f"{label}: tidak dipelajari (kurang contoh)")
+
+
 def register(app):
     from aspirasi.backup import backup_commands
 
     app.cli.add_command(backup_commands)
     app.cli.add_command(storage_sweep_command)
+    app.cli.add_command(triage_train_command)
 
     @app.cli.command("seed-demo")
     @click.option("--password", envvar="DEMO_PASSWORD", default=None,

@@ -138,6 +138,9 @@ class Config:
     FIGURES_REFRESH = float(os.environ.get("FIGURES_REFRESH", "45"))
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
+    # The triage suggestions' model file (aspirasi.triage_store); unset: under instance/.
+    TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -27,6 +27,7 @@ from aspirasi.figure_cache import remember
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.errors import DomainError
+from models.triage import acceptance
 from models.vocabulary import (
     AT_OPD_STATUSES,
     OPEN_STATUSES,
@@ -384,11 +385,12 @@ class Report:
     months: list
     quality: list
     sentences: list
+    suggestions: list = field(default_factory=list)  # models.triage.Acceptance per field
 
 
 def build_report(user, period: Period, now=None) -> Report:
     """The report computed now: one GROUP BY for every count, the ranks of the durations, the
-    ratings per OPD."""
+    ratings per OPD, and how often the triage suggestions were taken."""
     conditions = base_conditions(user, period)
     counts = count_messages(conditions, now or utcnow())
     opd_names = dict(db.session.execute(select(Opd.id, Opd.name)).all())
@@ -400,7 +402,8 @@ def build_report(user, period: Period, now=None) -> Report:
     return Report(period=period, status=counts.status, categories=categories, opds=opds,
                   kabupaten=kabupaten, months=months,
                   quality=quality_per_opd(conditions, counts, opd_names),
-                  sentences=conclusions(counts.status, categories, opds))
+                  sentences=conclusions(counts.status, categories, opds),
+                  suggestions=acceptance(conditions))
 
 
 def kept_report(user, period: Period) -> Report:

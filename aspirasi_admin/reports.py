@@ -48,6 +48,10 @@ def report_tables(report):
          one_decimal(q.median("answer")), one_decimal(q.p90("answer")), q.finished, q.on_time,
          q.sla_percent, one_decimal(q.average_rating), q.ratings)
         for q in report.quality]
+    field_names = {"category": _("Kategori"), "subcategory": _("Sub kategori"), "opd": _("OPD")}
+    suggestion_rows = [(field_names[a.field], a.suggested, a.taken,
+                        charts.percent(a.taken, a.suggested) if a.suggested else None)
+                       for a in report.suggestions]
     return {
         "category": (_("Jenis pesan"), [_("Kategori")] + percent_header,
                      shares(report.categories, total)),
@@ -64,6 +68,9 @@ def report_tables(report):
                      _("Median jawab (jam)"), _("P90 jawab (jam)"), _("Selesai"),
                      _("Tepat waktu"), _("Kepatuhan SLA (%)"), _("Rating rata-rata"),
                      _("Jumlah rating")], quality_rows),
+        "suggestions": (_("Saran triase yang diambil admin"),
+                        [_("Isian"), _("Disarankan"), _("Diambil"), _("Diambil (%)")],
+                        suggestion_rows),
     }
 
 

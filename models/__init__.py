@@ -50,11 +50,12 @@ from models.opd import Opd  # noqa: E402
 from models.settings import ApiKey, Holiday, Setting  # noqa: E402
 from models.taxonomy import Category, Subcategory, subcategory_monitors  # noqa: E402
 from models.timeline import MessageEvent  # noqa: E402
+from models.triage import TriageSuggestion  # noqa: E402
 from models.user import Role, User, roles_users  # noqa: E402
 
 __all__ = [
     "db", "utcnow", "Role", "User", "roles_users", "Opd", "Category", "Subcategory",
     "subcategory_monitors", "Message", "Attachment", "MessageEvent", "Rating", "Reprimand",
     "ResponseTemplate", "Notification", "PendingAnnouncement", "QueuedMail", "AuditLog",
-    "Setting", "ApiKey", "Holiday",
+    "Setting", "ApiKey", "Holiday", "TriageSuggestion",
 ]

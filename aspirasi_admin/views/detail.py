@@ -14,6 +14,7 @@ from aspirasi.notify import mark_read_for_message
 from aspirasi_admin.forms import form_for
 from aspirasi_admin.guards import GuardedView, expose, refused
 from aspirasi_admin.letter import forwarding_letter_pdf
+from aspirasi_admin.triage_panel import record_choice, triage_panel
 from models import (
     Attachment,
     Category,
@@ -68,8 +69,12 @@ class MessageDetailView(GuardedView):
         reply_enabled = "reply" in allowed
         opds = Opd.query.filter_by(active=True).order_by(Opd.name).all()
         staffing_matters = "forward" in allowed or "reroute" in allowed
+        triage = triage_panel(message, user, allowed)
+        if form is None and triage is not None and request.args.get("saran") == "pakai":
+            form = triage.prefill()  # the admin asked for the suggestion in the form
         html = self.render(
             "admin/pesan_detail.html", message=message, allowed=allowed, form=form or {},
+            triage=triage,
             forms={action: form_for(action, formdata=None, version=message.version)
                    for action in allowed},
             reply_enabled=reply_enabled,
@@ -104,6 +109,7 @@ class MessageDetailView(GuardedView):
                 data["attachments"] = stored
             lifecycle.perform(message, action, user, expected_version=form.version.data or None,
                               note=form.note.data, **data)
+            record_choice(message, action, user, request.form.get("saran_versi", "")[:40])
             record(f"pesan.{action}", message, detail=(form.note.data or "")[:500] or None)
             lifecycle.commit()
         except DomainError as error:

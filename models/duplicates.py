@@ -1,0 +1,128 @@
+"""Likely duplicates of a message, for the admin who triages it.
+
+Another message is a likely duplicate when it arrived in the last `WINDOW_DAYS` days, the
+viewer may see it (`access.staff_message_scope`), it is not withdrawn, and either
+- its reporter has the same NIK (an account's or a guest's), or
+- the same phone number, or
+- a similar subject at the same place: TF-IDF cosine similarity of the perihal at least
+  `SIMILAR`, and the same kabupaten/kota when this message names one.
+
+Only the reason is given (which of these matched, and how similar), never the matching NIK
+or number: the list tells the admin nothing about a reporter that the message pages do not.
+"""
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models import db
+from models.access import staff_message_scope
+from models.base import utcnow
+from models.message import Message
+from models.user import User
+from models.vocabulary import WITHDRAWN
+
+log = logging.getLogger(__name__)
+
+WINDOW_DAYS = 30
+SIMILAR = 0.5
+# The newest messages of the window compared by subject: a month of a large province.
+CANDIDATE_LIMIT = 3000
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    id: int
+    tracking: str
+    created_at: datetime
+    status: str
+    perihal: str
+    same_nik: bool = False
+    same_phone: bool = False
+    similarity: float | None = None  # of the subjects, when similar
+
+    @property
+    def similarity_percent(self) -> int | None:
+        return round(self.similarity * 100) if self.similarity is not None else None
+
+
+def _window(viewer, message: Message, now: datetime) -> list:
+    return [staff_message_scope(viewer), Message.id != message.id, Message.status != WITHDRAWN,
+            Message.created_at >= now - timedelta(days=WINDOW_DAYS)]
+
+
+def _same_reporter_clause(message: Message):
+    """(messages whose reporter has this message's NIK, ... its phone number); each None when
+    this message has no such number."""
+    reporter = message.reporter
+    if reporter is not None and reporter.closed_at is not None:
+        return None, None  # an erased account has no identity left to match
+    nik = message.nik
+    phone = reporter.phone if reporter is not None else message.guest_phone
+    by_nik = by_phone = None
+    if nik:
+        by_nik = db.or_(Message.guest_nik == nik,
+                        Message.reporter_id.in_(db.select(User.id).where(User.nik == nik)))
+    if phone:
+        by_phone = db.or_(Message.guest_phone == phone,
+                          Message.reporter_id.in_(db.select(User.id).where(User.phone == phone)))
+    return by_nik, by_phone
+
+
+def _stems(text: str) -> set:
+    return {word[:4] for word in re.findall(r"\w{4,}", (text or "").lower())}
+
+
+def _similar_subjects(message: Message, rows) -> dict:
+    """{message id: cosine similarity} of the rows whose perihal is like this one's.
+
+    Subjects sharing no word beginning with this one cannot come near the threshold; they are
+    left out before the (costlier) character n-grams are counted."""
+    stems = _stems(message.perihal)
+    rows = [(row_id, perihal) for row_id, perihal in rows if stems & _stems(perihal)]
+    if not rows:
+        return {}
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.metrics.pairwise import linear_kernel
+    except ImportError:
+        log.exception("scikit-learn is missing: duplicates by subject are not looked for")
+        return {}
+    subjects = [message.perihal] + [perihal for _id, perihal in rows]
+    # Character n-grams within words: "Jl. Juanda berlubang" is like "jalan juanda lubang".
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,
+                              strip_accents="unicode").fit_transform(subjects)
+    scores = linear_kernel(vectors[0:1], vectors[1:])[0]
+    return {row_id: float(score) for (row_id, _perihal), score in zip(rows, scores, strict=True)
+            if score >= SIMILAR}
+
+
+def likely_duplicates(viewer, message: Message, now: datetime | None = None) -> list:
+    """The likely duplicates of `message` that `viewer` may see, most alike first."""
+    now = now or utcnow()
+    window = _window(viewer, message, now)
+    found: dict[int, dict] = {}
+    by_nik, by_phone = _same_reporter_clause(message)
+    for reason, clause in (("same_nik", by_nik), ("same_phone", by_phone)):
+        if clause is None:
+            continue
+        for (row_id,) in db.session.execute(db.select(Message.id).where(*window, clause)
+                                            .order_by(Message.created_at.desc()).limit(SHOWN)):
+            found.setdefault(row_id, {})[reason] = True
+    place = [Message.kabupaten == message.kabupaten] if message.kabupaten else []
+    rows = db.session.execute(
+        db.select(Message.id, Message.perihal).where(*window, *place)
+        .order_by(Message.created_at.desc()).limit(CANDIDATE_LIMIT)).all()
+    for row_id, score in _similar_subjects(message, rows).items():
+        found.setdefault(row_id, {})["similarity"] = score
+    if not found:
+        return []
+    shown = {row.id: row for row in db.session.execute(
+        db.select(Message.id, Message.tracking, Message.created_at, Message.status,
+                  Message.perihal).where(Message.id.in_(found)))}
+    duplicates = [LikelyDuplicate(**shown[row_id]._asdict(), **reasons)
+                  for row_id, reasons in found.items()]
+    duplicates.sort(key=lambda d: (-(d.same_nik + d.same_phone), -(d.similarity or 0),
+                                   -d.created_at.timestamp()))
+    return duplicates[:SHOWN]
