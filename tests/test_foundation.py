@@ -8,7 +8,8 @@ def test_healthz_reports_ok_when_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "checks": {
-        "database": "ok", "database_write": "ok", "uploads": "ok"}}
+        "database": "ok", "database_write": "ok", "uploads": "ok"},
+        "worker": {"waiting": 0, "oldest_seconds": 0}}
 
 
 def test_seed_demo_creates_accounts_opds_and_messages(app, runner):
