@@ -427,6 +427,20 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def fill_guest_form(page, perihal: str, body: str, event_date: str, photo: Path,
+                    umum: bool = False) -> None:
+    """Fill /lapor in the browser as a guest with the test NIK and phone, and attach `photo`;
+    `umum` also picks the first kind of report."""
+    if umum:
+        page.check("#guest_kind-1")
+    page.fill("#perihal", perihal)
+    page.fill("#body", body)
+    page.fill("#nik", GOOD_NIK)
+    page.fill("#phone", "081233344455")
+    page.fill("#event_date", event_date)
+    page.set_input_files("#foto", str(photo))
+
+
 # --- second factor --------------------------------------------------------------------------
 
 def totp_code(key: str, at: float | None = None) -> str:

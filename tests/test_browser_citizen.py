@@ -8,6 +8,7 @@ from tests.helpers import (
     OTHER_NIK,
     PASSWORD,
     browser_log_in,
+    fill_guest_form,
     first_link,
     jpeg_bytes,
     screenshot,
@@ -101,13 +102,8 @@ def test_guest_reports_without_an_account_and_tracks_by_nik(app, page, tmp_path)
     photo = tmp_path / "antrean.jpg"
     photo.write_bytes(jpeg_bytes(200, 150, (200, 120, 40)))
     page.goto("/lapor")
-    page.check("#guest_kind-1")
-    page.fill("#perihal", "Pelayanan KTP lambat")
-    page.fill("#body", "Sudah dua minggu KTP belum jadi.")
-    page.fill("#nik", GOOD_NIK)
-    page.fill("#phone", "081233344455")
-    page.fill("#event_date", "2026-01-12")
-    page.set_input_files("#foto", str(photo))
+    fill_guest_form(page, "Pelayanan KTP lambat", "Sudah dua minggu KTP belum jadi.",
+                    "2026-01-12", photo, umum=True)
     screenshot(page, "lapor")
     submit_first_form(page)
     page.wait_for_url("**/lapor/terkirim/*")

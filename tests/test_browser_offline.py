@@ -5,7 +5,7 @@ import io
 from PIL import Image
 
 from models import Attachment, Message
-from tests.helpers import GOOD_NIK, screenshot
+from tests.helpers import fill_guest_form, screenshot
 
 WORKER_READY = "() => navigator.serviceWorker.controller !== null"
 
@@ -45,13 +45,9 @@ def test_a_report_written_offline_is_kept_and_sent_once_when_the_signal_returns(
     page.reload()
     assert page.inner_text("h1") == "Lapor tanpa akun"
 
-    page.check("#guest_kind-1")
-    page.fill("#perihal", "Jembatan putus di Long Bagun")
-    page.fill("#body", "Jembatan gantung putus sejak banjir, warga menyeberang dengan perahu.")
-    page.fill("#nik", GOOD_NIK)
-    page.fill("#phone", "081233344455")
-    page.fill("#event_date", "2026-01-12")
-    page.set_input_files("#foto", str(photo))
+    fill_guest_form(page, "Jembatan putus di Long Bagun",
+                    "Jembatan gantung putus sejak banjir, warga menyeberang dengan perahu.",
+                    "2026-01-12", photo, umum=True)
     page.locator("main form button[type=submit]").click()
 
     waiting = page.locator("#antrean li[data-state=waiting]")
@@ -107,12 +103,8 @@ def test_a_report_whose_connection_fails_while_sending_waits_on_the_phone(app, p
     photo = tmp_path / "gardu.jpg"
     original_size = camera_photo(photo)
     open_online_and_keep(page, "/lapor")
-    page.fill("#perihal", "Listrik padam tiga hari")
-    page.fill("#body", "Seluruh kampung tanpa listrik sejak Senin.")
-    page.fill("#nik", GOOD_NIK)
-    page.fill("#phone", "081233344455")
-    page.fill("#event_date", "2026-02-02")
-    page.set_input_files("#foto", str(photo))
+    fill_guest_form(page, "Listrik padam tiga hari", "Seluruh kampung tanpa listrik sejak Senin.",
+                    "2026-02-02", photo)
     page.context.set_offline(True)
     # A weak signal: the phone says it is connected, yet nothing gets through.
     page.evaluate("Object.defineProperty(navigator, 'onLine', {get: () => true})")
