@@ -4,7 +4,8 @@ never opened before is asked for without signal.
 
 What the service worker keeps is decided here, in `worker_settings`: the public pages and the
 two submission forms (network first, the kept copy when the network fails), the static files
-(kept first, under a cache name that changes with their content). Nothing else is kept: not
+(kept first, under a cache name that changes with their content), the home pictures the
+superadmin uploaded (kept first: an upload never changes under its address). Nothing else is kept: not
 the back office, not a signed-in person's own pages, not the answer to any POST. A form whose
 post fails for want of signal is kept on the phone and sent later (static/js/offline-store.js);
 the server keeps it once thanks to its client key (models.client_key).
@@ -31,6 +32,8 @@ OFFLINE_PAGES = ("portal.index", "portal.messages", "portal.kinerja", "portal.ab
 PRECACHED_FILES = ("css/aspirasi.css", "js/offline-store.js", "js/offline-queue.js",
                    "img/logo.svg") + tuple(path for path, _size, _purpose in ICONS)
 WORKER_SOURCE = "js/sw.js"
+# Home pictures kept on a phone (the newest ones seen); a gallery holds a handful.
+PICTURES_KEPT = 12
 
 
 @cache
@@ -61,6 +64,9 @@ def worker_settings() -> dict:
         "forms": [url_for("portal.guest_report"), url_for("portal.submit")],
         "keptFragment": "#antrean-tersimpan",
         "staticPrefix": url_for("static", filename=""),
+        # The superadmin's home pictures: each upload has an address of its own, never reused.
+        "picturePrefix": url_for("portal.home_picture", picture_id="X")[:-len("X.jpg")],
+        "picturesKept": PICTURES_KEPT,
         "storeScript": url_for("static", filename="js/offline-store.js"),
         # The back office is never answered by the worker, not even with the offline page.
         "never": [url_for("admin.index").rstrip("/")],

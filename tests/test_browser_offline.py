@@ -1,11 +1,12 @@
 """The portal without signal, in a real browser: pages kept by the service worker, a report
 written offline kept on the phone and sent by itself when the signal returns, photos shrunk."""
 import io
+import time
 
 from PIL import Image
 
 from models import Attachment, Message
-from tests.helpers import fill_guest_form, screenshot
+from tests.helpers import GOOD_NIK, fill_guest_form, jpeg_bytes, screenshot, upload
 
 WORKER_READY = "() => navigator.serviceWorker.controller !== null"
 
@@ -16,10 +17,19 @@ def kept(path: str) -> str:
             ".then(hit => Boolean(hit))")
 
 
+def wait_until(page, script: str, seconds: float = 15) -> None:
+    """Wait until a page script answers true. Unlike `wait_for_function`, which takes the
+    Promise an asynchronous script returns for a true answer, this waits for its value."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
+        page.wait_for_timeout(100)
+
+
 def open_online_and_keep(page, path: str) -> None:
     page.goto(path)
     page.wait_for_function(WORKER_READY)
-    page.wait_for_function(kept(path))
+    wait_until(page, kept(path))
 
 
 def camera_photo(path) -> int:
@@ -122,3 +132,87 @@ def test_a_report_whose_connection_fails_while_sending_waits_on_the_phone(app, p
     with app.app_context():
         assert [m.perihal for m in Message.query.all()] == ["Listrik padam tiga hari"]
         assert [a.size < original_size / 4 for a in Attachment.query.all()] == [True]
+
+
+def test_a_report_refused_after_the_signal_returns_goes_back_into_its_form_to_be_mended(
+        app, page, csrf_enabled, tmp_path):
+    """When a report written offline is refused once sent (a mistyped NIK), can the citizen put
+    it back into the form, answers and photo included, see the server's reason beside the NIK,
+    mend it and send it, leaving one message and nothing waiting on the phone?"""
+    photo = tmp_path / "longsor.jpg"
+    camera_photo(photo)
+    open_online_and_keep(page, "/lapor")
+    page.context.set_offline(True)
+    page.reload()
+    fill_guest_form(page, "Longsor menutup jalan", "Tanah longsor menutup jalan desa sejak pagi.",
+                    "2026-03-03", photo, umum=True)
+    page.fill("#nik", "647105410795")  # four digits short
+    page.locator("main form button[type=submit]").click()
+    page.locator("#antrean li[data-state=waiting]").wait_for()
+
+    page.context.set_offline(False)
+    refused = page.locator("#antrean li[data-state=refused]")
+    refused.wait_for()
+    assert "Ditolak" in refused.inner_text()
+    with app.app_context():
+        assert Message.query.count() == 0
+
+    refused.get_by_role("button", name="Perbaiki isian").click()
+    assert page.input_value("#perihal") == "Longsor menutup jalan"
+    assert page.input_value("#body") == "Tanah longsor menutup jalan desa sejak pagi."
+    assert page.input_value("#event_date") == "2026-03-03"
+    assert page.is_checked("#guest_kind-1")
+    assert page.input_value("#nik") == "647105410795"
+    assert page.evaluate("document.querySelector('#foto').files.length") == 1
+    nik_box = page.locator(".field.has-error", has=page.locator("#nik"))
+    assert "tepat 16 angka" in nik_box.locator("ul.errors").inner_text()
+    assert page.locator("main form .flash-error").all_inner_texts() == [
+        "Isian yang tersimpan di ponsel ditolak. Perbaiki isian yang ditandai lalu kirim lagi."]
+    assert page.evaluate("document.activeElement.id") == "nik"
+    screenshot(page, "lapor-ditolak-diperbaiki")
+
+    page.fill("#nik", GOOD_NIK)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/lapor/terkirim/*")
+    with app.app_context():
+        messages = Message.query.all()
+        assert [m.perihal for m in messages] == ["Longsor menutup jalan"]
+        assert messages[0].guest_nik == GOOD_NIK
+        assert [a.filename for a in Attachment.query.all()] == ["longsor.jpg"]
+    page.goto("/lapor")
+    page.wait_for_function("() => document.querySelector('#antrean').hidden === true")
+    assert page.locator("#antrean li").count() == 0
+
+
+GALLERY_SHOWN = ("() => [...document.querySelectorAll('.gallery img')]"
+                 ".every(img => img.complete && img.naturalWidth > 0)")
+
+
+def test_the_home_page_opens_offline_with_the_pictures_the_superadmin_uploaded(
+        app, page, client, login_as, monkeypatch, tmp_path):
+    """Once a phone has shown the home page with the superadmin's own pictures, does it show
+    them again without signal, not as broken images?"""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    login_as("superadmin")
+    response = client.post("/admin/gambar-beranda/",
+                           data={"caption": "Pulau Derawan di pagi hari",
+                                 "picture": upload(jpeg_bytes(600, 250), "derawan.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+
+    open_online_and_keep(page, "/")
+    page.locator(".gallery img").scroll_into_view_if_needed()
+    page.wait_for_function(GALLERY_SHOWN)
+    wait_until(page, "() => caches.open('aspirasi-pictures').then(c => c.keys())"
+                     ".then(keys => keys.length === 1)")
+    # A day later the browser's own cache may have let the picture go; the worker's has not.
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    page.context.set_offline(True)
+    page.reload()
+    picture = page.locator(".gallery img")
+    assert picture.get_attribute("alt") == "Pulau Derawan di pagi hari"
+    assert picture.get_attribute("src").startswith("/gambar/beranda/")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(GALLERY_SHOWN)
+    screenshot(page, "beranda-tanpa-sinyal")
+    page.context.set_offline(False)

@@ -2,7 +2,8 @@
    the phone (on load, when the signal returns, and through Background Sync where the browser
    has it). On a submission form marked data-offline-queue: gives the form its client key,
    shrinks large photos before upload and posts the form as before; without signal it keeps
-   the submission on the phone instead, and lists what the phone keeps. The words it shows
+   the submission on the phone instead, and lists what the phone keeps. A kept submission the
+   server refused can be put back into its form, with the server's reasons beside the fields. The words it shows
    come from the page (the JSON block #antrean-teks). Without this script the forms post as
    plain HTML forms. */
 (function () {
@@ -91,6 +92,15 @@
           row.appendChild(document.createTextNode(" "));
           row.appendChild(link);
         }
+        if (item.state === "refused" && item.fields && item.fields.length) {
+          var mend = document.createElement("button");
+          mend.type = "button";
+          mend.className = "linklike";
+          mend.textContent = texts.mend;
+          mend.addEventListener("click", function () { mendHere(item); });
+          row.appendChild(document.createTextNode(" "));
+          row.appendChild(mend);
+        }
         if (item.state === "sent" || item.state === "refused") {
           var forget = document.createElement("button");
           forget.type = "button";
@@ -108,6 +118,118 @@
         notice.hidden = true;  // nothing waits any more
       }
     });
+  }
+
+  // --- a refused submission back in its form ----------------------------------------------
+
+  var MEND_HASH = "#perbaiki-";
+
+  // On the form it was written in: its answers (photos too) go back into the fields, with the
+  // server's reasons beside them. Elsewhere: to that form, which then does the same.
+  function mendHere(item) {
+    var form = document.querySelector("form[data-offline-queue]");
+    if (form && form.action === item.action) {
+      putBack(form, item);
+    } else {
+      window.location.href = item.pageUrl.split("#")[0] + MEND_HASH + encodeURIComponent(item.key);
+    }
+  }
+
+  function controlOf(form, name) {
+    var found = form.elements.namedItem(name);
+    return found && typeof found.length === "number" && !found.tagName ? found : found && [found];
+  }
+
+  function putBack(form, item) {
+    form.reset();
+    var files = {};
+    item.fields.forEach(function (field) {
+      var controls = controlOf(form, field.name);
+      if (!controls || !controls.length) { return; }
+      if (field.file) {
+        (files[field.name] = files[field.name] || []).push(field.file instanceof File ? field.file
+          : new File([field.file], field.filename, { type: field.file.type }));
+        return;
+      }
+      Array.prototype.forEach.call(controls, function (control) {
+        if (control.type === "checkbox" || control.type === "radio") {
+          if (control.value === field.value) { control.checked = true; }
+        } else if (control.type !== "file") {
+          control.value = field.value;
+        }
+      });
+    });
+    if (typeof DataTransfer === "function") {
+      Object.keys(files).forEach(function (name) {
+        var picked = new DataTransfer();
+        files[name].forEach(function (file) { picked.items.add(file); });
+        controlOf(form, name)[0].files = picked.files;
+      });
+    }
+    form.setAttribute("data-mending", item.key);
+    showReasons(form, item.refusal || "");
+  }
+
+  function errorList(texts) {
+    var list = document.createElement("ul");
+    list.className = "errors";
+    list.setAttribute("data-reason", "");
+    texts.forEach(function (text) {
+      var line = document.createElement("li");
+      line.textContent = text;
+      list.appendChild(line);
+    });
+    return list;
+  }
+
+  // The reasons are read from the refusing page as text and written anew: nothing of that
+  // page but its words enters this one.
+  function showReasons(form, html) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-reason]"), function (old) {
+      old.parentNode.removeChild(old);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (box) {
+      box.classList.remove("has-error");
+    });
+    var texts = readTexts();
+    var refused = new DOMParser().parseFromString(html, "text/html")
+      .querySelector("form[data-offline-queue]");
+    var summary = document.createElement("div");
+    summary.className = "flash flash-error";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("data-reason", "");
+    summary.tabIndex = -1;
+    summary.textContent = texts.mending;
+    var general = [];
+    var first = null;
+    if (refused) {
+      Array.prototype.forEach.call(refused.querySelectorAll("ul.errors"), function (list) {
+        var words = Array.prototype.map.call(list.querySelectorAll("li"), function (line) {
+          return line.textContent.trim();
+        });
+        var box = list.parentNode.closest(".field");
+        var control = box && box.querySelector("input, select, textarea");
+        var here = control && controlOf(form, control.name);
+        var target = here && here.length && here[0].closest(".field");
+        if (target) {
+          target.classList.add("has-error");
+          target.appendChild(errorList(words));
+          first = first || here[0];
+        } else {
+          general = general.concat(words);
+        }
+      });
+      Array.prototype.forEach.call(refused.querySelectorAll(".flash-error"), function (flash) {
+        // Its own summary ("check the marked entries") is said once, above.
+        if (!flash.closest(".field") && !flash.hasAttribute("data-summary")) {
+          general.push(flash.textContent.trim());
+        }
+      });
+    }
+    var top = form.querySelector("fieldset, .field, button");
+    form.insertBefore(summary, top);
+    if (general.length) { form.insertBefore(errorList(general), top); }
+    (first || summary).focus();
   }
 
   // --- sending -----------------------------------------------------------------------------
@@ -153,12 +275,26 @@
     if (!keyField.value) { keyField.value = store.newKey(); }
     // The worker kept a submission whose connection failed and brought the citizen back here.
     if (window.location.hash === "#" + notice.id) { notice.hidden = false; }
+    // Brought here to mend a refused submission written in this form.
+    if (window.location.hash.indexOf(MEND_HASH) === 0) {
+      var wanted = decodeURIComponent(window.location.hash.slice(MEND_HASH.length));
+      store.all().then(function (items) {
+        items.forEach(function (item) {
+          if (item.key === wanted && item.state === "refused") { putBack(form, item); }
+        });
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (button.disabled) { return; }
       button.disabled = true;
       notice.hidden = true;
-      formDataWithSmallPhotos(form).then(function (data) {
+      // A mended submission leaves the list: it is in this form now, sent or kept anew.
+      var mended = form.getAttribute("data-mending");
+      form.removeAttribute("data-mending");
+      (mended ? store.remove(mended) : Promise.resolve()).then(function () {
+        return formDataWithSmallPhotos(form);
+      }).then(function (data) {
         if (navigator.onLine === false) { return keepOnPhone(form, data, notice); }
         replacePhotos(form, data);
         form.submit();  // the worker keeps it on the phone if the connection fails
@@ -177,9 +313,13 @@
     navigator.serviceWorker.register(script.getAttribute("data-worker")).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      // This page came from the network before the worker was there: keep it as well.
+      // This page came from the network before the worker was there: keep it as well, and
+      // the pictures it shows (the worker keeps only the home pictures among them).
       if (!servedByWorker && registration.active) {
         registration.active.postMessage({ type: "keep", url: window.location.href });
+        Array.prototype.forEach.call(document.images, function (image) {
+          if (image.src) { registration.active.postMessage({ type: "keep", url: image.src }); }
+        });
       }
     })["catch"](function () { return null; });
   }

@@ -129,6 +129,7 @@
 
   var TOKEN = /<input[^>]*name="csrf_token"[^>]*value="([^"]*)"/;
   var RECEIPT = /\/terkirim\/([^\/?#]+)/;
+  var MAX_REFUSAL = 200000;  // characters of the refusing page kept for its reasons
 
   // The form page again, for a token the server still accepts ("" when the form asks for
   // none). Null: the page sent us elsewhere (to sign in, or to complete the profile), so the
@@ -159,7 +160,13 @@
             fields: [] };
         }
         if (response.redirected) { return { state: "signin" }; }
-        if (response.status === 400 || response.status === 413) { return { state: "refused" }; }
+        if (response.status === 400 || response.status === 413) {
+          // The form page with the server's reasons, read on the form page (see
+          // offline-queue.js) when the citizen puts the kept answers back to mend them.
+          return response.text().then(function (html) {
+            return { state: "refused", refusal: html.slice(0, MAX_REFUSAL) };
+          });
+        }
         return { state: "waiting" };  // busy, limited or failing server: try again later
       });
     });

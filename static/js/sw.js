@@ -3,7 +3,7 @@
    The route that serves it writes self.ASPIRASI in front of this file: which pages may be
    kept, the static files to keep at install, the offline page, and the version of the static
    files that names their cache. Pages: network first, the kept copy when there is no signal,
-   else the offline page. Static files: the kept copy first. Never kept: anything but a GET, a
+   else the offline page. Static files and the home pictures: the kept copy first. Never kept: anything but a GET, a
    page not listed (the back office, a person's own messages), an answer that was redirected
    or not a success. A submission form posted while the connection fails is kept on the
    phone; Background Sync sends the submissions waiting there. */
@@ -12,6 +12,7 @@
 var SETTINGS = self.ASPIRASI;
 var STATIC_CACHE = "aspirasi-static-" + SETTINGS.version;
 var PAGE_CACHE = "aspirasi-pages";
+var PICTURE_CACHE = "aspirasi-pictures";
 
 importScripts(SETTINGS.storeScript);
 
@@ -42,7 +43,8 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) {
-      return name.indexOf("aspirasi-") === 0 && name !== STATIC_CACHE && name !== PAGE_CACHE;
+      return name.indexOf("aspirasi-") === 0 && name !== STATIC_CACHE && name !== PAGE_CACHE &&
+        name !== PICTURE_CACHE;
     }).map(function (name) { return caches["delete"](name); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -84,6 +86,30 @@ function cacheFirst(event) {
   });
 }
 
+// A home picture: its address names one upload, so a kept copy is never stale. Only the
+// newest few are kept; one the superadmin removed ages out.
+function keepPicture(request, response) {
+  if (!response.ok || response.type !== "basic") { return Promise.resolve(); }
+  return caches.open(PICTURE_CACHE).then(function (cache) {
+    return cache.put(request, response).then(function () {
+      return cache.keys();
+    }).then(function (keys) {
+      return Promise.all(keys.slice(0, Math.max(0, keys.length - SETTINGS.picturesKept))
+        .map(function (old) { return cache["delete"](old); }));
+    });
+  });
+}
+
+function keptPicture(event) {
+  var request = event.request;
+  return caches.match(request, { cacheName: PICTURE_CACHE }).then(function (hit) {
+    return hit || fetch(request).then(function (response) {
+      event.waitUntil(keepPicture(request, response.clone()));
+      return response;
+    });
+  });
+}
+
 // A form posted while the connection fails: kept on the phone, and the citizen is brought
 // back to the form (kept, so it opens without signal), where the list shows it waiting. A
 // POST that reached the server but whose answer was lost is sent again later under the same
@@ -118,6 +144,8 @@ self.addEventListener("fetch", function (event) {
   }
   if (url.pathname.indexOf(SETTINGS.staticPrefix) === 0) {
     event.respondWith(cacheFirst(event));
+  } else if (url.pathname.indexOf(SETTINGS.picturePrefix) === 0) {
+    event.respondWith(keptPicture(event));
   } else if (request.mode === "navigate" && keptPage(url)) {
     event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate") {
@@ -125,12 +153,22 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// A page the browser loaded before this worker controlled it asks to be kept all the same.
+// A page the browser loaded before this worker controlled it asks to be kept all the same,
+// with its home pictures.
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "keep" || typeof data.url !== "string") { return; }
   var url = new URL(data.url, self.location.origin);
-  if (url.origin !== self.location.origin || !keptPage(url)) { return; }
+  if (url.origin !== self.location.origin) { return; }
+  if (url.pathname.indexOf(SETTINGS.picturePrefix) === 0) {
+    event.waitUntil(caches.match(url.href, { cacheName: PICTURE_CACHE }).then(function (hit) {
+      return hit || fetch(url.href).then(function (response) {
+        return keepPicture(url.href, response);
+      });
+    })["catch"](function () { return null; }));
+    return;
+  }
+  if (!keptPage(url)) { return; }
   event.waitUntil(fetch(url.href, { credentials: "same-origin" }).then(function (response) {
     return worthKeeping(response) ? keep(url.href, response) : null;
   })["catch"](function () { return null; }));
