@@ -1,9 +1,10 @@
 """The background service beside the web workers: `flask --app wsgi mail-deliver [--loop]`.
 
 It has three duties: announcing the recorded submissions (`notify.announce_pending`: the
-admins' notifications and mails, the citizen's receipt), delivering the mail that is due
-(`mailer.drain`) and counting again the most asked-for figures when the data changed
-(`figure_cache.refresh_kept_figures`, every FIGURES_REFRESH seconds). Requests only record
+admins' notifications and mails, the citizen's receipt; in a burst, once it pauses),
+delivering the mail that is due (`mailer.drain`) and counting again the most asked-for
+figures when the data changed (`figure_cache.refresh_kept_figures`, every FIGURES_REFRESH
+seconds). Requests only record
 what is to be done, in their own transaction. In the service each duty runs in its own
 thread, so a hung mail server (each mail may wait MAIL_TIMEOUT) never delays the staff's
 notifications, nor a long count either; one run without `--loop` does each once.
@@ -12,13 +13,35 @@ import logging
 import os
 import signal
 import threading
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import func
 
 from aspirasi import figure_cache, mailer, notify
-from models import db
+from models import PendingAnnouncement, db
+from models.base import utcnow
 
 NICENESS = 10  # added to the service's scheduling niceness (lower CPU priority)
+# In a burst of submissions the announcing waits until they pause for BURST_QUIET seconds, so
+# the web workers have the CPU and the database's write lock to themselves while citizens
+# wait for their tracking numbers; never longer than BURST_PATIENCE after the oldest, so a
+# steady stream is announced all the same.
+BURST_QUIET = timedelta(seconds=1)
+BURST_PATIENCE = timedelta(seconds=10)
+
+
+def announce_after_burst(now: datetime | None = None) -> int:
+    """The service's announcing: `notify.announce_pending` once the submissions pause."""
+    now = now or utcnow()
+    oldest, newest = db.session.query(func.min(PendingAnnouncement.created_at),
+                                      func.max(PendingAnnouncement.created_at)).one()
+    db.session.commit()
+    if newest is None:
+        return 0
+    if now - newest < BURST_QUIET and now - oldest < BURST_PATIENCE:
+        return 0  # still arriving: the next round looks again
+    return notify.announce_pending()
 
 
 def one_round(batch: int = 50) -> tuple[int, int, int]:
@@ -72,7 +95,7 @@ def run(interval: float = 2.0, batch: int = 50) -> None:
         thread.start()
         return thread
 
-    threads = [beside(interval, notify.announce_pending, "submissions announced")]
+    threads = [beside(interval, announce_after_burst, "submissions announced")]
     if app.config["FIGURES_REFRESH"] > 0:
         threads.append(beside(app.config["FIGURES_REFRESH"], figure_cache.refresh_kept_figures,
                               "figures refreshed"))

@@ -264,3 +264,35 @@ def test_two_workers_announce_each_submission_once(app, client, demo, tmp_path):
         receipts = sorted(r.recipient for r in QueuedMail.query.filter(
             QueuedMail.recipient.like("tamu%@example.com")))
     assert receipts == addresses
+
+
+def test_the_service_lets_a_burst_of_submissions_pass_before_announcing_them(app, client, demo):
+    """While submissions keep arriving, does the service leave the CPU and the database to the
+    citizens' requests, announcing once they pause for a second, or once the oldest has
+    waited ten seconds however busy it stays?"""
+    from aspirasi.worker import announce_after_burst
+
+    for n in range(3):
+        assert client.post("/lapor", data={**GUEST, "email": f"tamu{n}@example.com"}
+                           ).status_code == 302
+    with app.app_context():
+        just_now = db.session.query(db.func.max(PendingAnnouncement.created_at)).scalar()
+        assert announce_after_burst(now=just_now + timedelta(milliseconds=500)) == 0
+        assert PendingAnnouncement.query.count() == 3
+        assert announce_after_burst(now=just_now + timedelta(seconds=1)) == 3
+        assert PendingAnnouncement.query.count() == 0
+
+    # A stream that never pauses: the newest always just arrived, the oldest grows old.
+    for _n in range(3):
+        assert client.post("/lapor", data=GUEST).status_code == 302
+    with app.app_context():
+        rows = PendingAnnouncement.query.order_by(PendingAnnouncement.id).all()
+        start = rows[0].created_at
+        rows[-1].created_at = start + timedelta(seconds=9, milliseconds=500)
+        db.session.commit()
+        assert announce_after_burst(now=start + timedelta(seconds=9, milliseconds=800)) == 0
+        rows = PendingAnnouncement.query.order_by(PendingAnnouncement.id).all()
+        rows[-1].created_at = start + timedelta(seconds=9, milliseconds=900)
+        db.session.commit()
+        assert announce_after_burst(now=start + timedelta(seconds=10)) == 3
+        assert PendingAnnouncement.query.count() == 0
