@@ -14,7 +14,6 @@ from datetime import datetime
 
 from flask import Response, stream_with_context
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIME = {"csv": "text/csv; charset=utf-8",
@@ -93,6 +92,10 @@ def xlsx_bytes(tables) -> bytes:
 def xlsx_write(tables, target) -> None:
     """The tables as one workbook, a sheet each, saved to `target` (a path or binary file); a
     write-only workbook keeps no more than the row being written."""
+    # Imported here: openpyxl loads numpy when it is installed, ~20 MiB that a web worker
+    # would otherwise carry for every request, not only for the spreadsheets.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     words = {True: yes_no(True), False: yes_no(False)}
 

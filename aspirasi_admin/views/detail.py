@@ -13,7 +13,6 @@ from aspirasi import storage
 from aspirasi.notify import mark_read_for_message
 from aspirasi_admin.forms import form_for
 from aspirasi_admin.guards import GuardedView, expose, refused
-from aspirasi_admin.letter import forwarding_letter_pdf
 from aspirasi_admin.triage_panel import record_choice, triage_panel
 from models import (
     Attachment,
@@ -157,6 +156,9 @@ class MessageDetailView(GuardedView):
             return redirect(url_for(".show", message_id=message_id))
         record("pesan.surat", message, detail="surat penerusan diunduh")
         db.session.commit()
+        # Imported here: reportlab is ~17 MiB that a worker carries only once it writes a letter.
+        from aspirasi_admin.letter import forwarding_letter_pdf
+
         response = make_response(forwarding_letter_pdf(message))
         response.headers["Content-Type"] = "application/pdf"
         response.headers["Content-Disposition"] = (
