@@ -48,7 +48,7 @@ class Message(db.Model):
     client_key = db.Column(db.String(36), unique=True, index=True)
 
     category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)
-    subcategory_id = db.Column(db.Integer, db.ForeignKey("subcategory.id"), index=True)
+    subcategory_id = db.Column(db.Integer, db.ForeignKey("subcategory.id"))
     opd_id = db.Column(db.Integer, db.ForeignKey("opd.id"))
     duplicate_of_id = db.Column(db.Integer, db.ForeignKey("message.id"))
     close_reason = db.Column(db.Text)
@@ -66,10 +66,12 @@ class Message(db.Model):
     triage_due_at = db.Column(db.DateTime)
     answer_due_at = db.Column(db.DateTime)
 
-    # Each list's filter followed by its order: a queue by status, an OPD's own messages, and
-    # the SLA queues (status plus deadline), so no list sorts or counts more than it shows.
+    # Each list's filter followed by its order: a queue by status, an OPD's own messages, a
+    # monitor's sub categories, and the SLA queues (status plus deadline), so no list sorts or
+    # counts more than it shows.
     __table_args__ = (
         db.Index("ix_message_status_created_at", "status", "created_at"),
+        db.Index("ix_message_subcategory_id_created_at", "subcategory_id", "created_at"),
         db.Index("ix_message_opd_id_created_at", "opd_id", "created_at"),
         db.Index("ix_message_opd_id_status", "opd_id", "status"),
         db.Index("ix_message_status_triage_due_at", "status", "triage_due_at"),

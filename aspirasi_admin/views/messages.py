@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Unicode, cast, false, or_
+from sqlalchemy.orm import selectinload
 
 from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
 from models import Category, Message, Opd, db, utcnow
@@ -218,9 +219,18 @@ class OpdMessageView(MessageListView):
 class MonitorView(MessageListView):
     """A monitor's sub categories, whatever OPD handles them: read-only."""
     roles = ("monitor",)
+    # The rows come from several sub categories. The database reads them newest first, 25 from
+    # each sub category's stretch of ix_message_subcategory_id_created_at, only when the query
+    # joins nothing (SQLite then sorts every match instead: 350 ms at 1M); the OPD and category
+    # names come by two small lookups of their own.
+    column_select_related_list = ()
 
     def scope(self, query):
         return super().scope(query).filter(monitored_clause(current_user))
+
+    def get_query(self):
+        return super().get_query().options(selectinload(Message.opd),
+                                           selectinload(Message.category))
 
 
 def register(admin):
