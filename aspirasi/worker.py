@@ -4,10 +4,10 @@ It has three duties: announcing the recorded submissions (`notify.announce_pendi
 admins' notifications and mails, the citizen's receipt; in a burst, once it pauses),
 delivering the mail that is due (`mailer.drain`) and counting again the most asked-for
 figures when the data changed (`figure_cache.refresh_kept_figures`, every FIGURES_REFRESH
-seconds). Requests only record
-what is to be done, in their own transaction. In the service each duty runs in its own
-thread, so a hung mail server (each mail may wait MAIL_TIMEOUT) never delays the staff's
-notifications, nor a long count either; one run without `--loop` does each once.
+seconds). Requests only record what is to be done, in their own transaction. In the service
+each duty runs in its own thread, so a hung mail server (each mail may wait MAIL_TIMEOUT)
+never delays the staff's notifications, nor a long count either; one run without `--loop`
+does each once.
 """
 import logging
 import os

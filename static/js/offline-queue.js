@@ -3,9 +3,9 @@
    has it). On a submission form marked data-offline-queue: gives the form its client key,
    shrinks large photos before upload and posts the form as before; without signal it keeps
    the submission on the phone instead, and lists what the phone keeps. A kept submission the
-   server refused can be put back into its form, with the server's reasons beside the fields. The words it shows
-   come from the page (the JSON block #antrean-teks). Without this script the forms post as
-   plain HTML forms. */
+   server refused can be put back into its form, with the server's reasons beside the fields.
+   The words it shows come from the page (the JSON block #antrean-teks). Without this script
+   the forms post as plain HTML forms. */
 (function () {
   "use strict";
 

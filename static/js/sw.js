@@ -3,9 +3,9 @@
    The route that serves it writes self.ASPIRASI in front of this file: which pages may be
    kept, the static files to keep at install, the offline page, and the version of the static
    files that names their cache. Pages: network first, the kept copy when there is no signal,
-   else the offline page. Static files and the home pictures: the kept copy first. Never kept: anything but a GET, a
-   page not listed (the back office, a person's own messages), an answer that was redirected
-   or not a success. A submission form posted while the connection fails is kept on the
+   else the offline page. Static files and the home pictures: the kept copy first. Never
+   kept: anything but a GET, a page not listed (the back office, a person's own messages), an
+   answer that was redirected or not a success. A submission form posted while the connection fails is kept on the
    phone; Background Sync sends the submissions waiting there. */
 "use strict";
 
