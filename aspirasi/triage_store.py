@@ -35,11 +35,11 @@ def model_path() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / FILENAME
 
 
-def save(model: dict, path: Path | None = None) -> Path:
+def save(model: dict) -> Path:
     """Write `model` to its file atomically (temporary name, then rename)."""
     import joblib
 
-    path = Path(path or model_path())
+    path = Path(model_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -72,7 +72,8 @@ def _every(interval: float, stopping: threading.Event, duty, name: str) -> None:
 
 
 def run(interval: float = 2.0, batch: int = 50) -> None:
-    """The service: both duties every `interval` seconds until SIGTERM or SIGINT.
+    """The service: its duties, each in its thread, every `interval` seconds (the figures
+    every FIGURES_REFRESH) until SIGTERM or SIGINT.
 
     A signal lets the mail being sent finish (its SMTP timeout bounds that), then returns.
     """

@@ -60,7 +60,7 @@ def suggestion_panel(message, allowed) -> Panel | None:
     if suggestions is not None and suggestions.unknown_words:
         return Panel("asing")
     if suggestions is None or not suggestions.guesses:
-        if triage.decision_count() < triage.MIN_DECISIONS:
+        if not triage.enough_history():
             return Panel("kurang")
         return Panel("belum" if triage_store.current_model() is None else "tidak")
     rows = {name: db.session.get(ROW_OF[name], guess.id)

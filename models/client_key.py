@@ -5,8 +5,8 @@ connection that drops before the answer arrives makes it send the same message a
 submission therefore carries a random UUID made on the phone. The first POST with a key keeps
 the message under it; any later POST with that key from the same sender is answered with the
 message already kept, so one message exists however often it arrives, even when two copies
-arrive at the same moment (the column is unique; the loser of that race is rolled back). A key that belongs to
-another sender is refused without saying whose it is.
+arrive at the same moment (the column is unique; the loser of that race is rolled back). A
+key that belongs to another sender is refused without saying whose it is.
 """
 import uuid
 from collections.abc import Callable
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from models import db
 from models.errors import DomainError
 from models.message import Message
+from models.roles import is_reporter_of
 
 
 class KeyTaken(DomainError):
@@ -30,10 +31,10 @@ def client_key_problem(value: str | None):
     if not value:
         return None
     try:
-        parsed = uuid.UUID(value)
+        usual = str(uuid.UUID(value)) == normalised(value)
     except (ValueError, TypeError):
-        parsed = None
-    if parsed is None or str(parsed) != value.strip().lower():
+        usual = False
+    if not usual:
         return _l("Kode pengiriman formulir tidak sah. Tidak ada yang disimpan; muat ulang "
                   "formulir lalu kirim lagi.")
     return None
@@ -44,9 +45,9 @@ def normalised(value: str | None) -> str | None:
     return value.strip().lower() if value and value.strip() else None
 
 
-def _same_sender(message: Message, reporter_id, guest_nik) -> bool:
-    if reporter_id is not None:
-        return message.reporter_id == reporter_id
+def _same_sender(message: Message, reporter, guest_nik) -> bool:
+    if reporter is not None:
+        return is_reporter_of(reporter, message)
     return message.reporter_id is None and message.guest_nik == guest_nik
 
 
@@ -58,7 +59,7 @@ def earlier_submission(key: str | None, *, reporter=None, guest_nik=None) -> Mes
     earlier = Message.query.filter_by(client_key=key).first()
     if earlier is None:
         return None
-    if not _same_sender(earlier, getattr(reporter, "id", None), guest_nik):
+    if not _same_sender(earlier, reporter, guest_nik):
         raise KeyTaken()
     return earlier
 
@@ -79,9 +80,7 @@ def keep_once(create: Callable[[], Message], key: str | None, *, reporter=None,
         return create()
     except IntegrityError:
         db.session.rollback()
-        earlier = Message.query.filter_by(client_key=key).first() if key else None
+        earlier = earlier_submission(key, reporter=reporter, guest_nik=guest_nik)
         if earlier is None:
             raise
-        if not _same_sender(earlier, getattr(reporter, "id", None), guest_nik):
-            raise KeyTaken() from None
         return earlier

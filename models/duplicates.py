@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models import db
-from models.access import staff_message_scope
+from models.access import not_withdrawn_clause, reporter_is_erased, staff_message_scope
 from models.base import utcnow
 from models.message import Message
+from models.reporter_lookup import matching_reporter
 from models.user import User
-from models.vocabulary import WITHDRAWN
 
 log = logging.getLogger(__name__)
 
@@ -48,25 +48,20 @@ class LikelyDuplicate:
 
 
 def _window(viewer, message: Message, now: datetime) -> list:
-    return [staff_message_scope(viewer), Message.id != message.id, Message.status != WITHDRAWN,
+    return [staff_message_scope(viewer), Message.id != message.id, not_withdrawn_clause(),
             Message.created_at >= now - timedelta(days=WINDOW_DAYS)]
 
 
 def _same_reporter_clause(message: Message):
     """(messages whose reporter has this message's NIK, ... its phone number); each None when
     this message has no such number."""
-    reporter = message.reporter
-    if reporter is not None and reporter.closed_at is not None:
+    if reporter_is_erased(message):
         return None, None  # an erased account has no identity left to match
+    reporter = message.reporter
     nik = message.nik
     phone = reporter.phone if reporter is not None else message.guest_phone
-    by_nik = by_phone = None
-    if nik:
-        by_nik = db.or_(Message.guest_nik == nik,
-                        Message.reporter_id.in_(db.select(User.id).where(User.nik == nik)))
-    if phone:
-        by_phone = db.or_(Message.guest_phone == phone,
-                          Message.reporter_id.in_(db.select(User.id).where(User.phone == phone)))
+    by_nik = matching_reporter(Message.guest_nik, User.nik, [nik]) if nik else None
+    by_phone = matching_reporter(Message.guest_phone, User.phone, [phone]) if phone else None
     return by_nik, by_phone
 
 
@@ -98,10 +93,9 @@ def _similar_subjects(message: Message, rows) -> dict:
             if score >= SIMILAR}
 
 
-def likely_duplicates(viewer, message: Message, now: datetime | None = None) -> list:
+def likely_duplicates(viewer, message: Message) -> list:
     """The likely duplicates of `message` that `viewer` may see, most alike first."""
-    now = now or utcnow()
-    window = _window(viewer, message, now)
+    window = _window(viewer, message, utcnow())
     found: dict[int, dict] = {}
     by_nik, by_phone = _same_reporter_clause(message)
     for reason, clause in (("same_nik", by_nik), ("same_phone", by_phone)):

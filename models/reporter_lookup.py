@@ -40,7 +40,8 @@ def phone_spellings(term: str) -> list[str]:
     return [number]
 
 
-def _matching(guest_column, user_column, values):
+def matching_reporter(guest_column, user_column, values):
+    """Messages whose guest, or whose reporter's account, has one of `values` in this field."""
     reporters = select(User.id).where(user_column.in_(values))
     return or_(guest_column.in_(values), Message.reporter_id.in_(reporters))
 
@@ -51,9 +52,9 @@ def reporter_contact_clause(term: str):
     kind = contact_kind(term)
     term = term.strip()
     if kind == "nik":
-        return _matching(Message.guest_nik, User.nik, [term])
+        return matching_reporter(Message.guest_nik, User.nik, [term])
     if kind == "telepon":
-        return _matching(Message.guest_phone, User.phone, phone_spellings(term))
+        return matching_reporter(Message.guest_phone, User.phone, phone_spellings(term))
     if kind == "email":
         address = term.lower()
         reporters = select(User.id).where(func.lower(User.email) == address)

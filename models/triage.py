@@ -110,8 +110,10 @@ def past_decisions(limit: int = TRAINING_LIMIT) -> list[Decision]:
             for perihal, body, kab, cat, sub, opd in rows]
 
 
-def decision_count() -> int:
-    return db.session.scalar(db.select(db.func.count(Message.id)).where(decision_clause()))
+def enough_history() -> bool:
+    """Whether the admins have made MIN_DECISIONS triage decisions, counting no further."""
+    first = db.select(Message.id).where(decision_clause()).limit(MIN_DECISIONS).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(first)) >= MIN_DECISIONS
 
 
 # --- training -----------------------------------------------------------------------------------

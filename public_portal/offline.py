@@ -95,9 +95,15 @@ def manifest():
                     content_type="application/manifest+json; charset=utf-8")
 
 
+@cache
+def _worker_source(folder: str) -> str:
+    """The service worker's code, read once (like the static version)."""
+    return Path(folder, WORKER_SOURCE).read_text(encoding="utf-8")
+
+
 @bp.get("/sw.js")
 def service_worker():
-    source = Path(current_app.static_folder, WORKER_SOURCE).read_text(encoding="utf-8")
+    source = _worker_source(current_app.static_folder)
     # The settings come first as one JSON value, so the worker's own code stays a static file.
     body = f"self.ASPIRASI = {json.dumps(worker_settings())};\n{source}"
     response = Response(body, content_type="text/javascript; charset=utf-8")

@@ -108,8 +108,7 @@ def messages():
     pagination.total = bounded_count(query)
     filtered = bool(status in SHOWN_STATUSES or category_id or opd_id or q)
     # Unfiltered, the exact number is the home page's kept figure.
-    found = pagination.total if filtered else remember(
-        "home-figures", _home_figures, per_locale=False)["received"]
+    found = pagination.total if filtered else home_figures()["received"]
     filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
     return render_template("portal/messages.html", pagination=pagination, filters=filters,
                            found=found, pageable=PAGEABLE_ROWS,

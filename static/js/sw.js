@@ -100,8 +100,8 @@ function keepPicture(request, response) {
   });
 }
 
-function keptPicture(event) {
-  var request = event.request;
+// The kept copy, else the network's answer, kept while `event` waits for it.
+function keptPicture(event, request) {
   return caches.match(request, { cacheName: PICTURE_CACHE }).then(function (hit) {
     return hit || fetch(request).then(function (response) {
       event.waitUntil(keepPicture(request, response.clone()));
@@ -145,7 +145,7 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf(SETTINGS.staticPrefix) === 0) {
     event.respondWith(cacheFirst(event));
   } else if (url.pathname.indexOf(SETTINGS.picturePrefix) === 0) {
-    event.respondWith(keptPicture(event));
+    event.respondWith(keptPicture(event, request));
   } else if (request.mode === "navigate" && keptPage(url)) {
     event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate") {
@@ -161,11 +161,7 @@ self.addEventListener("message", function (event) {
   var url = new URL(data.url, self.location.origin);
   if (url.origin !== self.location.origin) { return; }
   if (url.pathname.indexOf(SETTINGS.picturePrefix) === 0) {
-    event.waitUntil(caches.match(url.href, { cacheName: PICTURE_CACHE }).then(function (hit) {
-      return hit || fetch(url.href).then(function (response) {
-        return keepPicture(url.href, response);
-      });
-    })["catch"](function () { return null; }));
+    event.waitUntil(keptPicture(event, url.href)["catch"](function () { return null; }));
     return;
   }
   if (!keptPage(url)) { return; }
