@@ -28,7 +28,7 @@ from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow
 from models.access import (
     may_export_personal_data,
     may_search_by_reporter,
-    reporter_view,
+    reporter_lens,
     staff_message_scope,
 )
 from models.audit import record
@@ -239,7 +239,9 @@ def exported_messages(conditions, now) -> Iterator[ExportedMessage]:
              .execution_options(yield_per=EXPORT_BATCH))
     split = len(ExportedMessage.FIELDS)
     reporter_at = ExportedMessage.FIELDS.index("reporter_id")
-    for row in db.session.execute(query):
+    # Run on the session's connection: the rows are plain values, and going through the
+    # session's ORM result handling cost a quarter of the export's time.
+    for row in db.session.connection().execute(query):
         reporter = ExportedReporter(row[split:]) if row[reporter_at] is not None else None
         yield ExportedMessage(row[:split], reporter)
 
@@ -249,7 +251,10 @@ class MessageRows:
     every row repeats are looked up once."""
 
     def __init__(self, viewer, personal: bool):
-        self.viewer, self.personal = viewer, personal
+        self.personal = personal
+        # `personal` is granted to a superadmin only, who is an admin: the lens then gives the
+        # full contact details, with the NIK unmasked for this one audited export.
+        self.reporter = reporter_lens(viewer, reveal_nik=personal)
         self.categories = dict(db.session.execute(select(Category.id, Category.name)).all())
         self.subcategories = dict(db.session.execute(
             select(Subcategory.id, Subcategory.name)).all())
@@ -260,9 +265,7 @@ class MessageRows:
                             for kind, label in vocabulary.GUEST_KIND_LABELS.items()}
 
     def row(self, message) -> list:
-        # `personal` is granted to a superadmin only, who is an admin: reporter_view then gives
-        # the full contact details, with the NIK unmasked for this one audited export.
-        reporter = reporter_view(message, self.viewer, reveal_nik=self.personal)
+        reporter = self.reporter(message)
         channel = message.channel
         row = [message.tracking, local_time(message.created_at), message.perihal, message.body,
                self.statuses[message.status], self.categories.get(message.category_id),

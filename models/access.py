@@ -14,6 +14,7 @@ The reporter: `reporter_view` is the one answer to "what of the reporter may thi
 read" (name, username, NIK, phone, email), asked by the detail page and its timeline, the
 exports, the public pages and everything else that names a reporter.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -31,6 +32,8 @@ from models.roles import (
     is_reporter_of,
     is_superadmin,
     operated_opd_id,
+    reported_by,
+    signed_in_id,
 )
 from models.stages import StageTrack, message_stages
 from models.taxonomy import subcategory_monitors
@@ -280,26 +283,37 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
     - anyone else: initials, or "Anonim".
     An erased (closed) account shows "Anonim" to everyone.
     """
-    if reporter_is_erased(message):
-        return ReporterView(name=_("Anonim"))
-    reporter = message.reporter
-    name = message.sender_name
-    username = reporter.username if reporter else None
-    nik = message.nik
-    phone = reporter.phone if reporter else message.guest_phone
-    email = reporter.email if reporter else message.guest_email
-    if is_reporter_of(viewer, message):
-        return ReporterView(name=name, username=username, nik=nik, phone=phone, email=email)
-    if is_admin(viewer):
-        return ReporterView(name=name, username=username,
-                            nik=nik if reveal_nik else mask_nik(nik), nik_masked=not reveal_nik,
-                            phone=phone, email=email)
-    if message.anonim:
-        return ReporterView(name=_("Anonim"))
-    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
-        return ReporterView(name=name)
-    return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
-                                                                else None)))
+    return reporter_lens(viewer, reveal_nik)(message)
+
+
+def reporter_lens(viewer, reveal_nik: bool = False) -> Callable[[Message], ReporterView]:
+    """`reporter_view` for one viewer and many messages (an export of a year): what depends
+    on the viewer alone (their roles) is decided once, not per message."""
+    viewer_id = signed_in_id(viewer)
+    admin = is_admin(viewer)
+    staff = viewer_id is not None and viewer.is_staff
+    anonymous = _("Anonim")
+
+    def view(message: Message) -> ReporterView:
+        if reporter_is_erased(message):
+            return ReporterView(name=anonymous)
+        reporter = message.reporter
+        own = reported_by(message, viewer_id)
+        if own or admin:
+            masked = not own and not reveal_nik
+            nik = message.nik
+            return ReporterView(
+                name=message.sender_name, username=reporter.username if reporter else None,
+                nik=mask_nik(nik) if masked else nik, nik_masked=masked,
+                phone=reporter.phone if reporter else message.guest_phone,
+                email=reporter.email if reporter else message.guest_email)
+        if message.anonim:
+            return ReporterView(name=anonymous)
+        if staff:
+            return ReporterView(name=message.sender_name)
+        return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
+                                                                    else None)))
+    return view
 
 
 def may_search_by_reporter(viewer) -> bool:

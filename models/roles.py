@@ -42,9 +42,18 @@ def is_operator_of(user, message) -> bool:
     return opd_id is not None and opd_id == message.opd_id
 
 
+def signed_in_id(user) -> int | None:
+    """The user's id, or None for a guest."""
+    return user.id if user is not None and user.is_authenticated else None
+
+
 def is_reporter_of(user, message) -> bool:
-    return bool(user is not None and user.is_authenticated
-                and message.reporter_id is not None and message.reporter_id == user.id)
+    return reported_by(message, signed_in_id(user))
+
+
+def reported_by(message, user_id: int | None) -> bool:
+    """Whether the user with this id sent the message (None, a guest, sent none)."""
+    return user_id is not None and message.reporter_id == user_id
 
 
 def is_handler(user, message) -> bool:

@@ -154,3 +154,21 @@ def test_spreadsheet_formulas_in_citizen_text_stay_text(app, login_as, dataset):
     rows = read_xlsx(client.get(URL.format(fmt="xlsx")).data)
     row = next(r for r in rows if r["Nomor tracking"] == dataset["m1"])
     assert row["Perihal"].startswith("'=")
+
+
+def test_csv_keeps_quotes_commas_and_line_breaks_of_citizen_text(app, login_as, dataset):
+    """Does text with quotes, commas, line breaks and a leading '=' read back from the CSV as
+    the citizen typed it (the formula quoted)?"""
+    from models import db
+
+    body = 'Jalan "Poros", km 12,\r\nberlubang;\nsudah\rlama ""'
+    with app.app_context():
+        message = Message.query.filter_by(tracking=dataset["m1"]).one()
+        message.body = body
+        message.perihal = "=1+1, kata warga"
+        db.session.commit()
+    rows = read_csv(login_as("admin").get(URL.format(fmt="csv")).data)
+    row = next(r for r in rows if r["Nomor tracking"] == dataset["m1"])
+    assert row["Isi pesan"] == body
+    assert row["Perihal"] == "'=1+1, kata warga"
+    assert len(rows) == len(dataset)

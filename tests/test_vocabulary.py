@@ -133,3 +133,18 @@ def test_one_local_clock():
     assert utc_time(datetime(2026, 1, 2, 0, 30)) == datetime(2026, 1, 1, 16, 30)
     assert local_midnight_utc(date(2026, 3, 1)) == datetime(2026, 2, 28, 16, 0)
     assert local_time(None) is None
+
+
+def test_local_time_by_offset_is_the_zone_for_every_stored_year():
+    """Is adding the kept offset the same as asking the zone, at every hour from 1970 on?"""
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    from models.vocabulary import local_time
+
+    zone = ZoneInfo("Asia/Makassar")
+    moment = datetime(1970, 1, 1)
+    while moment < datetime(2100, 1, 1):
+        assert local_time(moment) == moment.replace(tzinfo=UTC).astimezone(zone).replace(
+            tzinfo=None), moment
+        moment += timedelta(hours=17, minutes=13)
