@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from aspirasi.config import INSTANCE, Config
-from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate
+from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate, retry_after
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -239,9 +239,11 @@ def register_errorhandlers(app: Flask) -> None:
         def handler(error):
             if code == 500:
                 db.session.rollback()  # a failed flush would otherwise break the error page too
+            headers = retry_after() if code == 429 else {}
             if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
-                return jsonify(status=code, error=getattr(error, "description", str(error))), code
-            return render_template(f"errors/{code}.html", error=error), code
+                return (jsonify(status=code, error=getattr(error, "description", str(error))),
+                        code, headers)
+            return render_template(f"errors/{code}.html", error=error), code, headers
         return handler
 
     for code in (400, 403, 404, 429, 500):

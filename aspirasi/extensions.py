@@ -4,6 +4,9 @@ Flask-Security-Too keeps its configuration on the extension object itself, so it
 extension `create_app` instantiates per app (see `register_extensions`): two apps in one
 process (tests build several) must not share one password policy or mail setup.
 """
+import math
+import time
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -21,4 +24,17 @@ babel = Babel()
 csrf = CSRFProtect()
 cache = Cache()  # see aspirasi.figure_cache
 
-__all__ = ["db", "migrate", "mail", "limiter", "babel", "csrf", "cache"]
+
+
+def retry_after() -> dict[str, str]:
+    """The Retry-After header of a request a rate limit refused: seconds until that limit's
+    window ends. Flask-Limiter's own headers are off (RATELIMIT_HEADERS_ENABLED): they cost two
+    round trips to the limit store on every limited request, refused or not."""
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return {}
+    resets = limit.window[0]  # when the window ends, in seconds since the epoch
+    return {"Retry-After": str(max(1, math.ceil(resets - time.time())))}
+
+
+__all__ = ["db", "migrate", "mail", "limiter", "babel", "csrf", "cache", "retry_after"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from blinker import signal
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import db
@@ -94,7 +95,8 @@ def unused_tracking_number() -> str:
     """A fresh tracking number; a clash is astronomically rare, but would lose a submission."""
     while True:
         candidate = new_tracking_number()
-        if not db.session.query(Message.query.filter_by(tracking=candidate).exists()).scalar():
+        taken = select(Message.id).where(Message.tracking == candidate).limit(1)
+        if db.session.scalar(taken) is None:
             return candidate
 
 

@@ -8,7 +8,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from aspirasi.extensions import limiter
+from aspirasi.extensions import limiter, retry_after
 from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
 from models.access import public_clause
 from models.audit import record
@@ -56,7 +56,9 @@ def not_found(exc):
 
 @bp.errorhandler(429)
 def too_many(exc):
-    return error(_fmt(), 429, _("Terlalu banyak permintaan. Coba lagi beberapa saat lagi."))
+    answer = error(_fmt(), 429, _("Terlalu banyak permintaan. Coba lagi beberapa saat lagi."))
+    answer.headers.update(retry_after())
+    return answer
 
 
 # --- discovery and services ------------------------------------------------------------------

@@ -316,6 +316,7 @@ def test_post_is_rate_limited(app, client, api_key, rate_limits_enabled):
         response = client.post(f"{V2}/requests.xml", data=submission(api_key))
         assert response.status_code == 429
         assert ET.fromstring(response.data).findtext("error/code") == "429"
+        assert 1 <= int(response.headers["Retry-After"]) <= 60
         assert client.get(f"{V2}/requests.json").status_code == 200  # reading stays open
     finally:
         limits["open311_post"] = original

@@ -166,8 +166,10 @@ def test_bad_guest_report_is_refused_and_stores_nothing(app, client, outbox, cha
 
 
 def test_guest_report_is_rate_limited(app, client, rate_limits_enabled):
-    """Is the sixth guest report within a minute refused with 429?"""
+    """Is the sixth guest report within a minute refused with 429, saying when to retry?"""
     for _ in range(5):
         assert post(client, "/lapor", GUEST).status_code == 302
-    assert post(client, "/lapor", GUEST).status_code == 429
+    refused = post(client, "/lapor", GUEST)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60  # the minute's window ends by then
     assert count_rows(app, Message) == 5
