@@ -66,7 +66,11 @@ class MessageDetailView(GuardedView):
                    ResponseTemplate.category_id == message.category_id)
         ).order_by(ResponseTemplate.title).all()
         reply_enabled = "reply" in allowed
+        # Read before the triage panel, whose suggested rows then come from the session's
+        # identity map rather than three more queries.
         opds = Opd.query.filter_by(active=True).order_by(Opd.name).all()
+        categories = Category.query.order_by(Category.name).all()
+        subcategories = Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all()
         staffing_matters = "forward" in allowed or "reroute" in allowed
         triage = triage_panel(message, user, allowed)
         if form is None and triage is not None and request.args.get("saran") == "pakai":
@@ -80,8 +84,7 @@ class MessageDetailView(GuardedView):
             # Until the operator accepts, the reply form shows, greyed out, where it will be.
             reply_shown=reply_enabled or "accept" in allowed,
             reply_form=form_for("reply", formdata=None, version=message.version),
-            categories=Category.query.order_by(Category.name).all(),
-            subcategories=Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all(),
+            categories=categories, subcategories=subcategories,
             step_times=steps_by_event(message), duration_text=duration_text,
             opds=opds, unstaffed=opds_without_operator(opds) if staffing_matters else set(),
             answer_in_review=(lifecycle.answer_in_review(message)
