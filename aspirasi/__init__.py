@@ -309,18 +309,18 @@ def register_template_helpers(app: Flask) -> None:
             "badge_text": badge_text,
         }
 
-    from flask_babel import format_date, format_datetime, format_decimal
+    from flask_babel import format_decimal
 
     from models.paging import AtLeast
+    from models.vocabulary import date_text, time_text
 
     # A number as the reader writes it: 12.345 and 3,5 in Indonesian, 12,345 and 3.5 in
     # English, no needless ",0"; a bounded count reads "1.000+".
     app.jinja_env.filters["angka"] = (
         lambda value: str(value) if isinstance(value, AtLeast)
         else format_decimal(value, "#,##0.#"))
-    app.jinja_env.filters["tanggal"] = lambda value: format_date(value, "d MMM yyyy") if value else ""
-    app.jinja_env.filters["waktu"] = (
-        lambda value: format_datetime(value, "d MMM yyyy HH:mm") if value else "")
+    app.jinja_env.filters["tanggal"] = date_text
+    app.jinja_env.filters["waktu"] = time_text
 
 
 def register_commands(app: Flask) -> None:

@@ -16,7 +16,6 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -26,6 +25,7 @@ from sqlalchemy import func
 from models import db
 from models.access import staff_message_scope, visible_messages
 from models.paging import BoundedCountQuery, last_page
+from models.vocabulary import date_text, time_text
 
 
 def must_enrol_second_factor(user) -> bool:
@@ -73,11 +73,11 @@ class AdminForm(BaseForm, FlaskForm):
 
 def local_datetime(view, value, name=None) -> str:
     """Stored UTC times shown in the province's time (WITA), as every other page shows them."""
-    return format_datetime(value, "d MMM yyyy HH:mm")
+    return time_text(value)
 
 
 def local_date(view, value, name=None) -> str:
-    return format_date(value, "d MMM yyyy")
+    return date_text(value)
 
 
 def yes_no(view, value, name=None) -> Markup:

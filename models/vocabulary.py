@@ -4,9 +4,12 @@ Status codes, channel codes and the province's time zone are defined here once; 
 the back office, Open311, mail and reports import them, so a label or a group cannot drift
 between two pages. Labels are lazy: they are translated when shown.
 """
+import functools
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 # --- statuses -----------------------------------------------------------------------------------
@@ -118,6 +121,40 @@ def local_time(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value + LOCAL_OFFSET
+
+
+@functools.cache
+def _month_abbreviations(locale: str) -> tuple[str, ...]:
+    months = Locale.parse(locale).months["format"]["abbreviated"]
+    return tuple(months[number] for number in range(1, 13))
+
+
+def _reading_local(value: datetime) -> datetime:
+    """A stored time (naive UTC, or carrying its zone) as naive WITA."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return local_time(value)
+
+
+def time_text(value: datetime | None) -> str:
+    """A time as people read it on every page: "5 Mei 2026 14:05" in WITA, the month in the
+    reader's language; "" for none. Babel's "d MMM yyyy HH:mm", written directly: pages with a
+    list of times spent a tenth of their time in Babel's general formatter."""
+    if not value:
+        return ""
+    local = _reading_local(value)
+    month = _month_abbreviations(str(get_locale()))[local.month - 1]
+    return f"{local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d}"
+
+
+def date_text(value: date | None) -> str:
+    """A day as people read it: "5 Mei 2026" (a time's day in WITA); "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _reading_local(value)
+    month = _month_abbreviations(str(get_locale()))[value.month - 1]
+    return f"{value.day} {month} {value.year}"
 
 
 def aware_local_time(value: datetime | None) -> datetime | None:

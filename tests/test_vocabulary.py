@@ -135,6 +135,31 @@ def test_one_local_clock():
     assert local_time(None) is None
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_times_and_days_read_as_babel_writes_them(app, lang):
+    """Are the pages' times and days ("5 Mei 2026 14:05") what Babel's own formatter writes
+    for the reader's language and WITA, for stored, zoned and date values alike?"""
+    from datetime import UTC, timedelta, timezone
+
+    from flask_babel import format_date, format_datetime, refresh
+
+    from models.vocabulary import date_text, time_text
+
+    with app.test_request_context(f"/?lang={lang}"):
+        refresh()
+        moment = datetime(2024, 12, 31, 15, 59)
+        for _ in range(400):
+            zoned = moment.replace(tzinfo=timezone(timedelta(hours=-5)))
+            for value in (moment, zoned, moment.replace(tzinfo=UTC)):
+                assert time_text(value) == format_datetime(value, "d MMM yyyy HH:mm"), value
+                assert date_text(value) == format_date(value, "d MMM yyyy"), value
+            assert date_text(moment.date()) == format_date(moment.date(), "d MMM yyyy")
+            moment += timedelta(days=3, hours=5, minutes=7)
+        assert time_text(datetime(2026, 8, 5, 6, 5)) == (
+            "5 Agu 2026 14:05" if lang == "id" else "5 Aug 2026 14:05")
+    assert time_text(None) == date_text(None) == ""
+
+
 def test_local_time_by_offset_is_the_zone_for_every_stored_year():
     """Is adding the kept offset the same as asking the zone, at every hour from 1970 on?"""
     from datetime import UTC, timedelta
