@@ -25,7 +25,6 @@ csrf = CSRFProtect()
 cache = Cache()  # see aspirasi.figure_cache
 
 
-
 def retry_after() -> dict[str, str]:
     """The Retry-After header of a request a rate limit refused: seconds until that limit's
     window ends. Flask-Limiter's own headers are off (RATELIMIT_HEADERS_ENABLED): they cost two

@@ -144,7 +144,7 @@ def time_text(value: datetime | None) -> str:
         return ""
     local = _reading_local(value)
     month = _month_abbreviations(str(get_locale()))[local.month - 1]
-    return f"{local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d}"
+    return f"{local.day} {month} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
 
 
 def date_text(value: date | None) -> str:
@@ -154,7 +154,7 @@ def date_text(value: date | None) -> str:
     if isinstance(value, datetime):
         value = _reading_local(value)
     month = _month_abbreviations(str(get_locale()))[value.month - 1]
-    return f"{value.day} {month} {value.year}"
+    return f"{value.day} {month} {value.year:04d}"
 
 
 def aware_local_time(value: datetime | None) -> datetime | None:
