@@ -41,17 +41,14 @@ def csv_cell_text():
     words = {True: yes_no(True), False: yes_no(False)}
 
     def text(value) -> str:
-        if value.__class__ is str:  # most cells: tested first
-            if value.startswith(FORMULA_STARTS):
-                value = "'" + value
+        if isinstance(value, str):  # most cells: tested first (a lazy translation too)
+            value = safe_cell(str(value))
         elif value is None:
             return ""
         elif isinstance(value, datetime):
             return value.strftime("%d/%m/%Y %H:%M")
         elif isinstance(value, bool):
             return words[value]
-        elif isinstance(value, str):  # a lazy translation, Markup
-            value = safe_cell(str(value))
         else:
             value = str(value)
         if '"' in value or "," in value or "\n" in value or "\r" in value:

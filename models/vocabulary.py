@@ -129,6 +129,12 @@ def _month_abbreviations(locale: str) -> tuple[str, ...]:
     return tuple(months[number] for number in range(1, 13))
 
 
+def _day_text(value: date) -> str:
+    """ "5 Mei 2026": Babel's "d MMM yyyy" in the reader's language."""
+    month = _month_abbreviations(str(get_locale()))[value.month - 1]
+    return f"{value.day} {month} {value.year:04d}"
+
+
 def _reading_local(value: datetime) -> datetime:
     """A stored time (naive UTC, or carrying its zone) as naive WITA."""
     if value.tzinfo is not None:
@@ -143,18 +149,14 @@ def time_text(value: datetime | None) -> str:
     if not value:
         return ""
     local = _reading_local(value)
-    month = _month_abbreviations(str(get_locale()))[local.month - 1]
-    return f"{local.day} {month} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
+    return f"{_day_text(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def date_text(value: date | None) -> str:
     """A day as people read it: "5 Mei 2026" (a time's day in WITA); "" for none."""
     if not value:
         return ""
-    if isinstance(value, datetime):
-        value = _reading_local(value)
-    month = _month_abbreviations(str(get_locale()))[value.month - 1]
-    return f"{value.day} {month} {value.year:04d}"
+    return _day_text(_reading_local(value) if isinstance(value, datetime) else value)
 
 
 def aware_local_time(value: datetime | None) -> datetime | None:
