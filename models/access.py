@@ -50,15 +50,26 @@ def message_scope(user, include_own: bool = True):
         return false()
     if is_admin(user) or is_evaluator(user):
         return Message.id.isnot(None)
-    conditions = []
-    opd_id = operated_opd_id(user)
-    if opd_id is not None:
-        conditions.append(Message.opd_id == opd_id)
-    if is_monitor(user):
-        conditions.append(monitored_clause(user))
+    conditions = [grant for grant in (opd_grant(user), monitor_grant(user)) if grant is not None]
     if include_own:
         conditions.append(Message.reporter_id == user.id)
     return or_(*conditions) if conditions else false()
+
+
+# A staff user's scope is the union of their grants. A list of one grant's messages (an OPD's
+# own, a monitor's) filters by that grant alone: the same rows as the grant AND the whole scope,
+# but the database then reads each row from the table to test the other grants (counting a
+# monitor's list who is an operator too read 1,001 rows that way: 3.4 ms at 1M).
+
+def opd_grant(user):
+    """The messages `user` sees as the operator of an OPD, or None for a user without one."""
+    opd_id = operated_opd_id(user)
+    return None if opd_id is None else Message.opd_id == opd_id
+
+
+def monitor_grant(user):
+    """The messages `user` sees as a monitor of sub categories, or None for a non-monitor."""
+    return monitored_clause(user) if is_monitor(user) else None
 
 
 def monitored_subcategory_ids(user) -> list[int]:

@@ -158,6 +158,34 @@ def user_id(app, username):
         return get_user(username).id
 
 
+def test_a_list_of_one_grant_shows_that_grant_within_what_the_viewer_may_see(app, client, login_as):
+    """op-biroekonomi operates Biro Perekonomian and monitors 'Permasalahan Lahan': does its OPD
+    list show exactly the visible messages at that OPD, and its monitor list exactly the
+    visible messages in that sub category, whatever the OPD?"""
+    from models import Opd, Subcategory
+    from models.access import staff_message_scope
+    from tests.helpers import gen_message
+
+    gen_message(app, status="diteruskan", opd="BIROEKONOMI", sub="adu-internet", perihal="Di biro")
+    gen_message(app, status="diteruskan", opd="DISKOMINFO", sub="adu-lahan", perihal="Lahan lain")
+    gen_message(app, status="diteruskan", opd="BIROEKONOMI", sub="adu-lahan", perihal="Keduanya")
+    with app.app_context():
+        user = get_user("op-biroekonomi")
+        visible = Message.query.filter(staff_message_scope(user))
+        opd_id = Opd.query.filter_by(code="BIROEKONOMI").one().id
+        sub_id = Subcategory.query.filter_by(code="adu-lahan").one().id
+        expected = {
+            "/admin/pesan-opd/": {m.tracking for m in visible.filter(Message.opd_id == opd_id)},
+            "/admin/pantauan/": {m.tracking for m in visible.filter(Message.subcategory_id == sub_id)},
+        }
+        everything = {m.tracking for m in Message.query}
+    assert len(expected["/admin/pesan-opd/"]) == 2 and len(expected["/admin/pantauan/"]) == 3
+    login_as("op-biroekonomi")
+    for url, trackings in expected.items():
+        page = client.get(f"{url}?page_size=100").get_data(as_text=True)
+        assert {t for t in everything if f">{t}</a>" in page} == trackings, url
+
+
 def test_monitor_cannot_change_anything(app, client, login_as):
     """Can the monitor (op-biroekonomi) change a monitored message it does not handle?"""
     mid = message_id(app, "Sengketa batas lahan kebun warga")  # DLH's, monitored

@@ -2,12 +2,13 @@
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from models import Message, db
+from models import Message, db, utcnow
+from tests.helpers import gen_message
 
 # Written out by hand: what staff read for each channel, in Indonesian and in English.
 CHANNEL_WORDS = {
@@ -77,6 +78,38 @@ def test_channel_labels_follow_the_chosen_language(login_as, one_per_channel):
         label = CHANNEL_WORDS[channel][1]
         assert label in list_cells(listing, tracking), channel
         assert exported[tracking] == label, channel
+
+
+# Written out by hand: the months as the lists abbreviate them.
+MONTHS = {"id": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split(),
+          "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()}
+
+
+def test_a_list_row_reads_cell_by_cell_in_both_languages(app, login_as):
+    """Does a row of the message list read, cell by cell, as staff expect: the number, the
+    subject as typed (its markup shown, not run), the status with the overdue tag, OPD,
+    category, channel, the time received in WITA and the age; in Indonesian and in English?
+    And does the number open the message page?"""
+    received = (utcnow() - timedelta(days=3, hours=2)).replace(second=0, microsecond=0)
+    with app.app_context():
+        message = gen_message(app, status="diproses", perihal="<b>Jalan</b> & jembatan")
+        message = db.session.get(Message, message.id)
+        message.created_at = received
+        message.answer_due_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        mid, tracking = message.id, message.tracking
+    wita = received + timedelta(hours=8)
+    client = login_as("admin")
+    for lang, status, late, channel, age in (
+            ("id", "Sedang Diproses", "Terlambat", "Portal web", "3 hari"),
+            ("en", "In Progress", "Late", "Web portal", "3 days")):
+        page = client.get(f"/admin/pesan/?lang={lang}").get_data(as_text=True)
+        when = f"{wita.day} {MONTHS[lang][wita.month - 1]} {wita.year} {wita:%H:%M}"
+        assert list_cells(page, tracking) == [
+            tracking, "&lt;b&gt;Jalan&lt;/b&gt; &amp; jembatan", f"{status} {late}",
+            "Dinas Komunikasi dan Informatika", "Aduan", channel, when, age], lang
+        assert f'<a href="/admin/detail/{mid}">{tracking}</a>' in page
+    assert client.get(f"/admin/detail/{mid}").status_code == 200
 
 
 def test_english_export_says_yes_no_and_anonymous(login_as, one_per_channel):

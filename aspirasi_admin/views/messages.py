@@ -4,24 +4,27 @@ All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
 `models.access` in the list, the count and `get_one`; each row links to the message page,
 where actions happen through `models.lifecycle`.
 """
+import functools
+
+from babel.dates import format_timedelta
 from flask import flash, g, has_request_context, url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.contrib.sqla.tools import parse_like_term
-from flask_babel import format_timedelta
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import Unicode, cast, false, or_
 from sqlalchemy.orm import selectinload
 
 from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
 from models import Category, Message, Opd, db, utcnow
-from models.access import may_search_by_reporter, monitored_clause
+from models.access import may_search_by_reporter, monitor_grant, opd_grant
 from models.audit import record
 from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
-from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, channel_label
+from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, time_text
 
 # The overdue filter needs a column of its own so drill-down links can find it.
 OVERDUE_COLUMN = Message.triage_due_at
@@ -36,24 +39,38 @@ class OverdueFilter(BaseSQLAFilter):
         return _l("adalah")
 
 
-def _tracking_link(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(
-        url_for("pesan_detail.show", message_id=model.id), model.tracking)
+@functools.cache
+def list_texts(locale: str) -> dict:
+    """The labels a list row shows, as plain text in `locale`, which must be the current
+    request's: translated on a language's first list, not once per row."""
+    return {"status": {code: str(label) for code, label in STATUS_LABELS.items()},
+            "channel": {code: str(label) for code, label in CHANNEL_LABELS.items()},
+            "late": str(_l("Terlambat"))}
 
 
-def _status(view, context, model, name):
-    label = STATUS_LABELS.get(model.status, model.status)
-    if model.is_overdue:
-        return Markup('{} <span class="tag-overdue">{}</span>').format(label, _l("Terlambat"))
-    return label
+def _row_html(row, texts: dict, locale, now) -> Markup:
+    """One list row's cells, in `ROW_COLUMNS` order, written in one pass. Flask-Admin's general
+    path (per cell a formatter lookup, two template calls, a translated label and an escape)
+    took two fifths of a list page's time."""
+    status = escape(texts["status"].get(row.status, row.status))
+    if row.is_overdue:
+        status += Markup(' <span class="tag-overdue">%s</span>') % texts["late"]
+    link = url_for("pesan_detail.show", message_id=row.id)
+    age = format_timedelta(now - row.created_at, threshold=1.1, locale=locale)
+    return Markup(
+        f'<td class="col-tracking"><a href="{escape(link)}">{escape(row.tracking)}</a></td>'
+        f'<td class="col-perihal">{escape(row.perihal)}</td>'
+        f'<td class="col-status">{status}</td>'
+        f'<td class="col-opd.name">{escape(row.opd.name) if row.opd else ""}</td>'
+        f'<td class="col-category.name">{escape(row.category.name) if row.category else ""}</td>'
+        f'<td class="col-channel">{escape(texts["channel"].get(row.channel, row.channel))}</td>'
+        f'<td class="col-created_at">{escape(time_text(row.created_at))}</td>'
+        f'<td class="col-age">{escape(age)}</td>')
 
 
-def _age(view, context, model, name):
-    return format_timedelta(utcnow() - model.created_at, threshold=1.1)
-
-
-def _channel(view, context, model, name):
-    return channel_label(model.channel)
+# The list's columns: their cells are written by `_row_html`, in this order.
+ROW_COLUMNS = ("tracking", "perihal", "status", "opd.name", "category.name", "channel",
+               "created_at", "age")
 
 
 class MessageListView(ScopedModelView):
@@ -64,8 +81,8 @@ class MessageListView(ScopedModelView):
     can_export = False
     named_filter_urls = True  # readable drill-down links from the evaluator's report
     list_template = "admin/pesan_list.html"
-    column_list = ("tracking", "perihal", "status", "opd.name", "category.name", "channel",
-                   "created_at", "age")
+    column_list = ROW_COLUMNS  # the cells are written by `row_html`
+    column_display_actions = False  # no buttons: the number opens the message
     column_labels = {
         "tracking": _l("Nomor"), "perihal": _l("Perihal"), "status": _l("Status"),
         "opd.name": _l("OPD"), "category.name": _l("Kategori"), "channel": _l("Kanal"),
@@ -126,8 +143,10 @@ class MessageListView(ScopedModelView):
     @_search_fields.setter
     def _search_fields(self, fields):
         self.__dict__["_all_search_fields"] = fields
-    column_formatters = {"tracking": _tracking_link, "status": _status, "age": _age,
-                         "channel": _channel}
+
+    def row_html(self, row) -> Markup:
+        locale = get_locale()
+        return _row_html(row, list_texts(str(locale)), locale, utcnow())
 
     column_filters = (
         FilterEqual(Message.status, _l("Status"),
@@ -201,16 +220,19 @@ class OverdueView(MessageListView):
         return {"status": "terlambat"}
 
 
+def one_grant(grant):
+    """A list of one of the viewer's grants (`models.access`): that grant's rows, none without it."""
+    return false() if grant is None else grant
+
+
 class OpdMessageView(MessageListView):
     """An operator's own OPD's messages (also for a user who is a monitor too)."""
     roles = ("operator",)
     column_default_sort = ("created_at", False)
 
     def scope(self, query):
-        opd_id = operated_opd_id(current_user)
-        if opd_id is None:
-            return query.filter(false())  # no OPD of one's own: nothing is "mine", not the unrouted
-        return super().scope(query).filter(Message.opd_id == opd_id)
+        # No OPD of one's own: nothing is "mine", not the unrouted either.
+        return query.filter(one_grant(opd_grant(current_user)))
 
     def scope_export_params(self):
         return {"opd": operated_opd_id(current_user) or 0}
@@ -226,7 +248,7 @@ class MonitorView(MessageListView):
     column_select_related_list = ()
 
     def scope(self, query):
-        return super().scope(query).filter(monitored_clause(current_user))
+        return query.filter(one_grant(monitor_grant(current_user)))
 
     def get_query(self):
         return super().get_query().options(selectinload(Message.opd),
