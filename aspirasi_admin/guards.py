@@ -10,7 +10,7 @@ bound.
 """
 from datetime import date, datetime
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter
@@ -34,13 +34,25 @@ def must_enrol_second_factor(user) -> bool:
                 and user.is_authenticated and user.is_staff and not user.has_second_factor)
 
 
+def back_office_roles() -> frozenset[str]:
+    """The role names the signed-in user opens the back office with: none while signed out,
+    deactivated, unverified or (where required) without a second factor. Each menu entry asks,
+    so the answer is kept on the request for as long as the same user is signed in."""
+    user = current_user._get_current_object()
+    kept = g.get("back_office_roles")
+    if kept is not None and kept[0] is user:
+        return kept[1]
+    names = frozenset()
+    if (user.is_authenticated and user.active and user.confirmed_at
+            and not must_enrol_second_factor(user)):
+        names = frozenset(user.role_names)
+    g.back_office_roles = (user, names)
+    return names
+
+
 def has_role(*roles) -> bool:
-    if not current_user.is_authenticated or not current_user.active:
-        return False
-    if not current_user.confirmed_at or must_enrol_second_factor(current_user):
-        return False
-    names = current_user.role_names
-    return "superadmin" in names or bool(names & set(roles))
+    names = back_office_roles()
+    return "superadmin" in names or not names.isdisjoint(roles)
 
 
 class RoleGuard:

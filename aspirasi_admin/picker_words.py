@@ -6,6 +6,8 @@ allows no inline script, so the back office's frame writes these words into data
 and static/js/admin.js hands them to every widget it makes. Day and month names come from
 the locale data (the same as the dates the pages print). "{n}" stands for a number.
 """
+import functools
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -14,6 +16,12 @@ SUNDAY_FIRST = (6, 0, 1, 2, 3, 4, 5)  # the picker counts days from Sunday
 
 def picker_words() -> dict:
     """data-* attributes for the picker: labels, day and month names, first day of week."""
+    return _words_in(str(get_locale()))
+
+
+@functools.cache
+def _words_in(language: str) -> dict:
+    """The words in `language`, the current request's: written on its first page only."""
     locale = get_locale()
     days = locale.days["format"]["short"]
     months = locale.months["format"]["abbreviated"]

@@ -1,5 +1,7 @@
 """Who may open what in the back office: a role × URL matrix, then one readable test per rule."""
 
+import re
+
 import pytest
 
 from models import Message, User, db
@@ -156,6 +158,35 @@ def test_admin_cannot_manage_users_or_roles(app, client, login_as):
 def user_id(app, username):
     with app.app_context():
         return get_user(username).id
+
+
+def menu_links(page: str) -> set[str]:
+    """The addresses the back office's menu bar offers on `page`."""
+    menu = page[page.index('id="admin-navbar-collapse"'):page.index("aspirasi-user")]
+    return set(re.findall(r'class="(?:nav-link|dropdown-item)[^"]*"\s+href="(/admin/[^"]*)"', menu))
+
+
+def test_each_role_s_menu_offers_what_it_may_open_in_its_language(app, client, demo):
+    """The menu is written once per kind of reader: after the superadmin's full menu, does
+    every other role get a menu of only the pages it may open (each answering 200), and does
+    the language chosen name the entries?"""
+    full = menu_links(as_role(client, "superadmin").get("/admin/").get_data(as_text=True))
+    assert len(full) >= 12
+    for role in (*STAFF, "superadmin"):
+        client = as_role(client, role)
+        links = menu_links(client.get("/admin/").get_data(as_text=True))
+        assert links and links <= full, role
+        for url in full:
+            opens = client.get(url).status_code == 200
+            assert (url in links) == opens, (role, url)
+    admin = as_role(client, "admin")
+    indonesian = admin.get("/admin/").get_data(as_text=True)
+    english = admin.get("/admin/?lang=en").get_data(as_text=True)
+    entry = r"\s{}</a>"
+    assert re.search(entry.format("Kotak masuk"), indonesian)
+    assert not re.search(entry.format("Inbox"), indonesian)
+    assert re.search(entry.format("Inbox"), english)
+    assert not re.search(entry.format("Kotak masuk"), english)
 
 
 def test_a_list_of_one_grant_shows_that_grant_within_what_the_viewer_may_see(app, client, login_as):
