@@ -120,8 +120,9 @@ def own_message_or_404(user, tracking: str) -> Message:
     return message
 
 
-def staff_message_or_404(user, message_id) -> Message:
-    message = visible_messages(user).filter(Message.id == message_id).first()
+def staff_message_or_404(user, message_id, *options) -> Message:
+    """The message if `user` may see it; `options` load with it what the caller reads next."""
+    message = visible_messages(user).options(*options).filter(Message.id == message_id).first()
     if message is None:
         abort(404)
     return message

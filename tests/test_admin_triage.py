@@ -206,6 +206,28 @@ def test_response_template_select_on_answer_form(app, client, login_as):
     assert client.get("/static/js/admin.js").status_code == 200
 
 
+def test_each_message_page_offers_the_choices_of_its_own_forms(app, client, login_as):
+    """Does the operator's page offer the response templates on its reply form (and no OPD to
+    forward to), the admin's page of a new message the OPDs and sub categories, and the
+    evaluator's page, which answers nothing, neither?"""
+    with app.app_context():
+        new = gen_message(app, perihal="Baru masuk").id
+        at_opd = gen_message(app, status="diproses", perihal="Di Diskominfo").id
+        db.session.add(ResponseTemplate(title="Terima kasih", body="Terima kasih atas laporan Anda."))
+        db.session.commit()
+    template = 'data-body="Terima kasih atas laporan Anda."'
+    forwarding = 'id="subcategory_id"'
+    page = login_as("op-diskominfo").get(f"/admin/detail/{at_opd}").get_data(as_text=True)
+    assert 'data-template-target="reply-text"' in page and template in page
+    assert forwarding not in page and "Dinas Lingkungan Hidup" not in page
+    page = login_as("admin").get(f"/admin/detail/{new}").get_data(as_text=True)
+    assert forwarding in page and "Layanan Internet dan Website Pemerintah" in page
+    assert "Dinas Lingkungan Hidup" in page
+    page = login_as("evaluator").get(f"/admin/detail/{at_opd}").get_data(as_text=True)
+    assert template not in page and forwarding not in page
+    assert "Dinas Komunikasi dan Informatika" in page  # the message's own OPD is still named
+
+
 def test_all_messages_filters_and_search(app, client, login_as):
     """Do the status filter and search narrow the all-messages list?"""
     login_as("admin")

@@ -8,6 +8,7 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from aspirasi import storage
 from aspirasi.notify import mark_read_for_message
@@ -17,6 +18,7 @@ from aspirasi_admin.triage_panel import record_choice, triage_panel
 from models import (
     Attachment,
     Category,
+    Message,
     Opd,
     ResponseTemplate,
     Subcategory,
@@ -29,6 +31,10 @@ from models.errors import DomainError
 from models.opd import opds_without_operator
 from models.steps import duration_text, steps_by_event
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS, IN_REVIEW
+
+# What the page shows of a message's own rows, read in the message's query (one each otherwise).
+SHOWN_WITH_MESSAGE = tuple(joinedload(relation) for relation in (
+    Message.opd, Message.category, Message.subcategory, Message.reporter, Message.rating))
 
 
 class MessageDetailView(GuardedView):
@@ -43,7 +49,7 @@ class MessageDetailView(GuardedView):
 
     @expose("/<int:message_id>")
     def show(self, message_id):
-        message = staff_message_or_404(current_user, message_id)
+        message = staff_message_or_404(current_user, message_id, *SHOWN_WITH_MESSAGE)
         if mark_read_for_message(current_user, message):
             db.session.commit()
         return self.render_page(message)
@@ -61,17 +67,26 @@ class MessageDetailView(GuardedView):
     def render_page(self, message, status=200, form=None, reveal_nik=False):
         user = current_user._get_current_object()
         allowed = lifecycle.allowed_actions(user, message)
-        templates = ResponseTemplate.query.filter(
-            db.or_(ResponseTemplate.category_id.is_(None),
-                   ResponseTemplate.category_id == message.category_id)
-        ).order_by(ResponseTemplate.title).all()
         reply_enabled = "reply" in allowed
-        # Read before the triage panel, whose suggested rows then come from the session's
-        # identity map rather than three more queries.
-        opds = Opd.query.filter_by(active=True).order_by(Opd.name).all()
-        categories = Category.query.order_by(Category.name).all()
-        subcategories = Subcategory.query.filter_by(active=True).order_by(Subcategory.name).all()
+        # Until the operator accepts, the reply form shows, greyed out, where it will be.
+        reply_shown = reply_enabled or "accept" in allowed
+        # The forms' choices are read only for a page that shows those forms: a monitor's,
+        # an evaluator's and an operator's pages need none or only the answer templates.
+        templates = []
+        if reply_shown or "answer" in allowed:
+            templates = ResponseTemplate.query.filter(
+                db.or_(ResponseTemplate.category_id.is_(None),
+                       ResponseTemplate.category_id == message.category_id)
+            ).order_by(ResponseTemplate.title).all()
         staffing_matters = "forward" in allowed or "reroute" in allowed
+        opds, categories, subcategories = [], [], []
+        if staffing_matters or "answer" in allowed:
+            # Read before the triage panel, whose suggested rows then come from the session's
+            # identity map rather than three more queries.
+            opds = Opd.query.filter_by(active=True).order_by(Opd.name).all()
+            categories = Category.query.order_by(Category.name).all()
+            subcategories = (Subcategory.query.filter_by(active=True)
+                             .order_by(Subcategory.name).all())
         triage = triage_panel(message, user, allowed)
         if form is None and triage is not None and request.args.get("saran") == "pakai":
             form = triage.prefill()  # the admin asked for the suggestion in the form
@@ -80,9 +95,7 @@ class MessageDetailView(GuardedView):
             triage=triage,
             forms={action: form_for(action, formdata=None, version=message.version)
                    for action in allowed},
-            reply_enabled=reply_enabled,
-            # Until the operator accepts, the reply form shows, greyed out, where it will be.
-            reply_shown=reply_enabled or "accept" in allowed,
+            reply_enabled=reply_enabled, reply_shown=reply_shown,
             reply_form=form_for("reply", formdata=None, version=message.version),
             categories=categories, subcategories=subcategories,
             step_times=steps_by_event(message), duration_text=duration_text,
