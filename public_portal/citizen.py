@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_security import login_required
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
@@ -36,7 +37,10 @@ def _submit_once(form, template: str, build, files, user=None, guest_nik=None):
         message = build()
         lifecycle.submit(message, actor=user)
         _keep(message, files, uploader=user)
+        tracking = message.tracking
         lifecycle.commit()
+        # The receipt needs only the number, known already: not worth reading the row again.
+        set_committed_value(message, "tracking", tracking)
         return message
 
     try:
