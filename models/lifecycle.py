@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from blinker import signal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import db
@@ -91,12 +91,19 @@ def _event(message, action, actor, from_status, note=None, public=True):
     return event
 
 
+# Asked of the table itself, not through the ORM: every submission asks, and the ORM's handling
+# of a query was most of the question's cost (0.3 of 0.4 ms).
+_NUMBER_TAKEN = (select(Message.__table__.c.id)
+                 .where(Message.__table__.c.tracking == bindparam("candidate")).limit(1))
+
+
 def unused_tracking_number() -> str:
-    """A fresh tracking number; a clash is astronomically rare, but would lose a submission."""
+    """A fresh tracking number. A clash is rare (about one in a million submissions once a
+    million numbers are given out) but would lose a submission, so the number is checked."""
     while True:
         candidate = new_tracking_number()
-        taken = select(Message.id).where(Message.tracking == candidate).limit(1)
-        if db.session.scalar(taken) is None:
+        taken = db.session.connection().execute(_NUMBER_TAKEN, {"candidate": candidate})
+        if taken.first() is None:
             return candidate
 
 
