@@ -60,8 +60,8 @@ def message_scope(user, include_own: bool = True):
 
 # A staff user's scope is the union of their grants. A list of one grant's messages (an OPD's
 # own, a monitor's) filters by that grant alone: the same rows as the grant AND the whole scope,
-# but the database then reads each row from the table to test the other grants (counting a
-# monitor's list who is an operator too read 1,001 rows that way: 3.4 ms at 1M).
+# but the database then reads each row from the table to test the other grants (counting the
+# list of a monitor who is also an operator read 1,001 rows that way: 3.4 ms at 1M).
 
 def opd_grant(user):
     """The messages `user` sees as the operator of an OPD, or None for a user without one."""

@@ -36,9 +36,9 @@ class Message(db.Model):
     rahasia = db.Column(db.Boolean, nullable=False, default=False)
     hidden = db.Column(db.Boolean, nullable=False, default=False)  # admin hid it from /pesan
 
-    reporter_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
+    reporter_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     guest_name = db.Column(db.String(120))
-    guest_nik = db.Column(db.String(16), index=True)
+    guest_nik = db.Column(db.String(16))
     guest_phone = db.Column(db.String(20))
     guest_email = db.Column(db.String(255))
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))  # staff intake
@@ -67,8 +67,8 @@ class Message(db.Model):
     answer_due_at = db.Column(db.DateTime)
 
     # Each list's filter followed by its order: a queue by status, an OPD's own messages, a
-    # monitor's sub categories, and the SLA queues (status plus deadline), so no list sorts or
-    # counts more than it shows.
+    # monitor's sub categories, the SLA queues (status plus deadline), and a NIK's or an
+    # account's messages, so no list sorts or counts more than it shows.
     __table_args__ = (
         db.Index("ix_message_status_created_at", "status", "created_at"),
         db.Index("ix_message_subcategory_id_created_at", "subcategory_id", "created_at"),
@@ -76,6 +76,8 @@ class Message(db.Model):
         db.Index("ix_message_opd_id_status", "opd_id", "status"),
         db.Index("ix_message_status_triage_due_at", "status", "triage_due_at"),
         db.Index("ix_message_status_answer_due_at", "status", "answer_due_at"),
+        db.Index("ix_message_guest_nik_created_at", "guest_nik", "created_at"),
+        db.Index("ix_message_reporter_id_created_at", "reporter_id", "created_at"),
     )
 
     # Optimistic locking: a stale form or a concurrent writer never overwrites silently.
