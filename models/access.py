@@ -177,12 +177,15 @@ def messages_under_nik(nik: str, newest: int):
     Asked as two small lookups, one per index (the account's messages, the guest's), each
     with its own newest rows, then merged: asked as one OR ordered by date, PostgreSQL walks
     the whole date index looking for the few matching rows."""
-    accounts = db.select(User.id).where(User.nik == nik)
+    # A NIK belongs to one account at most (user.nik is unique): compared as one value, the
+    # account's messages are read newest first from ix_message_reporter_id_created_at; asked
+    # with IN, PostgreSQL read and sorted all of them.
+    account = db.select(User.id).where(User.nik == nik).scalar_subquery()
     common = (Message.rahasia.is_(False), trackable_clause())
     branches = [
         db.select(Message.id).where(condition, *common)
         .order_by(Message.created_at.desc(), Message.id.desc()).limit(newest).subquery()
-        for condition in (Message.reporter_id.in_(accounts), Message.guest_nik == nik)]
+        for condition in (Message.reporter_id == account, Message.guest_nik == nik)]
     ids = db.union(*(db.select(branch.c.id) for branch in branches))
     return (Message.query.filter(Message.id.in_(ids))
             .order_by(Message.created_at.desc(), Message.id.desc()).limit(newest))
