@@ -33,7 +33,7 @@ from models.access import (
 )
 from models.audit import record
 from models.reporter_lookup import reporter_contact_clause
-from models.vocabulary import CHANNELS, STATUS_LABELS, STATUSES, channel_label, local_time
+from models.vocabulary import CHANNELS, STATUSES, channel_label, local_time
 
 
 def report_tables(report):
@@ -259,10 +259,9 @@ class MessageRows:
         self.subcategories = dict(db.session.execute(
             select(Subcategory.id, Subcategory.name)).all())
         self.opds = dict(db.session.execute(select(Opd.id, Opd.name)).all())
-        self.statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
-        self.channels = {code: channel_label(code) for code in CHANNELS}
-        self.guest_kinds = {kind: str(label)
-                            for kind, label in vocabulary.GUEST_KIND_LABELS.items()}
+        labels = vocabulary.label_texts()
+        self.statuses, self.channels = labels["status"], labels["channel"]
+        self.guest_kinds = labels["guest_kind"]
 
     def row(self, message) -> list:
         reporter = self.reporter(message)

@@ -104,6 +104,20 @@ def guest_kind_label(code: str | None) -> str | None:
     return str(GUEST_KIND_LABELS.get(code, code)) if code else None
 
 
+def label_texts() -> dict[str, dict[str, str]]:
+    """The status, channel and guest kind labels as plain text in the reader's language, for
+    pages and exports that show one on every row: translated once per language."""
+    return _label_texts(str(get_locale()))
+
+
+@functools.cache
+def _label_texts(language: str) -> dict[str, dict[str, str]]:
+    # Called while `language` is the current one (label_texts).
+    return {"status": {code: str(label) for code, label in STATUS_LABELS.items()},
+            "channel": {code: str(label) for code, label in CHANNEL_LABELS.items()},
+            "guest_kind": {code: str(label) for code, label in GUEST_KIND_LABELS.items()}}
+
+
 # --- the local time -----------------------------------------------------------------------------
 
 # WITA (UTC+8, no daylight saving time): East Kalimantan's clock. Times are stored as naive
