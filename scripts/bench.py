@@ -1,15 +1,19 @@
 """Benchmark: the app under load, served as in production, on large throwaway databases.
 
     python scripts/bench.py [--sizes 10k,100k,1m] [--db sqlite,postgres] [--duration 10]
+                            [--rounds 3] [--only NAME] [--workdir DIR] [--out FILE]
 
 For each database and size: a throwaway database gets the app's own schema (`flask db
 upgrade`), the demo data (`flask seed-demo`) and N generated messages (scripts/bench_seed.py).
-Then gunicorn (2 sync workers, 127.0.0.1 only) serves first a "ceiling" app (one SELECT by
-primary key, scripts/bench_ceiling.py) and then the real app, and wrk loads each endpoint with
-16 connections for 10 s after a short warm-up. A separate in-process pass counts SQL statements
-per request (scripts/bench_sql.py). Prints, per endpoint: requests/s, p50, p99, errors, the
-ratio to the ceiling's requests/s, SQL statements per request and the peak RSS of the busiest
-gunicorn worker; with several sizes also p99(largest)/p99(smallest). Figures only; it asserts
+Then gunicorn (2 sync workers, 127.0.0.1 only) serves a "ceiling" app (one SELECT by primary
+key, scripts/bench_ceiling.py) and the real app side by side, and wrk loads each endpoint with
+16 connections for 10 s after a short warm-up. With --rounds N, the ceiling and every endpoint
+are measured N times, interleaved (reads, then writes, each round after its own ceiling), and
+each figure is the median of its rounds; the share of the ceiling is taken per round. A
+separate in-process pass counts SQL statements per request (scripts/bench_sql.py). Prints, per
+endpoint: requests/s, p50, p99, errors, the share of the ceiling's requests/s (with several
+rounds also the least and the most), SQL statements per request and the peak RSS of the
+busiest gunicorn worker; with several sizes also p99(largest)/p99(smallest). Figures only; it asserts
 nothing. Servers and PostgreSQL clusters are stopped at the end, also on errors and Ctrl-C.
 """
 import argparse
@@ -321,6 +325,35 @@ def measure(server: Server, browser: Browser, path: str, form: dict | None, body
     return result
 
 
+# --- rounds -------------------------------------------------------------------------------------
+
+CEILING = "ceiling (SELECT by id)"
+
+
+def median(values) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def summary(measured: list[dict]) -> dict:
+    """An endpoint's rounds as one figure: the medians of requests/s, p50, p99 and of its share
+    of the ceiling (each round against the ceiling of that round), with the least and the most
+    share; errors and requests added up, the highest RSS. Every round is kept under "rounds"."""
+    shares = [r["rps"] / r["ceiling"] if r["ceiling"] else 0.0 for r in measured]
+    failed = [r["check"] for r in measured if r.get("check") != "ok"]
+    rss = [r["rss"] for r in measured if r.get("rss")]
+    return {"rps": median(r["rps"] for r in measured), "p50": median(r["p50"] for r in measured),
+            "p99": median(r["p99"] for r in measured),
+            "errors": sum(max(r["errors"], 0) for r in measured),
+            "requests": sum(r.get("requests", 0) for r in measured),
+            "share": median(shares), "share_low": min(shares), "share_high": max(shares),
+            "ceiling": median(r["ceiling"] for r in measured),
+            "mode": "/".join(dict.fromkeys(r["mode"] for r in measured)),
+            "check": failed[0] if failed else "ok", "rss": max(rss) if rss else None,
+            **({"sql": measured[0]["sql"]} if "sql" in measured[0] else {}), "rounds": measured}
+
+
 # --- one database, one size ----------------------------------------------------------------------
 
 def run(kind: str, size: int, args) -> dict:
@@ -370,39 +403,54 @@ def run(kind: str, size: int, args) -> dict:
         servers.append(ceiling)
         ceiling_path = f"/message/{values['detail_id']}"
         ceiling.wait(ceiling_path)
-        ceiling.reset_peaks()
-        wrk(ceiling.url(ceiling_path), WARMUP_SECONDS, args.connections, "", None)
-        top = wrk(ceiling.url(ceiling_path), args.duration, args.connections, "", None)
-        top.update(mode=f"c{args.connections}", check="ok", rss=ceiling.peak_rss_mib(), sql=1)
-        ceiling.stop()
-        log(f"ceiling: {top['rps']:.0f} requests/s")
-
         app = Server("wsgi:app", dict(env, BENCH_RATELIMIT_OFF="1"), free_port(), workdir, "app")
         servers.append(app)
         app.wait("/healthz")
         browsers: dict[str, Browser] = {}
-        results = {"ceiling (SELECT by id)": top}
-        for endpoint in endpoints:
-            who, form = endpoint["who"], endpoint["form"]
+        for index, endpoint in enumerate(endpoints):
+            who = endpoint["who"]
             if who not in browsers:
                 browsers[who] = Browser(app)
                 if who != "guest":
                     browsers[who].login(who)
-            browser = browsers[who]
-            body_file = None
-            if form is not None:
-                form = dict(form, csrf_token=browser.csrf(endpoint["path"]))
-                body_file = str(workdir / f"body-{len(results)}.txt")
-                Path(body_file).write_text(urllib.parse.urlencode(form))
-            try:
-                result = measure(app, browser, endpoint["path"], form, body_file, args)
-            except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
-                result = {"rps": 0, "p50": 0, "p99": 0, "errors": -1, "mode": "failed",
-                          "check": str(error)[:60], "rss": None}
-            results[endpoint["name"]] = result
-            log(f"{endpoint['name']}: {result['rps']:.1f} requests/s, p99 {result['p99']:.0f} ms "
-                f"({result['mode']}, {result['check']})")
+            if endpoint["form"] is not None:  # one CSRF token, good for every round
+                form = dict(endpoint["form"], csrf_token=browsers[who].csrf(endpoint["path"]))
+                endpoint["signed_form"] = form
+                endpoint["body_file"] = str(workdir / f"body-{index}.txt")
+                Path(endpoint["body_file"]).write_text(urllib.parse.urlencode(form))
+
+        rounds = {CEILING: [], **{endpoint["name"]: [] for endpoint in endpoints}}
+        # Reads first, writes last, so that the reads do not see what the writes added; each
+        # round of either starts with the ceiling, and each figure is taken as a share of the
+        # ceiling measured in its own round: what the machine was doing meanwhile weighs on both.
+        groups = [[e for e in endpoints if e["form"] is None],
+                  [e for e in endpoints if e["form"] is not None]]
+        for group in (g for g in groups if g):
+            for number in range(1, args.rounds + 1):
+                ceiling.reset_peaks()
+                wrk(ceiling.url(ceiling_path), WARMUP_SECONDS, args.connections, "", None)
+                top = wrk(ceiling.url(ceiling_path), args.duration, args.connections, "", None)
+                top.update(mode=f"c{args.connections}", check="ok", rss=ceiling.peak_rss_mib(),
+                           sql=1, ceiling=top["rps"])
+                rounds[CEILING].append(top)
+                log(f"round {number}/{args.rounds}, ceiling: {top['rps']:.0f} requests/s")
+                for endpoint in group:
+                    browser = browsers[endpoint["who"]]
+                    try:
+                        result = measure(app, browser, endpoint["path"],
+                                         endpoint.get("signed_form"), endpoint.get("body_file"),
+                                         args)
+                    except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
+                        result = {"rps": 0, "p50": 0, "p99": 0, "errors": -1, "mode": "failed",
+                                  "check": str(error)[:60], "rss": None}
+                    result["ceiling"] = top["rps"]
+                    rounds[endpoint["name"]].append(result)
+                    log(f"{endpoint['name']}: {result['rps']:.1f} requests/s "
+                        f"({result['rps'] / top['rps']:.3f} of the ceiling), p99 "
+                        f"{result['p99']:.0f} ms ({result['mode']}, {result['check']})")
+        ceiling.stop()
         app.stop()
+        results = {name: summary(measured) for name, measured in rounds.items() if measured}
 
         # After the load: the counted POSTs add a few messages, which must not be measured.
         try:
@@ -429,16 +477,19 @@ def run(kind: str, size: int, args) -> dict:
 
 def table(run_result: dict) -> str:
     results = run_result["results"]
-    ceiling = results["ceiling (SELECT by id)"]["rps"] or 1
+    several = any(len(r.get("rounds", ())) > 1 for r in results.values())
+    spread_head = f" {'least-most':>11}" if several else ""
     lines = [f"== {run_result['db']}, {label(run_result['size'])} messages "
              f"(seeded in {run_result['seed']['seed_seconds']} s) ==",
              f"{'endpoint':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-             f"{'x ceil':>7} {'SQL':>5} {'RSS MiB':>8}  load"]
+             f"{'x ceil':>7}{spread_head} {'SQL':>5} "
+             f"{'RSS MiB':>8}  load"]
     for name, r in results.items():
         rss = f"{r['rss']:.0f}" if r.get("rss") else "-"
         note = r["mode"] + ("" if r.get("check") == "ok" else f" [{r.get('check')}]")
+        spread = f" {r['share_low']:>5.3f}-{r['share_high']:.3f}" if several else ""
         lines.append(f"{name:<24} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-                     f"{r['errors']:>6} {r['rps'] / ceiling:>7.3f} {r.get('sql', '-'):>5} "
+                     f"{r['errors']:>6} {r['share']:>7.3f}{spread} {r.get('sql', '-'):>5} "
                      f"{rss:>8}  {note}")
     return "\n".join(lines)
 
@@ -453,14 +504,11 @@ def growth(runs: list[dict]) -> str:
         big, base = label(large["size"]), label(small["size"])
         lines += [f"== {kind}, {big} against {base} ==",
                   f"{'endpoint':<24} {'p99 ' + big + '/' + base:>14} {'x ceil ' + big + '/' + base:>16}"]
-        ceiling_small = small["results"]["ceiling (SELECT by id)"]["rps"] or 1
-        ceiling_large = large["results"]["ceiling (SELECT by id)"]["rps"] or 1
         for name, r in large["results"].items():
             before = small["results"].get(name, {})
             ratio = f"{r['p99'] / before['p99']:.1f}" if before.get("p99") else "-"
             # Requests/s as a share of the ceiling: less at the mercy of a busy machine.
-            share = (f"{(r['rps'] / ceiling_large) / (before['rps'] / ceiling_small):.2f}"
-                     if before.get("rps") else "-")
+            share = f"{r['share'] / before['share']:.2f}" if before.get("share") else "-"
             # p99 under 16 connections and under 2 are not the same measure.
             note = "" if before.get("mode") == r["mode"] else f"  ({before.get('mode')} -> {r['mode']})"
             lines.append(f"{name:<24} {ratio:>14} {share:>16}{note}")
@@ -477,6 +525,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10k", help="comma-separated, e.g. 10k,100k,1m")
     parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both, comma-separated")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of the ceiling and the endpoints; the medians are shown")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", action="append", help="endpoints whose name contains this")
     parser.add_argument("--pg-port", type=int, default=54339)
@@ -491,6 +541,8 @@ def main() -> None:
     kinds = [k.strip() for k in args.db.split(",") if k.strip()]
     if not set(kinds) <= {"sqlite", "postgres"}:
         parser.error("--db takes sqlite and/or postgres")
+    if args.rounds < 1:
+        parser.error("--rounds takes 1 or more")
     ensure_wrk()
     signal.signal(signal.SIGTERM, interrupt)
     if not args.seed_only:
@@ -498,7 +550,8 @@ def main() -> None:
               f"{args.connections} connections, {args.duration} s after {WARMUP_SECONDS} s warm-up; "
               f"pages slower than {SLOW_SECONDS} s get 2 connections (c2), slower than "
               f"{VERY_SLOW_SECONDS} s {VERY_SLOW_COUNT} sequential requests (seq); rate limits off; "
-              f"{os.cpu_count()} CPUs", flush=True)
+              f"{os.cpu_count()} CPUs; {args.rounds} round(s), reads then writes, each round "
+              f"after its own ceiling; medians shown", flush=True)
     runs = []
     for kind in kinds:
         for size in sizes:
