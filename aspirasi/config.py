@@ -73,8 +73,12 @@ def _cache_settings() -> dict:
 
 
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'aspirasi.db'}"
-    # Accept the common postgres:// spellings and use the psycopg 3 driver.
+    return with_driver(os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'aspirasi.db'}")
+
+
+def with_driver(url: str) -> str:
+    """The database URL as SQLAlchemy should open it: the common postgres:// spellings get the
+    psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]

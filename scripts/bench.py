@@ -280,7 +280,37 @@ def wrk(url: str, seconds: float, connections: int, cookie: str, body_file: str 
     raw = json.loads(match.group(1))
     errors = raw["status"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
     return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "p50": raw["p50_us"] / 1000,
-            "p99": raw["p99_us"] / 1000, "errors": errors, "requests": raw["requests"]}
+            "p99": raw["p99_us"] / 1000, "errors": errors, "requests": raw["requests"],
+            "answered": raw["requests"] - raw["status"]}
+
+
+class Messages:
+    """The message table as the bench checks it: a submission the app acknowledged (a redirect
+    to its receipt) under load must be in it."""
+
+    def __init__(self, url: str):
+        sys.path.insert(0, str(ROOT))
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        from aspirasi.config import with_driver
+
+        self.engine = create_engine(with_driver(url), poolclass=NullPool)
+
+    def _scalar(self, sql: str, **values) -> int:
+        from sqlalchemy import text
+
+        with self.engine.connect() as connection:
+            return connection.execute(text(sql), values).scalar_one()
+
+    def newest(self) -> int:
+        return self._scalar("SELECT COALESCE(MAX(id), 0) FROM message")
+
+    def since(self, newest: int) -> int:
+        return self._scalar("SELECT COUNT(*) FROM message WHERE id > :newest", newest=newest)
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 def sequential(browser: "Browser", path: str, form: dict | None, count: int) -> dict:
@@ -295,8 +325,20 @@ def sequential(browser: "Browser", path: str, form: dict | None, count: int) -> 
 
 
 def measure(server: Server, browser: Browser, path: str, form: dict | None, body_file: str | None,
-            args) -> dict:
-    """Probe, then load with wrk in a way the endpoint's speed allows."""
+            args, messages: Messages | None = None) -> dict:
+    """Probe, then load with wrk in a way the endpoint's speed allows. With `messages` (a form
+    that submits), the messages kept during the measured load are counted against the
+    submissions acknowledged."""
+    def load(connections: int) -> dict:
+        newest = None
+        if messages:
+            time.sleep(0.5)  # what the warm-up left in flight is stored before the count starts
+            newest = messages.newest()
+        result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+        if messages:
+            result["kept"] = messages.since(newest)
+        return result
+
     server.reset_peaks()
     # The first request also pays for template compilation and the like, and for counting
     # figures nobody asked for before (then kept): what follows is what visitors get.
@@ -315,12 +357,14 @@ def measure(server: Server, browser: Browser, path: str, form: dict | None, body
         connections = args.connections if took < SLOW_SECONDS else 2
         if took < SLOW_SECONDS:
             wrk(server.url(path), WARMUP_SECONDS, connections, cookie, body_file)
-        result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+        result = load(connections)
         if result["requests"] < connections and connections > 2:
             # Too slow for this many connections: hardly any request finished in time.
             connections = 2
-            result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+            result = load(connections)
         mode = f"c{connections}"
+    if "kept" in result and result["kept"] < result["answered"]:
+        check = f"{result['answered'] - result['kept']} acknowledged, not kept"
     result.update(mode=mode, check=check, probe_ms=took * 1000, rss=server.peak_rss_mib())
     return result
 
@@ -351,7 +395,11 @@ def summary(measured: list[dict]) -> dict:
             "ceiling": median(r["ceiling"] for r in measured),
             "mode": "/".join(dict.fromkeys(r["mode"] for r in measured)),
             "check": failed[0] if failed else "ok", "rss": max(rss) if rss else None,
-            **({"sql": measured[0]["sql"]} if "sql" in measured[0] else {}), "rounds": measured}
+            **({"sql": measured[0]["sql"]} if "sql" in measured[0] else {}),
+            **({"answered": sum(r["answered"] for r in measured),
+                "kept": sum(r["kept"] for r in measured)}
+               if all("kept" in r for r in measured) else {}),
+            "rounds": measured}
 
 
 # --- one database, one size ----------------------------------------------------------------------
@@ -364,7 +412,7 @@ def run(kind: str, size: int, args) -> dict:
         workdir.mkdir(parents=True, exist_ok=True)
     else:
         workdir = Path(tempfile.mkdtemp(prefix=f"aspirasi-bench-{kind}-{label(size)}-"))
-    pg, servers = None, []
+    pg, servers, messages = None, [], None
     try:
         if kind == "postgres":
             pg = Postgres(workdir, args.pg_port)
@@ -399,6 +447,7 @@ def run(kind: str, size: int, args) -> dict:
         endpoints_file, sql_file = workdir / "endpoints.json", workdir / "sql.json"
         endpoints_file.write_text(json.dumps(endpoints))
 
+        messages = Messages(url)
         ceiling = Server("bench_ceiling:app", env, free_port(), workdir, "ceiling")
         servers.append(ceiling)
         ceiling_path = f"/message/{values['detail_id']}"
@@ -439,7 +488,7 @@ def run(kind: str, size: int, args) -> dict:
                     try:
                         result = measure(app, browser, endpoint["path"],
                                          endpoint.get("signed_form"), endpoint.get("body_file"),
-                                         args)
+                                         args, messages if endpoint["form"] is not None else None)
                     except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
                         result = {"rps": 0, "p50": 0, "p99": 0, "errors": -1, "mode": "failed",
                                   "check": str(error)[:60], "rss": None}
@@ -465,6 +514,8 @@ def run(kind: str, size: int, args) -> dict:
     finally:
         for server in servers:
             server.stop()
+        if messages is not None:
+            messages.close()
         if pg is not None:
             pg.stop()
         if args.keep or args.workdir:
@@ -487,6 +538,8 @@ def table(run_result: dict) -> str:
     for name, r in results.items():
         rss = f"{r['rss']:.0f}" if r.get("rss") else "-"
         note = r["mode"] + ("" if r.get("check") == "ok" else f" [{r.get('check')}]")
+        if "kept" in r:
+            note += f", kept {r['kept']} of {r['answered']} acknowledged"
         spread = f" {r['share_low']:>5.3f}-{r['share_high']:.3f}" if several else ""
         lines.append(f"{name:<24} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
                      f"{r['errors']:>6} {r['share']:>7.3f}{spread} {r.get('sql', '-'):>5} "
