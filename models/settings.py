@@ -60,10 +60,8 @@ class Setting(db.Model):
 
     @staticmethod
     def stored() -> dict[str, str]:
-        """Every stored setting, read once per request (a few dozen short rows), from the table
-        itself: going through the ORM cost more than the read (every submission asks)."""
-        return per_session(db.session, "settings",
-                           lambda: dict(db.session.connection().execute(_ALL_SETTINGS).all()))
+        """Every stored setting, read once per request (a few dozen short rows)."""
+        return per_session(db.session, "settings", _read_settings)
 
     @staticmethod
     def get_int(key: str) -> int:
@@ -75,6 +73,15 @@ class Setting(db.Model):
 
 
 _ALL_SETTINGS = db.select(Setting.__table__.c.key, Setting.__table__.c.value)
+
+
+def _read_settings() -> dict[str, str]:
+    """The settings read from the table itself: going through the ORM cost more than the read,
+    and every submission asks. Like an ORM query, the read sees what the session has changed
+    and not written yet."""
+    if db.session.autoflush:
+        db.session.flush()
+    return dict(db.session.connection().execute(_ALL_SETTINGS).all())
 
 
 @dataclass(frozen=True)
