@@ -57,11 +57,12 @@ def use_sqlite_wal(dbapi_connection, _record) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from flask_security import Security, SQLAlchemyUserDatastore
+    from flask_security import Security
 
     from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
     from aspirasi.accounts import (
         SECURITY_FORMS,
+        AccountDatastore,
         AccountPasswordUtil,
         ReplayGuardedTotp,
         apply_security_messages,
@@ -80,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
-    datastore = SQLAlchemyUserDatastore(db, User, Role)
+    datastore = AccountDatastore(db, User, Role)
     apply_security_messages(app)
     Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
              totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)

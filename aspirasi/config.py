@@ -181,8 +181,9 @@ class Config:
     SECURITY_RECOVERABLE = True
     SECURITY_CHANGEABLE = True
     SECURITY_TRACKABLE = True
-    # The roles come by their own indexed query (User.roles is "selectin"): the joined form
-    # Flask-Security would use makes SQLite read the whole roles_users table on every request.
+    # Off: the joined form Flask-Security would use makes SQLite read the whole roles_users
+    # table on every request. The signed-in account comes with its roles in one flat join
+    # instead (accounts.AccountDatastore).
     SECURITY_JOIN_USER_ROLES = False
     SECURITY_USERNAME_ENABLE = True
     SECURITY_USERNAME_REQUIRED = True

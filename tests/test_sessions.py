@@ -1,6 +1,6 @@
 """Sessions: a password set by the superadmin, or a deactivation, ends that person's open
-sessions; both sign-in cookies are Secure when configured; the last active superadmin
-stays."""
+sessions; a role given or taken counts from that person's next request; both sign-in cookies
+are Secure when configured; the last active superadmin stays."""
 import tempfile
 
 from models import User
@@ -55,6 +55,23 @@ def test_deactivation_ends_open_sessions(app, client, login_as, demo):
     assert operator.get("/admin/").status_code == 302
     with app.app_context():
         assert get_user("op-dlh").active is False
+
+
+def test_a_changed_role_counts_from_the_next_request_of_an_open_session(app, client, login_as,
+                                                                      demo):
+    """When the superadmin makes op-dlh an evaluator, does op-dlh's open session lose the
+    operator's list and reach the evaluator's at its very next request?"""
+    operator = log_in(app.test_client(), "op-dlh")
+    assert operator.get("/admin/pesan-opd/").status_code == 200
+    assert operator.get("/admin/evaluasi/").status_code == 403
+    login_as("superadmin")
+    with app.app_context():
+        evaluator_role = [str(r.id) for r in get_user("evaluator").roles]
+    response = client.post(f"/admin/pengguna/edit/?id={demo['op-dlh']}",
+                           data=staff_form(app, "op-dlh", roles=evaluator_role, opd="__None"))
+    assert response.status_code == 302
+    assert operator.get("/admin/pesan-opd/").status_code == 403
+    assert operator.get("/admin/evaluasi/").status_code == 200
 
 
 def test_the_last_active_superadmin_cannot_demote_or_deactivate_itself(app, client, login_as,

@@ -109,3 +109,14 @@ def test_statements_per_list_do_not_grow_with_the_page_size(app, clients):
         small = statements_for(app, clients, who, f"{address}?page_size=25")
         large = statements_for(app, clients, who, f"{address}?page_size=100")
         assert small == large, (address, small, large)
+
+
+def test_a_signed_in_request_reads_the_account_with_its_roles_in_one_statement(app, clients):
+    """Does every request of a signed-in citizen or staff member read the account and its roles
+    together, in one statement, not the account first and its roles after?"""
+    for who in ("warga", "admin"):
+        with counted(app) as statements:
+            assert clients[who].get("/kinerja").status_code == 200
+        roles_read = [text for text in statements if "roles_users" in text]
+        assert len(roles_read) == 1, (who, roles_read)
+        assert "fs_uniquifier" in roles_read[0], (who, roles_read[0])
