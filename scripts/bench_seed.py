@@ -173,9 +173,11 @@ def seed_messages(conn, t, rng, count, citizens, operators, report) -> None:
     def clamp(previous: datetime, candidate: datetime) -> datetime:
         return max(previous, min(candidate, now - timedelta(minutes=1)))
 
-    for index in range(count):
-        # Growth over two years: more messages lately (a square root of a uniform draw).
-        age = int(span * (1 - rng.random() ** 0.8))
+    # Growth over two years: more messages lately (a power of a uniform draw). Stored oldest
+    # first, as a real installation stores them when they arrive: ids grow with the date, so a
+    # period's messages sit together in the table, as the export and the report find them.
+    ages = sorted((int(span * (1 - rng.random() ** 0.8)) for _ in range(count)), reverse=True)
+    for index, age in enumerate(ages):
         created = now - timedelta(minutes=age, seconds=rng.randint(0, 59))
         statuses, weights = (new_statuses, new_w) if age < 21 * 1440 else (old_statuses, old_w)
         status = rng.choices(statuses, weights)[0]
