@@ -35,5 +35,4 @@ def _words_in(language: str) -> dict:
         "loading-more": _("Memuat lebih banyak…"), "too-short": _("Ketik {n} karakter lagi"),
         "too-long": _("Hapus {n} karakter"), "too-many": _("Paling banyak {n} pilihan"),
         "comma-values": _("Pisahkan beberapa nilai dengan koma"),
-        "menu-button": _("Buka atau tutup menu"), "lang": str(locale.language),
     }

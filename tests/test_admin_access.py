@@ -189,6 +189,38 @@ def test_each_role_s_menu_offers_what_it_may_open_in_its_language(app, client, d
     assert not re.search(entry.format("Kotak masuk"), english)
 
 
+def test_a_kept_frame_carries_nothing_of_one_reader_to_another(app, client, demo):
+    """The head, menu bar and scripts are written once per kind of reader: when a second admin
+    opens the page the first one opened, does the page name the second admin, count their
+    unread notifications, carry their own sign-out token, and say it is in their language?"""
+    from aspirasi.cli import create_user
+    from models import Notification
+
+    with app.app_context():
+        create_user("admin-dua", "admin2@example.com", PASSWORD, ["admin"], full_name="Dewi Kedua")
+        db.session.add_all(Notification(user_id=get_user("admin-dua").id, kind="pesan_baru",
+                                        text=f"Catatan {n}") for n in range(3))
+        db.session.commit()
+
+    def frame(page: str) -> tuple[str, str, str, str]:
+        return (re.search(r'aspirasi-username">([^<]*)<', page).group(1),
+                re.search(r'id="badge-count" data-count="(\d+)"', page).group(1),
+                re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+                re.search(r'<html lang="(\w+)"', page).group(1))
+
+    first = frame(log_in(client, "admin").get("/admin/pesan/").get_data(as_text=True))
+    second_client = app.test_client()
+    second_page = log_in(second_client, "admin-dua").get("/admin/pesan/").get_data(as_text=True)
+    second = frame(second_page)
+    assert second[0] == "Dewi Kedua" and first[0] != second[0]
+    assert second[1] == "3" and first[1] != "3"  # the three notes are the second admin's own
+    assert second[2] != first[2]
+    assert first[3] == second[3] == "id"
+    english = frame(second_client.get("/admin/pesan/?lang=en").get_data(as_text=True))
+    assert english[3] == "en"
+    assert 'aria-label="Buka atau tutup menu"' in second_page
+
+
 def test_a_list_of_one_grant_shows_that_grant_within_what_the_viewer_may_see(app, client, login_as):
     """op-biroekonomi operates Biro Perekonomian and monitors 'Permasalahan Lahan': does its OPD
     list show exactly the visible messages at that OPD, and its monitor list exactly the

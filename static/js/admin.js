@@ -83,13 +83,6 @@
       set: function (plugin) { picker = localised(plugin); }
     });
   }
-  // Flask-Admin's frame names its menu button in English and the page's language nowhere.
-  if (words) {
-    document.documentElement.setAttribute("lang", words.getAttribute("data-lang"));
-    document.querySelectorAll(".navbar-toggler").forEach(function (button) {
-      button.setAttribute("aria-label", words.getAttribute("data-menu-button"));
-    });
-  }
   // Flask-Admin's select boxes (Select2, loaded before this file) answer in the same words.
   if (words && jq && jq.fn.select2) {
     var said = function (name, n) {
