@@ -80,3 +80,60 @@ def test_operator_stream_holds_only_its_opd_and_hides_anonim_senders(app, login_
             "WHERE o.code = 'DLH'")))
     assert {row["Nomor tracking"] for row in rows} == dlh
     assert next(r for r in rows if r["Nomor tracking"] == anonim)["Pelapor"] == "Anonim"
+
+
+def test_names_with_commas_quotes_and_formulas_read_back_whole(app, login_as):
+    """An OPD, category or sub category name is written as a CSV field once per export, not
+    per row: does a name holding a comma and quotes read back whole, and one that a
+    spreadsheet would run as a formula read back quoted?"""
+    from models import Category, Opd, Subcategory
+
+    gen_message(app, status="diteruskan", opd="DLH", sub="adu-pencemaran", perihal="Nama sulit")
+    with app.app_context():
+        Opd.query.filter_by(code="DLH").one().name = 'Dinas "Lingkungan", Hidup'
+        sub = Subcategory.query.filter_by(code="adu-pencemaran").one()
+        sub.name = "=HYPERLINK(1)"
+        Category.query.get(sub.category_id).name = "Aduan,\r\nlingkungan"
+        db.session.commit()
+    row = next(r for r in read_csv(login_as("admin").get(URL).data) if r["Perihal"] == "Nama sulit")
+    assert row["OPD"] == 'Dinas "Lingkungan", Hidup'
+    assert row["Sub kategori"] == "'=HYPERLINK(1)"
+    assert row["Kategori"] == "Aduan,\r\nlingkungan"
+
+
+def test_a_cancelled_download_stops_reading_and_gives_its_connection_back(app, login_as,
+                                                                          monkeypatch):
+    """When the person cancels a long download after its first piece, does the export stop
+    reading (no reader left running) and give its database connection back?"""
+    import threading
+
+    from aspirasi import exports
+    from aspirasi_admin import reports
+
+    monkeypatch.setattr(reports, "EXPORT_BATCH", 2)  # the demo's messages in many batches
+    monkeypatch.setattr(exports, "CSV_CHUNK", 200)
+    client = login_as("admin")
+    with app.app_context():
+        pool = db.engine.pool
+        idle = pool.checkedout()
+    response = client.get(URL, buffered=False)
+    pieces = iter(response.response)
+    assert next(pieces).startswith("\ufeff".encode())  # the header
+    assert next(pieces).count(b"\r\n") >= 1  # the first rows
+    response.close()
+    assert not [t for t in threading.enumerate() if t.name == "export-reader" and t.is_alive()]
+    assert pool.checkedout() == idle
+
+
+def test_an_error_while_reading_ahead_reaches_the_reader_of_the_rows(app):
+    """A query that fails while the rows are read: is its error raised where the rows are
+    written, instead of the file silently ending?"""
+    import pytest
+    from sqlalchemy import column, select, table
+    from sqlalchemy.exc import DBAPIError
+
+    from aspirasi.exports import read_ahead
+
+    missing = select(column("id")).select_from(table("tidak_ada"))
+    with app.app_context(), pytest.raises(DBAPIError):
+        list(read_ahead(db.session, missing, 10))
