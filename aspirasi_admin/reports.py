@@ -239,7 +239,7 @@ def exported_messages(conditions, now) -> Iterator[ExportedMessage]:
     split = len(ExportedMessage.FIELDS)
     reporter_at = ExportedMessage.FIELDS.index("reporter_id")
     # Read as plain values (the ORM's handling of rows cost a quarter of the export's time),
-    # a few batches ahead of the rows being written.
+    # ahead of the rows being written where the database allows it (`read_ahead`).
     for row in read_ahead(db.session, query, EXPORT_BATCH):
         reporter = ExportedReporter(row[split:]) if row[reporter_at] is not None else None
         yield ExportedMessage(row[:split], reporter)
