@@ -16,7 +16,9 @@ from flask import g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-KEPT_MAX = 4096  # parts × kinds of reader × pages × languages; far more than a back office has
+# Parts × kinds of reader × pages × languages: far more than a back office has (a few
+# hundred), and a few kilobytes each, so at most about 12 MB.
+KEPT_MAX = 4096
 _kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -27,13 +29,14 @@ def entries_shown(menu) -> tuple:
 
 
 def reader_kind(admin) -> tuple:
-    """The entries the current reader may open and the language, asked once per request (kept
-    on `g` with the request it was asked for: a test may hold one app context over several)."""
+    """The menu's entries and links the current reader may open and the language, asked once
+    per request (kept on `g` with the request it was asked for: a test may hold one app context
+    over several)."""
     asked = request._get_current_object()
     kept = g.get("frame_reader")
     if kept is not None and kept[0] is asked:
         return kept[1]
-    kind = (entries_shown(admin.menu()), str(get_locale()))
+    kind = (entries_shown(admin.menu()), entries_shown(admin.menu_links()), str(get_locale()))
     g.frame_reader = (asked, kind)
     return kind
 
