@@ -55,7 +55,8 @@ def _quoted(value: str) -> str:
 
 def csv_cell_text():
     """A function writing any cell as a CSV field: a date as 31/12/2026 14:05, a yes/no in
-    words (looked up once, not per cell), text and numbers by `csv_field`."""
+    words (looked up once, not per cell), text by `csv_field`, a number or a day quoted only
+    where it holds a comma (never as a formula: -5 stays a number)."""
     words = {True: yes_no(True), False: yes_no(False)}
 
     def text(value) -> str:
