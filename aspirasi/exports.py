@@ -53,10 +53,19 @@ def _quoted(value: str) -> str:
     return value
 
 
+def csv_text(value: str | None) -> str:
+    """Text, or none, as a CSV field."""
+    return csv_field(str(value)) if value else ""
+
+
+def csv_plain(value) -> str:
+    """A number or a day, or none, as a CSV field: never a formula (-5 stays a number)."""
+    return "" if value is None else _quoted(str(value))
+
+
 def csv_cell_text():
     """A function writing any cell as a CSV field: a date as 31/12/2026 14:05, a yes/no in
-    words (looked up once, not per cell), text by `csv_field`, a number or a day quoted only
-    where it holds a comma (never as a formula: -5 stays a number)."""
+    words (looked up once, not per cell), text by `csv_field`, anything else by `csv_plain`."""
     words = {True: yes_no(True), False: yes_no(False)}
 
     def text(value) -> str:
@@ -68,7 +77,7 @@ def csv_cell_text():
             return value.strftime(CSV_TIME)
         if isinstance(value, bool):
             return words[value]
-        return _quoted(str(value))  # a number or a day: never a formula
+        return csv_plain(value)
     return text
 
 

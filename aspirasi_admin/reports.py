@@ -18,7 +18,16 @@ from flask_login import current_user
 from sqlalchemy import case, func, or_, select
 
 from aspirasi import charts
-from aspirasi.exports import CSV_TIME, csv_field, download, read_ahead, streamed_download, yes_no
+from aspirasi.exports import (
+    CSV_TIME,
+    csv_field,
+    csv_plain,
+    csv_text,
+    download,
+    read_ahead,
+    streamed_download,
+    yes_no,
+)
 from aspirasi.figure_cache import kept_warm
 from aspirasi.notify import staff_with_role
 from aspirasi.report_figures import FilterError, Period, kept_report, one_decimal, shares
@@ -261,10 +270,10 @@ class MessageRows:
         self.reporter = reporter_lens(viewer, reveal_nik=personal)
         if fields:
             words = {True: csv_field(yes_no(True)), False: csv_field(yes_no(False))}
-            self.text = text = _csv_text
+            self.text = text = csv_text
             self.flag = words.__getitem__
             self.time = _csv_time
-            self.plain = _csv_plain
+            self.plain = csv_plain
         else:
             self.text = text = self.flag = self.plain = _as_is
             self.time = local_time
@@ -300,17 +309,8 @@ class MessageRows:
         return row
 
 
-def _csv_text(value: str | None) -> str:
-    return csv_field(str(value)) if value else ""
-
-
 def _csv_time(value) -> str:
     return local_time(value).strftime(CSV_TIME) if value else ""
-
-
-def _csv_plain(value) -> str:
-    """A number or a day: never a formula, never a comma or a quote."""
-    return "" if value is None else str(value)
 
 
 def message_rows(conditions, viewer_id: int, personal: bool, now, fields: bool) -> Iterator[list]:

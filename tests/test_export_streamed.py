@@ -93,7 +93,7 @@ def test_names_with_commas_quotes_and_formulas_read_back_whole(app, login_as):
         Opd.query.filter_by(code="DLH").one().name = 'Dinas "Lingkungan", Hidup'
         sub = Subcategory.query.filter_by(code="adu-pencemaran").one()
         sub.name = "=HYPERLINK(1)"
-        Category.query.get(sub.category_id).name = "Aduan,\r\nlingkungan"
+        db.session.get(Category, sub.category_id).name = "Aduan,\r\nlingkungan"
         db.session.commit()
     row = next(r for r in read_csv(login_as("admin").get(URL).data) if r["Perihal"] == "Nama sulit")
     assert row["OPD"] == 'Dinas "Lingkungan", Hidup'
