@@ -19,8 +19,7 @@ from sqlalchemy import case, func, or_, select
 
 from aspirasi import charts
 from aspirasi.exports import (
-    CSV_TIME,
-    csv_field,
+    csv_local_time,
     csv_plain,
     csv_text,
     download,
@@ -234,10 +233,15 @@ class ExportedMessage:
 EXPORT_BATCH = 1000  # rows fetched at a time
 
 
-def exported_messages(conditions, now) -> Iterator[ExportedMessage]:
+TIMES = ("created_at", "forwarded_at", "finished_at")
+
+
+def exported_messages(conditions, now, csv_times: bool = False) -> Iterator[ExportedMessage]:
     """The messages matching `conditions`, newest first, read in batches from one open query
-    (with their reporter's account and rating joined in, so nothing is loaded per row)."""
-    own = [getattr(Message, name) for name in ExportedMessage.FIELDS[:-2]]
+    (with their reporter's account and rating joined in, so nothing is loaded per row). With
+    `csv_times` the times come as the CSV's text, written by the database."""
+    own = [csv_local_time(getattr(Message, name)) if csv_times and name in TIMES
+           else getattr(Message, name) for name in ExportedMessage.FIELDS[:-2]]
     query = (select(*own, case((Message.overdue_clause(now), True), else_=False),
                     Rating.half_stars,
                     *(getattr(User, name) for name in ExportedReporter.FIELDS))
@@ -269,10 +273,10 @@ class MessageRows:
         # full contact details, with the NIK unmasked for this one audited export.
         self.reporter = reporter_lens(viewer, reveal_nik=personal)
         if fields:
-            words = {True: csv_field(yes_no(True)), False: csv_field(yes_no(False))}
+            words = {True: csv_text(yes_no(True)), False: csv_text(yes_no(False))}
             self.text = text = csv_text
             self.flag = words.__getitem__
-            self.time = _csv_time
+            self.time = _text_or_empty  # written by the database (`csv_local_time`)
             self.plain = csv_plain
         else:
             self.text = text = self.flag = self.plain = _as_is
@@ -309,15 +313,15 @@ class MessageRows:
         return row
 
 
-def _csv_time(value) -> str:
-    return local_time(value).strftime(CSV_TIME) if value else ""
+def _text_or_empty(value) -> str:
+    return value or ""
 
 
 def message_rows(conditions, viewer_id: int, personal: bool, now, fields: bool) -> Iterator[list]:
     """The export's rows, made while the file is sent: by then the view's session is closed,
     so the viewer is read again in the session the rows are read in."""
     rows = MessageRows(db.session.get(User, viewer_id), personal, fields)
-    for message in exported_messages(conditions, now):
+    for message in exported_messages(conditions, now, csv_times=fields):
         yield rows.row(message)
 
 

@@ -1,10 +1,15 @@
 """The message export is streamed: sent while it is read from one query, with the same rows."""
 import csv
 import io
+from datetime import datetime, timedelta
 
-from sqlalchemy import text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import DateTime, bindparam, select, text, update
 
-from models import db
+from aspirasi.exports import CSV_TIME, csv_local_time
+from models import Message, db
+from models.vocabulary import local_time
 from tests.helpers import counted, gen_message
 
 URL = "/admin/laporan/pesan/ekspor.csv"
@@ -137,3 +142,43 @@ def test_an_error_while_reading_ahead_reaches_the_reader_of_the_rows(app):
     missing = select(column("id")).select_from(table("tidak_ada"))
     with app.app_context(), pytest.raises(DBAPIError):
         list(read_ahead(db.session, missing, 10))
+
+
+# Times a moment before the minute turns, at midnight WITA, on a leap day and far ahead.
+EDGE_TIMES = [datetime(2025, 12, 31, 15, 59, 59, 999700), datetime(1999, 12, 31, 16, 0),
+              datetime(2028, 2, 28, 16, 30, 0, 500000), datetime(2026, 6, 30, 23, 59, 59, 999999),
+              datetime(2099, 12, 31, 15, 59, 59)]
+
+
+def test_times_are_written_in_wita_to_the_minute_as_stored(app, login_as):
+    """Are the received, forwarded and finished times of each row the stored UTC time plus 8
+    hours, cut (not rounded) to the minute, even a moment before the minute turns?"""
+    stored = {}
+    for index, moment in enumerate(EDGE_TIMES):
+        message = gen_message(app, status="selesai", perihal=f"Waktu ke-{index}")
+        stored[message.tracking] = (moment, moment + timedelta(seconds=index),
+                                    moment + timedelta(days=1, microseconds=-1))
+        with app.app_context():
+            created, forwarded, finished = stored[message.tracking]
+            db.session.execute(update(Message).where(Message.tracking == message.tracking)
+                               .values(created_at=created, forwarded_at=forwarded,
+                                       finished_at=finished))
+            db.session.commit()
+    rows = {row["Nomor tracking"]: row for row in read_csv(login_as("admin").get(URL).data)}
+
+    def wita(moment):
+        return (moment + timedelta(hours=8)).strftime("%d/%m/%Y %H:%M")
+    for tracking, (created, forwarded, finished) in stored.items():
+        row = rows[tracking]
+        assert (row["Tanggal masuk (WITA)"], row["Diteruskan (WITA)"], row["Selesai (WITA)"]) \
+            == (wita(created), wita(forwarded), wita(finished))
+    assert rows[next(iter(stored))]["Tanggal masuk (WITA)"] == "31/12/2025 23:59"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 12, 31)))
+def test_the_databases_csv_time_is_pythons_for_any_stored_time(app, moment):
+    """Does the database write any stored time as Python writes it in WITA (`CSV_TIME`)?"""
+    with app.app_context():
+        written = db.session.scalar(select(csv_local_time(bindparam("t", moment, DateTime))))
+    assert written == local_time(moment).strftime(CSV_TIME)
