@@ -3,9 +3,18 @@
 All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
 `models.access` in the list, the count and `get_one`; each row links to the message page,
 where actions happen through `models.lifecycle`.
+
+A list's page (its filters, table and pager, and the scripts that go with them) is kept while
+the data is unchanged, for everyone who would be shown the same rows: see
+`MessageListView.kept_key`. The frame around it (the reader's name, unread badge, token) is
+written for each request.
 """
+import hashlib
+import time
+
 from babel.dates import format_timedelta
-from flask import flash, g, has_request_context, url_for
+from flask import flash, g, get_flashed_messages, has_request_context, request, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_babel import get_locale
@@ -13,9 +22,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import Unicode, cast, or_
+from sqlalchemy import Unicode, cast, or_, select
 from sqlalchemy.orm import selectinload
 
+from aspirasi.extensions import cache
+from aspirasi.figure_cache import pages_version
 from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitor_grant, opd_grant
@@ -144,6 +155,57 @@ class MessageListView(ScopedModelView):
         locale = get_locale()
         return _row_html(row, label_texts(), locale, utcnow())
 
+    # --- the kept page ---------------------------------------------------------------------
+
+    def kept_key(self) -> str | None:
+        """The name this page is kept under, or None when it is written afresh.
+
+        The page is what the list's query returns for the request's filters, order and page,
+        in the reader's language, with the search box's hint for what the reader may search
+        by. The rows the reader may see are named by the scope's own SQL condition with its
+        values written in (the OPD's id, the monitored sub categories), so two readers share a
+        page only when the database would give them the same rows. A search is never kept: a
+        search by a reporter's contact is audited each time, and searches seldom repeat."""
+        if request.args.get("search"):
+            return None
+        scope = self.scope(select(Message.id)).whereclause
+        condition = str(scope.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        name = repr((self.endpoint, str(get_locale()), sorted(request.args.items(multi=True)),
+                     condition, may_search_by_reporter(current_user)))
+        return "list:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+
+    @expose("/")
+    def index_view(self):
+        """The list, kept while the data version is unchanged (a change shows within
+        `KEPT_PAGES_RECHECK`) and written again every minute: ages and overdue marks move with
+        the clock."""
+        key = self.kept_key()
+        if key is None:
+            g.kept_list_parts = None
+            return super().index_view()
+        version = (*pages_version(), int(time.time() // 60))
+        kept = cache.get(key)
+        if kept is not None and kept["version"] == version:
+            g.kept_list_parts = kept["parts"]
+            return self.render(self.list_template)
+        g.kept_list_parts = parts = {}  # filled by `kept_part` while the page is written
+        response = super().index_view()
+        # Not kept: a page that showed a flashed message (Flask-Admin's word on a filter value
+        # it could not read belongs to this visit).
+        if set(parts) == {"body", "tail"} and not get_flashed_messages():
+            cache.set(key, {"version": version, "parts": parts})
+        return response
+
+    def kept_part(self, part: str, caller) -> Markup:
+        """`part` of the list's page: the kept one, or as `caller` (the template's block)
+        writes it now."""
+        parts = g.get("kept_list_parts")
+        if parts is None:
+            return Markup(caller())
+        if part not in parts:
+            parts[part] = str(caller())
+        return Markup(parts[part])
+
     column_filters = (
         FilterEqual(Message.status, _l("Status"),
                     options=[(code, STATUS_LABELS[code]) for code in STATUSES]),
@@ -159,6 +221,16 @@ class MessageListView(ScopedModelView):
     def scope_export_params(self) -> dict:
         """Export parameters that restate this list's own scope (a subclass narrows it)."""
         return {}
+
+    def _get_list_extra_args(self):
+        """The request's search, filters and order, read once per request: read again for the
+        export links, an unreadable filter value was flashed a second time, after the page's
+        messages were written, and showed on the next page."""
+        asked = request._get_current_object()
+        kept = g.get("list_args")
+        if kept is None or kept[0] is not asked:
+            kept = g.list_args = (asked, super()._get_list_extra_args())
+        return kept[1]
 
     def export_url(self, fmt: str) -> str:
         """The message export (reports module) for exactly the rows this list shows now."""
@@ -211,6 +283,9 @@ class OverdueView(MessageListView):
 
     def scope(self, query):
         return super().scope(query).filter(Message.overdue_clause())
+
+    def kept_key(self):
+        return None  # its rows are chosen by the clock (the condition holds the time now)
 
     def scope_export_params(self):
         return {"status": "terlambat"}
