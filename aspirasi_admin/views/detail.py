@@ -8,7 +8,7 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aspirasi import storage
 from aspirasi.notify import mark_read_for_message
@@ -19,9 +19,11 @@ from models import (
     Attachment,
     Category,
     Message,
+    MessageEvent,
     Opd,
     ResponseTemplate,
     Subcategory,
+    User,
     db,
     lifecycle,
 )
@@ -32,9 +34,14 @@ from models.opd import opds_without_operator
 from models.steps import duration_text, steps_by_event
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS, IN_REVIEW
 
-# What the page shows of a message's own rows, read in the message's query (one each otherwise).
-SHOWN_WITH_MESSAGE = tuple(joinedload(relation) for relation in (
-    Message.opd, Message.category, Message.subcategory, Message.reporter, Message.rating))
+# What the page shows of a message's own rows, read in the message's query (one each otherwise),
+# and its timeline with each step's actor in one more. The reporter's and the actors' roles are
+# not read: the page names them, and only the viewer's roles decide anything.
+SHOWN_WITH_MESSAGE = (
+    *(joinedload(relation) for relation in (
+        Message.opd, Message.category, Message.subcategory, Message.rating)),
+    joinedload(Message.reporter).lazyload(User.roles),
+    selectinload(Message.events).joinedload(MessageEvent.actor).lazyload(User.roles))
 
 
 class MessageDetailView(GuardedView):
