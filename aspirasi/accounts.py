@@ -27,7 +27,7 @@ from flask_security.utils import (
     password_complexity_validator,
     password_length_validator,
 )
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -45,15 +45,18 @@ class AccountDatastore(SQLAlchemyUserDatastore):
     the relationship's own "selectin" load is a second statement.) Other look-ups are
     Flask-Security's."""
 
-    def find_user(self, case_insensitive: bool = False, **kwargs):
-        if case_insensitive or list(kwargs) != ["fs_uniquifier"]:
-            return super().find_user(case_insensitive=case_insensitive, **kwargs)
-        query = (select(User)
+    # Built once: building the statement cost as much as running it (0.35 -> 0.17 ms).
+    SIGNED_IN = (select(User)
                  .outerjoin(roles_users, roles_users.c.user_id == User.id)
                  .outerjoin(Role, Role.id == roles_users.c.role_id)
                  .options(contains_eager(User.roles))
-                 .where(User.fs_uniquifier == kwargs["fs_uniquifier"]))
-        return db.session.execute(query).unique().scalar_one_or_none()
+                 .where(User.fs_uniquifier == bindparam("uniquifier")))
+
+    def find_user(self, case_insensitive: bool = False, **kwargs):
+        if case_insensitive or list(kwargs) != ["fs_uniquifier"]:
+            return super().find_user(case_insensitive=case_insensitive, **kwargs)
+        return db.session.execute(self.SIGNED_IN, {"uniquifier": kwargs["fs_uniquifier"]}
+                                  ).unique().scalar_one_or_none()
 
 
 class ExtendedRegisterForm(RegisterFormV2):

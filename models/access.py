@@ -119,8 +119,11 @@ def own_message_or_404(user, tracking: str) -> Message:
 
 
 def staff_message_or_404(user, message_id, *options) -> Message:
-    """The message if `user` may see it; `options` load with it what the caller reads next."""
-    message = visible_messages(user).options(*options).filter(Message.id == message_id).first()
+    """The message if `user` may see it; `options` load with it what the caller reads next.
+    (A statement, not the legacy Query: building the Query cost a fifth of reading the row.)"""
+    message = db.session.execute(
+        db.select(Message).options(*options)
+        .where(staff_message_scope(user), Message.id == message_id)).unique().scalar_one_or_none()
     if message is None:
         abort(404)
     return message
