@@ -193,7 +193,9 @@ class MessageListView(ScopedModelView):
         # Not kept: a page that showed a flashed message (Flask-Admin's word on a filter value
         # it could not read belongs to this visit).
         if set(parts) == {"body", "tail"} and not get_flashed_messages():
-            cache.set(key, {"version": version, "parts": parts})
+            # Written again each minute anyway: gone after two, the first pruned when the
+            # store is full, before the figures kept there.
+            cache.set(key, {"version": version, "parts": parts}, timeout=120)
         return response
 
     def kept_part(self, part: str, caller) -> Markup:
