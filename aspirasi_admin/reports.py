@@ -271,7 +271,7 @@ class MessageRows:
         self.personal = personal
         # `personal` is granted to a superadmin only, who is an admin: the lens then gives the
         # full contact details, with the NIK unmasked for this one audited export.
-        self.reporter = reporter_lens(viewer, reveal_nik=personal)
+        self.reporter = reporter_lens(viewer, reveal_nik=personal, name_only=not personal)
         if fields:
             words = {True: csv_text(yes_no(True)), False: csv_text(yes_no(False))}
             self.text = text = csv_text

@@ -304,9 +304,11 @@ def reporter_view(message: Message, viewer, reveal_nik: bool = False) -> Reporte
     return reporter_lens(viewer, reveal_nik)(message)
 
 
-def reporter_lens(viewer, reveal_nik: bool = False) -> Callable[[Message], ReporterView]:
+def reporter_lens(viewer, reveal_nik: bool = False,
+                  name_only: bool = False) -> Callable[[Message], ReporterView]:
     """`reporter_view` for one viewer and many messages (an export of a year): what depends
-    on the viewer alone (their roles) is decided once, not per message."""
+    on the viewer alone (their roles) is decided once, not per message. With `name_only` the
+    views hold the name alone (an export without contact details reads nothing else)."""
     viewer_id = signed_in_id(viewer)
     admin = is_admin(viewer)
     staff = viewer_id is not None and viewer.is_staff
@@ -317,6 +319,8 @@ def reporter_lens(viewer, reveal_nik: bool = False) -> Callable[[Message], Repor
             return ReporterView(name=anonymous)
         reporter = message.reporter
         own = reported_by(message, viewer_id)
+        if (own or admin) and name_only:
+            return ReporterView(name=message.sender_name)
         if own or admin:
             masked = not own and not reveal_nik
             nik = message.nik
