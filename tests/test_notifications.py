@@ -197,3 +197,31 @@ def test_badge_stops_counting_at_99(app, client, login_as):
     login_as("admin")
     page = client.get("/admin/").get_data(as_text=True)
     assert 'data-count="100">99+</span>' in page
+
+
+def test_opening_a_message_reads_only_the_readers_own_notices_of_it(app, client, login_as):
+    """When an operator opens a message, are its notices to them read, while its teguran, their
+    notices of another message and the admin's notice of it stay unread?"""
+    from models import lifecycle
+
+    opened = gen_message(app, status="diteruskan", perihal="Dibuka").id
+    other = gen_message(app, status="diteruskan", perihal="Tidak dibuka").id
+    with app.app_context():
+        lifecycle.perform(db.session.get(Message, opened), "reprimand", get_user("evaluator"),
+                          note="Segera tindak lanjuti")
+        db.session.add(Notification(user_id=get_user("admin").id, message_id=opened,
+                                    kind="baru", text="Untuk admin"))
+        db.session.commit()
+
+    def unread(username, message_id):
+        with app.app_context():
+            return {n.kind for n in Notification.query.filter_by(
+                user_id=get_user(username).id, message_id=message_id, read_at=None)}
+    before = {(who, mid): unread(who, mid) for who in ("op-diskominfo", "admin")
+              for mid in (opened, other)}
+    assert before[("op-diskominfo", opened)] - {"teguran"} and before[("admin", opened)]
+    login_as("op-diskominfo")
+    assert client.get(f"/admin/detail/{opened}").status_code == 200
+    assert unread("op-diskominfo", opened) == {"teguran"}
+    assert unread("op-diskominfo", other) == before[("op-diskominfo", other)] != set()
+    assert unread("admin", opened) == before[("admin", opened)]
