@@ -8,6 +8,7 @@ A long list (`streamed_download`) is never held whole: its CSV is sent as it is 
 XLSX written row by row to a temporary file; the rows may come from a generator, and from
 `read_ahead`, which reads them a few batches ahead where the database allows it.
 """
+import functools
 import io
 import itertools
 import queue
@@ -53,7 +54,9 @@ class csv_local_time(FunctionElement):
 
 _OFFSET_MINUTES = int(LOCAL_OFFSET.total_seconds() // 60)
 # CSV_TIME in PostgreSQL's to_char; SQLite's strftime reads CSV_TIME as it is.
-_TO_CHAR = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%H": "HH24", "%M": "MI"}
+_TO_CHAR_PATTERN = functools.reduce(
+    lambda pattern, codes: pattern.replace(*codes),
+    {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%H": "HH24", "%M": "MI"}.items(), CSV_TIME)
 
 
 @compiles(csv_local_time, "sqlite")
@@ -66,11 +69,8 @@ def _csv_local_time_sqlite(element, compiler, **kw):
 
 @compiles(csv_local_time, "postgresql")
 def _csv_local_time_postgresql(element, compiler, **kw):
-    pattern = CSV_TIME
-    for code, word in _TO_CHAR.items():
-        pattern = pattern.replace(code, word)
     return (f"to_char({compiler.process(element.clauses, **kw)} + "
-            f"interval '{_OFFSET_MINUTES} minutes', '{pattern}')")
+            f"interval '{_OFFSET_MINUTES} minutes', '{_TO_CHAR_PATTERN}')")
 
 
 def csv_text(value) -> str:

@@ -12,9 +12,11 @@ they belong to, and go with it.
 """
 import weakref
 
-from flask import g, request
+from flask import request
 from flask_babel import get_locale
 from markupsafe import Markup
+
+from aspirasi_admin.guards import kept_for
 
 # Parts × kinds of reader × pages × languages: far more than a back office has (a few
 # hundred), and a few kilobytes each, so at most about 12 MB.
@@ -32,13 +34,8 @@ def reader_kind(admin) -> tuple:
     """The menu's entries and links the current reader may open and the language, asked once
     per request (kept on `g` with the request it was asked for: a test may hold one app context
     over several)."""
-    asked = request._get_current_object()
-    kept = g.get("frame_reader")
-    if kept is not None and kept[0] is asked:
-        return kept[1]
-    kind = (entries_shown(admin.menu()), entries_shown(admin.menu_links()), str(get_locale()))
-    g.frame_reader = (asked, kind)
-    return kind
+    return kept_for("frame_reader", request._get_current_object(), lambda: (
+        entries_shown(admin.menu()), entries_shown(admin.menu_links()), str(get_locale())))
 
 
 def kept_frame(admin_view, part: str, caller) -> Markup:

@@ -34,20 +34,28 @@ def must_enrol_second_factor(user) -> bool:
                 and user.is_authenticated and user.is_staff and not user.has_second_factor)
 
 
+def kept_for(name: str, owner, compute):
+    """`compute()`, kept on `g` under `name` for as long as it is asked for the same `owner`
+    (the request, the signed-in user): a test may hold one app context over several requests."""
+    kept = g.get(name)
+    if kept is None or kept[0] is not owner:
+        kept = (owner, compute())
+        setattr(g, name, kept)
+    return kept[1]
+
+
 def back_office_roles() -> frozenset[str]:
     """The role names the signed-in user opens the back office with: none while signed out,
     deactivated, unverified or (where required) without a second factor. Each menu entry asks,
     so the answer is kept on the request for as long as the same user is signed in."""
     user = current_user._get_current_object()
-    kept = g.get("back_office_roles")
-    if kept is not None and kept[0] is user:
-        return kept[1]
-    names = frozenset()
-    if (user.is_authenticated and user.active and user.confirmed_at
-            and not must_enrol_second_factor(user)):
-        names = frozenset(user.role_names)
-    g.back_office_roles = (user, names)
-    return names
+
+    def names() -> frozenset[str]:
+        if (user.is_authenticated and user.active and user.confirmed_at
+                and not must_enrol_second_factor(user)):
+            return frozenset(user.role_names)
+        return frozenset()
+    return kept_for("back_office_roles", user, names)
 
 
 def has_role(*roles) -> bool:

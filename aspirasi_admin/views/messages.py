@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from aspirasi.extensions import cache
 from aspirasi.figure_cache import pages_version
-from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, plain_range
+from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, kept_for, plain_range
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitor_grant, opd_grant
 from models.audit import record
@@ -228,11 +228,8 @@ class MessageListView(ScopedModelView):
         """The request's search, filters and order, read once per request: read again for the
         export links, an unreadable filter value was flashed a second time, after the page's
         messages were written, and showed on the next page."""
-        asked = request._get_current_object()
-        kept = g.get("list_args")
-        if kept is None or kept[0] is not asked:
-            kept = g.list_args = (asked, super()._get_list_extra_args())
-        return kept[1]
+        return kept_for("list_args", request._get_current_object(),
+                        super()._get_list_extra_args)
 
     def export_url(self, fmt: str) -> str:
         """The message export (reports module) for exactly the rows this list shows now."""
