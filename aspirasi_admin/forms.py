@@ -6,6 +6,7 @@ is complete, is decided once, by `models.lifecycle.perform`.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -148,3 +149,10 @@ FORMS = {"forward": ForwardForm, "reroute": RerouteForm, "answer": AnswerForm, "
 
 def form_for(action: str, **kwargs) -> ActionForm:
     return FORMS.get(action, ActionForm)(**kwargs)
+
+
+def version_field(version: int) -> Markup:
+    """`ActionForm.version` as every action form of a page writes it: the version the page was
+    built from. A page writes only this of its forms, so it builds none (a form for each action
+    cost more than the page's timeline)."""
+    return Markup('<input name="version" type="hidden" value="{}">').format(version)
