@@ -473,9 +473,11 @@ def _refusal(rule: Rule, message: Message):
 
 def allowed_actions(user, message: Message) -> list[str]:
     """The actions this user could take on this message now: `perform` checks the same
-    status, right and precondition, so a listed action is refused only for its data."""
+    status, right and precondition, so a listed action is refused only for its data. (The
+    status is asked first: a refusal's sentence is not written for an action nobody reads.)"""
     return [name for name, rule in RULES.items()
-            if rule.may(user, message) and _refusal(rule, message) is None]
+            if message.status in rule.sources and rule.may(user, message)
+            and _refusal(rule, message) is None]
 
 
 def acknowledge(reprimand: Reprimand, actor) -> MessageEvent:

@@ -84,10 +84,10 @@ class MessageDetailView(GuardedView):
         # an evaluator's and an operator's pages need none or only the answer templates.
         templates = []
         if reply_shown or "answer" in allowed:
-            templates = ResponseTemplate.query.filter(
+            templates = db.session.scalars(db.select(ResponseTemplate).where(
                 db.or_(ResponseTemplate.category_id.is_(None),
                        ResponseTemplate.category_id == message.category_id)
-            ).order_by(ResponseTemplate.title).all()
+            ).order_by(ResponseTemplate.title)).all()
         staffing_matters = "forward" in allowed or "reroute" in allowed
         opds, categories, subcategories = [], [], []
         if staffing_matters or "answer" in allowed:
