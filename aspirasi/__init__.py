@@ -144,6 +144,7 @@ def register_i18n(app: Flask) -> None:
     from flask_babel import Domain
 
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     folder = app.config["BABEL_TRANSLATION_DIRECTORIES"]
 
     catalogs = {}  # per locale: the files do not change while the app runs
@@ -159,6 +160,37 @@ def register_i18n(app: Flask) -> None:
 
     if hasattr(admin_babel, "wtforms_domain"):
         admin_babel.wtforms_domain = Domain(folder, domain="wtforms")
+
+
+def install_template_gettext(app: Flask) -> None:
+    """`_()` and `gettext()` in templates, as Flask-Babel's (the language of the request, or
+    the one `force_locale` sets) with less between the template and the catalog.
+
+    A template string went through three calls of Jinja's and a fresh look-up of the catalog
+    on every use: 13 µs, and the message page writes 30 of them. Here the catalog is kept per
+    language once Flask-Babel has loaded it (the files do not change while the app runs), and
+    the template calls the function itself. As with Jinja's own, the variables are always
+    formatted in (a literal percent sign is written %%) and HTML-escaped in HTML templates.
+    """
+    from flask_babel import get_translations
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
+
+    catalogs = {}
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        locale = get_locale()
+        language = (locale.language, locale.territory) if locale is not None else None
+        catalog = catalogs.get(language)
+        if catalog is None:
+            catalog = get_translations()
+            if language is not None:
+                catalogs[language] = catalog
+        text = catalog.ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,8 @@
 The English texts asserted here come from translations/en/LC_MESSAGES/*.mo: without those
 compiled catalogs (`make translations`) the pages stay Indonesian and these tests fail.
 """
+from flask_babel import force_locale
+
 from models import User
 from tests.helpers import PASSWORD, gen_citizen, log_in
 
@@ -111,3 +113,23 @@ def test_every_source_string_has_an_english_translation(tmp_path):
         translated = {message.id for message in read_po(handle) if message.id and message.string}
     assert len(wanted) > 500
     assert sorted(wanted - translated, key=str) == []
+
+
+def test_template_strings_follow_the_request_language_and_a_forced_one(app):
+    """Does `_()` in a template speak the request's language, the one `force_locale` sets
+    inside it (a mail in its reader's language), and the request's again after; with its
+    variables formatted in, HTML-escaped in an HTML template and not in a text one?"""
+    source = ("{{ _('Keluar') }}|{{ _('butuh %(took)s', took='<b>') }}|"
+              "{{ _('Perihal mirip (%(p)s %%)', p=5) }}")
+    html = app.jinja_env.from_string(source)
+    text = app.jinja_env.overlay(autoescape=False).from_string(source)
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        english = html.render()
+        with force_locale("id"):
+            indonesian = html.render()
+            indonesian_text = text.render()
+        english_again = html.render()
+    assert english == english_again == "Log out|took &lt;b&gt;|Similar subject (5 %)"
+    assert indonesian == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)"
+    assert indonesian_text == "Keluar|butuh <b>|Perihal mirip (5 %)"
