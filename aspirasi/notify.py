@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from aspirasi import mailer
 from models import Notification, PendingAnnouncement, Role, User, db, utcnow
+from models.base import per_session
 from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
@@ -207,7 +208,8 @@ def unread_count(user) -> int:
     """
     if not user.is_authenticated:
         return 0
-    return db.session.connection().execute(_UNREAD_COUNT, {"user_id": user.id}).scalar_one()
+    return per_session(db.session, f"unread:{user.id}", lambda: db.session.connection().execute(
+        _UNREAD_COUNT, {"user_id": user.id}).scalar_one())
 
 
 def badge_text(count: int) -> str:
@@ -236,7 +238,9 @@ def mark_read(user, notification_id=None) -> int:
 _UNREAD_OF_MESSAGE = (_notifications.c.user_id == db.bindparam("reader"),
                       _notifications.c.message_id == db.bindparam("opened"),
                       _notifications.c.read_at.is_(None), _notifications.c.kind != "teguran")
-_ANY_UNREAD_OF_MESSAGE = db.select(db.exists().where(*_UNREAD_OF_MESSAGE))
+# With the badge's count in the same statement: the page shows it next.
+_ANY_UNREAD_OF_MESSAGE_AND_BADGE = db.select(db.exists().where(*_UNREAD_OF_MESSAGE),
+                                             _UNREAD_COUNT.scalar_subquery())
 _READ_ALL_OF_MESSAGE = (_notifications.update().where(*_UNREAD_OF_MESSAGE)
                         .values(read_at=db.bindparam("now")))
 
@@ -245,11 +249,16 @@ def mark_read_for_message(user, message) -> int:
     """Opening a message reads its notifications (teguran stay until acknowledged).
 
     Most openings find nothing unread: that is asked first, so a page view writes (and on
-    SQLite takes the database's write lock) only when it has something to mark.
+    SQLite takes the database's write lock) only when it has something to mark. The same
+    statement counts the reader's badge, which the page then shows without asking again
+    (until a write: `per_session`); when something was marked, the badge is counted anew.
     """
     which = {"reader": user.id, "opened": message.id}
     connection = db.session.connection()
-    if not connection.execute(_ANY_UNREAD_OF_MESSAGE, which).scalar():
+    any_unread, badge = connection.execute(_ANY_UNREAD_OF_MESSAGE_AND_BADGE,
+                                           {**which, "user_id": user.id}).one()
+    if not any_unread:
+        per_session(db.session, f"unread:{user.id}", lambda: badge)
         return 0
     return connection.execute(_READ_ALL_OF_MESSAGE, {**which, "now": utcnow()}).rowcount
 

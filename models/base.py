@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 
@@ -13,8 +13,9 @@ def utcnow() -> datetime:
 
 def per_session(session, key: str, compute: Callable):
     """`compute()` once per database session (one request), for small tables a page asks
-    about once per row: the settings and the public holidays. Any write (a flush) forgets
-    the remembered values, so a page never reads back an outdated one."""
+    about once per row (the settings, the public holidays) and for the unread badge. Any
+    write (a flush) and the end of a transaction forget the remembered values, so a page never
+    reads back an outdated one, even after a write that bypassed the session (a bulk UPDATE)."""
     memo = session.info.setdefault("per_session", {})
     if key not in memo:
         memo[key] = compute()
@@ -22,5 +23,21 @@ def per_session(session, key: str, compute: Callable):
 
 
 @event.listens_for(Session, "after_flush")
-def _forget_remembered(session, _context):
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_remembered(session, *_):
     session.info.pop("per_session", None)
+
+
+_JOINS_AS_WRITTEN = text("SET LOCAL join_collapse_limit = 1")
+
+
+def joins_as_written(session) -> None:
+    """Have PostgreSQL join the tables of this transaction's queries in the order written.
+
+    Planning a query, PostgreSQL weighs every order of its joins: for the message page's one
+    row and the eight rows joined to it by their keys, 2 ms of planning for 0.15 ms of work
+    (0.4 ms when it keeps the written order, which for joins by key from one row is the best).
+    It lasts until the transaction ends; SQLite plans joins in no time and is not asked."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_JOINS_AS_WRITTEN)

@@ -72,6 +72,25 @@ def test_forward_notifies_the_opds_operators_only(app, client, login_as):
     assert badge(client) == dlh_before
 
 
+def test_the_message_page_bell_counts_what_is_unread_after_the_opening(app, client, login_as):
+    """Does the bell on a message's page count the reader's unread notices as they stand once
+    the page is open: one less when the message had an unread notice, as many when it had
+    none left (the count then comes with the check for unread notices)?"""
+    first = gen_message(app, status="diteruskan", perihal="Pertama").id
+    second = gen_message(app, status="diteruskan", perihal="Kedua").id
+    login_as("op-diskominfo")
+    before = badge(client)
+
+    def bell_on_page(message_id):
+        page = client.get(f"/admin/detail/{message_id}").get_data(as_text=True)
+        return int(page.split('id="badge-count" data-count="')[1].split('"')[0])
+    assert before >= 2
+    assert bell_on_page(first) == before - 1
+    assert bell_on_page(first) == before - 1
+    assert bell_on_page(second) == before - 2
+    assert badge(client) == before - 2
+
+
 def test_cannot_mark_another_users_notification(app, client, login_as):
     """Can a user mark someone else's notification read by guessing its id?"""
     with app.app_context():
