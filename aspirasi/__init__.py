@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from aspirasi.config import INSTANCE, Config
 from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate, retry_after
@@ -75,6 +76,11 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)
+    for name, listener in (("before_cursor_execute", note_writes), ("commit", forget_writes),
+                           ("rollback", forget_writes)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
+    app.teardown_appcontext(end_read_only_transaction)  # runs before Flask-SQLAlchemy's
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
     mail.init_app(app)
@@ -130,6 +136,43 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return "id"  # Indonesian unless the person chose otherwise
+
+
+def note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Mark the connection's transaction as written by any statement that is not a SELECT
+    built with SQLAlchemy or marked read-only (`read_only=True`)."""
+    compiled = getattr(context, "compiled", None)
+    if not (context.execution_options.get("read_only")
+            or (compiled is not None and getattr(compiled.statement, "is_select", False))):
+        conn.info["wrote"] = True
+
+
+def forget_writes(conn) -> None:
+    conn.info.pop("wrote", None)
+
+
+def end_read_only_transaction(error) -> None:
+    """End a request's PostgreSQL transaction that wrote nothing with COMMIT, not ROLLBACK.
+
+    The driver (psycopg 3) prepares a statement on the server once it has run five times on a
+    connection, and PostgreSQL then stops planning it at every run; but the driver forgets its
+    prepared statements at every ROLLBACK, and every request used to end with one. For a
+    transaction that only read, COMMIT and ROLLBACK are the same. Anything else (a failed
+    request, ORM changes not yet written, a statement that may have written) is left to
+    Flask-SQLAlchemy's rollback, as before."""
+    if error is not None or not db.session.registry.has():
+        return
+    session = db.session.registry()
+    if (not session.in_transaction() or session.new or session.dirty or session.deleted
+            or session.get_bind().dialect.name != "postgresql"):
+        return
+    if not session.connection().info.get("wrote"):
+        # The session ends next: its objects stay as they were loaded, as after a rollback.
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        except SQLAlchemyError:
+            pass  # nothing was written: closing the session next rolls back, as before
 
 
 def register_i18n(app: Flask) -> None:

@@ -29,7 +29,7 @@ def _forget_remembered(session, *_):
     session.info.pop("per_session", None)
 
 
-_JOINS_AS_WRITTEN = text("SET LOCAL join_collapse_limit = 1")
+_JOINS_AS_WRITTEN = text("SET LOCAL join_collapse_limit = 1").execution_options(read_only=True)
 
 
 def joins_as_written(session) -> None:
