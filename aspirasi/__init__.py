@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from aspirasi.config import INSTANCE, Config
 from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate, retry_after
+from models.base import transaction_wrote
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -76,10 +77,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)
-    for name, listener in (("before_cursor_execute", note_writes), ("commit", forget_writes),
-                           ("rollback", forget_writes)):
-        if not event.contains(Engine, name, listener):
-            event.listen(Engine, name, listener)
     app.teardown_appcontext(end_read_only_transaction)  # runs before Flask-SQLAlchemy's
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
@@ -138,19 +135,6 @@ def select_locale() -> str:
     return "id"  # Indonesian unless the person chose otherwise
 
 
-def note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
-    """Mark the connection's transaction as written by any statement that is not a SELECT
-    built with SQLAlchemy or marked read-only (`read_only=True`)."""
-    compiled = getattr(context, "compiled", None)
-    if not (context.execution_options.get("read_only")
-            or (compiled is not None and getattr(compiled.statement, "is_select", False))):
-        conn.info["wrote"] = True
-
-
-def forget_writes(conn) -> None:
-    conn.info.pop("wrote", None)
-
-
 def end_read_only_transaction(error) -> None:
     """End a request's PostgreSQL transaction that wrote nothing with COMMIT, not ROLLBACK.
 
@@ -158,15 +142,15 @@ def end_read_only_transaction(error) -> None:
     connection, and PostgreSQL then stops planning it at every run; but the driver forgets its
     prepared statements at every ROLLBACK, and every request used to end with one. For a
     transaction that only read, COMMIT and ROLLBACK are the same. Anything else (a failed
-    request, ORM changes not yet written, a statement that may have written) is left to
-    Flask-SQLAlchemy's rollback, as before."""
+    request, ORM changes not yet written, a statement that may have written: see
+    `models.base.transaction_wrote`) is left to Flask-SQLAlchemy's rollback, as before."""
     if error is not None or not db.session.registry.has():
         return
     session = db.session.registry()
     if (not session.in_transaction() or session.new or session.dirty or session.deleted
             or session.get_bind().dialect.name != "postgresql"):
         return
-    if not session.connection().info.get("wrote"):
+    if not transaction_wrote(session.connection()):
         # The session ends next: its objects stay as they were loaded, as after a rollback.
         session.expire_on_commit = False
         try:

@@ -41,7 +41,7 @@ from models.vocabulary import local_time
 # Four index lookups (the newest of each), written out once: this runs on every kept page.
 _VERSION = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
                 "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)"
-                ).execution_options(read_only=True)  # see end_read_only_transaction
+                ).execution_options(read_only=True)  # models.base.transaction_wrote
 
 
 def data_version() -> tuple:
