@@ -1,4 +1,5 @@
 """The operator's desk: accept, progress updates, notes, reply with a PDF, return, teguran."""
+import re
 
 from models import Attachment, Message, Reprimand, db, lifecycle
 from tests.helpers import fresh, gen_message, get_user, pdf_bytes, post_action, upload
@@ -36,6 +37,33 @@ def test_operator_accepts_updates_and_replies_with_pdf(app, client, login_as):
     with app.app_context():
         attachment = Attachment.query.filter_by(message_id=mid).one()
         assert attachment.kind == "balasan" and attachment.event.action == "reply"
+
+
+def test_message_page_lists_every_step_in_order_with_who_took_it(app, client, login_as):
+    """Does the message page list the timeline step by step in the order taken, each named
+    with who took it, its note shown and the internal one marked?"""
+    mid = gen_message(app, status="diteruskan").id
+    login_as("op-diskominfo")
+    for action, note in (("accept", ""), ("update", "Teknisi dijadwalkan"),
+                         ("note", "Stok kabel habis"), ("update", "Server diganti")):
+        assert post_action(client, mid, action, note=note).status_code == 302
+    login_as("admin")
+    page = client.get(f"/admin/detail/{mid}").get_data(as_text=True)
+    timeline = page.split('id="timeline"', 1)[1].split("</ul>", 1)[0]
+    steps = []
+    for item in re.findall(r"<li .*?</li>", timeline, re.S):
+        label = re.search(r"<strong>([^<]+)</strong>", item)[1]
+        who = re.search(r'<small class="text-muted">[^·<]+· ([^·<]+)', item)[1].strip()
+        note = re.search(r'<div style="white-space: pre-line">([^<]*)</div>', item)
+        steps.append(('class="internal"' in item, label, who, note[1] if note else None))
+    assert steps == [
+        (False, "Pesan dikirim", "Budi Santoso", None),  # the reporter, by name
+        (False, "Diteruskan ke OPD", "admin", "Mohon segera ditinjau."),
+        (False, "Diterima OPD, sedang diproses", "op-diskominfo", None),
+        (False, "Pembaruan status", "op-diskominfo", "Teknisi dijadwalkan"),
+        (True, "Catatan internal", "op-diskominfo", "Stok kabel habis"),
+        (False, "Pembaruan status", "op-diskominfo", "Server diganti"),
+    ]
 
 
 def test_reply_with_a_fake_pdf_changes_nothing(app, client, login_as):
