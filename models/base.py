@@ -63,3 +63,33 @@ def joins_as_written(session) -> None:
     It lasts until the transaction ends; SQLite plans joins in no time and is not asked."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_JOINS_AS_WRITTEN)
+
+
+_KEPT_STATEMENTS: dict = {}
+_KEPT_STATEMENTS_AT_MOST = 512
+
+
+def kept_statement(name, condition, build: Callable):
+    """`build()`, a statement built around `condition`, kept under `name` (anything hashable
+    that tells the statements apart but the condition) for every later `condition` with the
+    same SQL and the same values (a viewer's scope: an OPD's operators share one).
+
+    Before running a statement, SQLAlchemy works out its cache key, whose cost grows with its
+    loader options: for the message page's query (eight rows joined), building it and working
+    out its key took as long as running it. A kept statement has its key already; what varies
+    between runs must be a named `bindparam`, given at execution. At most 512 are kept (the
+    oldest forgotten first): one per OPD, per set of monitored sub categories and one for
+    everyone who sees all."""
+    key = condition._generate_cache_key()
+    if key is None:  # a condition SQLAlchemy does not cache
+        return build()
+    values = tuple(tuple(value) if isinstance(value, list) else value
+                   for value in (bind.effective_value for bind in key.bindparams))
+    kept_key = (name, key.key, values)
+    statement = _KEPT_STATEMENTS.pop(kept_key, None)
+    if statement is None:
+        statement = build()
+        if len(_KEPT_STATEMENTS) >= _KEPT_STATEMENTS_AT_MOST:
+            del _KEPT_STATEMENTS[next(iter(_KEPT_STATEMENTS))]
+    _KEPT_STATEMENTS[kept_key] = statement  # the most recently used last
+    return statement

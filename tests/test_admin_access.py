@@ -108,6 +108,30 @@ def test_operator_cannot_open_another_opds_message(app, client, login_as):
     assert 'data-figure="Sedang diproses">1<' in page
 
 
+def test_a_changed_grant_holds_from_the_next_page_on(app, client, login_as):
+    """An operator moved to another OPD, a monitor who stops following a sub category: does
+    the very next message page follow the new grant, never the one the viewer had before?"""
+    from models import Opd
+
+    web = message_id(app, "Website dinas tidak bisa dibuka")  # Diskominfo's
+    land = message_id(app, "Sengketa batas lahan kebun warga")  # DLH's, op-biroekonomi monitors it
+    login_as("op-diskominfo")
+    assert client.get(f"/admin/detail/{web}").status_code == 200
+    assert client.get(f"/admin/detail/{land}").status_code == 404
+    with app.app_context():
+        get_user("op-diskominfo").opd = Opd.query.filter_by(code="DLH").one()
+        db.session.commit()
+    assert client.get(f"/admin/detail/{web}").status_code == 404
+    assert client.get(f"/admin/detail/{land}").status_code == 200
+    login_as("op-biroekonomi")
+    assert client.get(f"/admin/detail/{land}").status_code == 200
+    with app.app_context():
+        monitor = get_user("op-biroekonomi")
+        monitor.monitored_subcategories.clear()
+        db.session.commit()
+    assert client.get(f"/admin/detail/{land}").status_code == 404
+
+
 def test_operator_cannot_download_another_opds_attachment(app, client, login_as):
     """Can an operator download a file attached to another OPD's message?"""
     from aspirasi import storage

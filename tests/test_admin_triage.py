@@ -1,4 +1,6 @@
 """The admin's triage desk: inbox, forward, answer, close, flags, re-route, notes, intake."""
+import re
+
 from models import AuditLog, Message, ResponseTemplate, db
 from tests.helpers import fresh, gen_message, get_opd, get_sub, post_action
 
@@ -226,6 +228,26 @@ def test_each_message_page_offers_the_choices_of_its_own_forms(app, client, logi
     page = login_as("evaluator").get(f"/admin/detail/{at_opd}").get_data(as_text=True)
     assert template not in page and forwarding not in page
     assert "Dinas Komunikasi dan Informatika" in page  # the message's own OPD is still named
+
+
+def test_a_message_page_offers_its_own_category_s_templates_and_the_general_ones(
+        app, client, login_as):
+    """Does the reply form offer the ready answers of the message's category and those for
+    every category, in title order, and none of another category's?"""
+    from models import Category
+
+    with app.app_context():
+        mid = gen_message(app, status="diproses").id
+        own = db.session.get(Message, mid).category
+        other = Category.query.filter(Category.id != own.id).first()
+        db.session.add_all([
+            ResponseTemplate(title="Umum", body="Jawaban untuk semua kategori."),
+            ResponseTemplate(title="Khusus", body="Jawaban kategori ini.", category=own),
+            ResponseTemplate(title="Lain", body="Jawaban kategori lain.", category=other)])
+        db.session.commit()
+    page = login_as("op-diskominfo").get(f"/admin/detail/{mid}").get_data(as_text=True)
+    offered = re.findall(r'data-body="([^"]*)"', page)
+    assert offered == ["Jawaban kategori ini.", "Jawaban untuk semua kategori."]
 
 
 def test_all_messages_filters_and_search(app, client, login_as):

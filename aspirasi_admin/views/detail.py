@@ -8,6 +8,7 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from aspirasi import storage
@@ -45,6 +46,13 @@ SHOWN_WITH_MESSAGE = (
         Message.opd, Message.category, Message.subcategory, Message.rating,
         Message.attachments, Message.reprimands)),
     joinedload(Message.reporter).lazyload(User.roles))
+
+# The ready answers offered for a message: its category's and those for every category.
+ANSWER_TEMPLATES = (
+    db.select(ResponseTemplate)
+    .where(db.or_(ResponseTemplate.category_id.is_(None),
+                  ResponseTemplate.category_id == bindparam("category_id")))
+    .order_by(ResponseTemplate.title))
 
 
 class MessageDetailView(GuardedView):
@@ -86,10 +94,8 @@ class MessageDetailView(GuardedView):
         # an evaluator's and an operator's pages need none or only the answer templates.
         templates = []
         if reply_shown or "answer" in allowed:
-            templates = db.session.scalars(db.select(ResponseTemplate).where(
-                db.or_(ResponseTemplate.category_id.is_(None),
-                       ResponseTemplate.category_id == message.category_id)
-            ).order_by(ResponseTemplate.title)).all()
+            templates = db.session.scalars(
+                ANSWER_TEMPLATES, {"category_id": message.category_id}).all()
         staffing_matters = "forward" in allowed or "reroute" in allowed
         opds, categories, subcategories = [], [], []
         if staffing_matters or "answer" in allowed:
