@@ -1,6 +1,7 @@
 """Small helpers shared by the models."""
 from collections.abc import Callable
 from datetime import UTC, datetime
+from threading import Lock
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -67,6 +68,7 @@ def joins_as_written(session) -> None:
 
 _KEPT_STATEMENTS: dict = {}
 _KEPT_STATEMENTS_AT_MOST = 512
+_KEPT_STATEMENTS_LOCK = Lock()
 
 
 def kept_statement(name, condition, build: Callable):
@@ -86,10 +88,15 @@ def kept_statement(name, condition, build: Callable):
     values = tuple(tuple(value) if isinstance(value, list) else value
                    for value in (bind.effective_value for bind in key.bindparams))
     kept_key = (name, key.key, values)
-    statement = _KEPT_STATEMENTS.pop(kept_key, None)
-    if statement is None:
-        statement = build()
-        if len(_KEPT_STATEMENTS) >= _KEPT_STATEMENTS_AT_MOST:
-            del _KEPT_STATEMENTS[next(iter(_KEPT_STATEMENTS))]
-    _KEPT_STATEMENTS[kept_key] = statement  # the most recently used last
+    try:
+        hash(kept_key)
+    except TypeError:  # a value that cannot be a key: built every time
+        return build()
+    with _KEPT_STATEMENTS_LOCK:  # threaded servers: one change of the dict at a time
+        statement = _KEPT_STATEMENTS.pop(kept_key, None)
+        if statement is None:
+            statement = build()
+            if len(_KEPT_STATEMENTS) >= _KEPT_STATEMENTS_AT_MOST:
+                del _KEPT_STATEMENTS[next(iter(_KEPT_STATEMENTS))]
+        _KEPT_STATEMENTS[kept_key] = statement  # the most recently used last
     return statement
