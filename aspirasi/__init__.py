@@ -195,9 +195,11 @@ def install_template_gettext(app: Flask) -> None:
 
     A template string went through three calls of Jinja's and a fresh look-up of the catalog
     on every use: 13 µs, and the message page writes 30 of them. Here the catalog is kept per
-    language once Flask-Babel has loaded it (the files do not change while the app runs), and
-    the template calls the function itself. As with Jinja's own, the variables are always
-    formatted in (a literal percent sign is written %%) and HTML-escaped in HTML templates.
+    language once Flask-Babel has loaded it (the files do not change while the app runs), the
+    template calls the function itself, and a page Flask renders finds its language's catalog
+    in its context, looked up once (the message page's rendering: 1.19-1.24 -> 1.14 ms). As
+    with Jinja's own, the variables are always formatted in (a literal percent sign is written
+    %%) and HTML-escaped in HTML templates.
     """
     from flask_babel import get_translations
     from jinja2 import pass_eval_context
@@ -205,8 +207,7 @@ def install_template_gettext(app: Flask) -> None:
 
     catalogs = {}
 
-    @pass_eval_context
-    def gettext(eval_ctx, string: str, **variables) -> str:
+    def current_catalog():
         locale = get_locale()
         language = (locale.language, locale.territory) if locale is not None else None
         catalog = catalogs.get(language)
@@ -214,10 +215,25 @@ def install_template_gettext(app: Flask) -> None:
             catalog = get_translations()
             if language is not None:
                 catalogs[language] = catalog
-        text = catalog.ugettext(string)
-        return (Markup(text) if eval_ctx.autoescape else text) % variables
+        return catalog
 
-    app.jinja_env.globals.update(_=gettext, gettext=gettext)
+    def translating(catalog_of):
+        @pass_eval_context
+        def gettext(eval_ctx, string: str, **variables) -> str:
+            text = catalog_of().ugettext(string)
+            return (Markup(text) if eval_ctx.autoescape else text) % variables
+        return gettext
+
+    # A template rendered by Flask (render_template) finds the catalog of its language in its
+    # context, looked up once; others (a macro imported without context) look it up at each use.
+    app.jinja_env.globals.update(_=translating(current_catalog),
+                                 gettext=translating(current_catalog))
+
+    @app.context_processor
+    def catalog_of_the_page():
+        catalog = current_catalog()
+        gettext = translating(lambda: catalog)
+        return {"_": gettext, "gettext": gettext}
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 The English texts asserted here come from translations/en/LC_MESSAGES/*.mo: without those
 compiled catalogs (`make translations`) the pages stay Indonesian and these tests fail.
 """
+from flask import render_template_string
 from flask_babel import force_locale
 
 from models import User
@@ -118,7 +119,8 @@ def test_every_source_string_has_an_english_translation(tmp_path):
 def test_template_strings_follow_the_request_language_and_a_forced_one(app):
     """Does `_()` in a template speak the request's language, the one `force_locale` sets
     inside it (a mail in its reader's language), and the request's again after; with its
-    variables formatted in, HTML-escaped in an HTML template and not in a text one?"""
+    variables formatted in, HTML-escaped in an HTML template and not in a text one? Both as
+    Flask renders a page (the catalog in the page's context) and as a bare template would."""
     source = ("{{ _('Keluar') }}|{{ _('butuh %(took)s', took='<b>') }}|"
               "{{ _('Perihal mirip (%(p)s %%)', p=5) }}")
     html = app.jinja_env.from_string(source)
@@ -126,10 +128,14 @@ def test_template_strings_follow_the_request_language_and_a_forced_one(app):
     with app.test_request_context("/?lang=en"):
         app.preprocess_request()
         english = html.render()
+        english_page = render_template_string(source)
         with force_locale("id"):
             indonesian = html.render()
+            indonesian_page = render_template_string(source)
             indonesian_text = text.render()
         english_again = html.render()
+        english_page_again = render_template_string(source)
     assert english == english_again == "Log out|took &lt;b&gt;|Similar subject (5 %)"
-    assert indonesian == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)"
+    assert english_page == english_page_again == english
+    assert indonesian == indonesian_page == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)"
     assert indonesian_text == "Keluar|butuh <b>|Perihal mirip (5 %)"
