@@ -6,6 +6,7 @@ to `instance/outbox/`, rate limits in memory.
 import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,28 +16,39 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
 
+def _kept_file(filename: str, make) -> str:
+    """The text of instance/`filename`, made by `make()` and written by whichever process comes
+    first. Workers starting together on a fresh machine all read that one text: each writes its
+    own whole under another name (readable by this user only) and links it into place, which
+    fails for all but the first; a file is never seen half written."""
+    path = INSTANCE / filename
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        handle, own = tempfile.mkstemp(dir=INSTANCE, prefix=f".{filename}.")  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as written:
+                written.write(make())
+            try:
+                os.link(own, path)
+            except FileExistsError:
+                pass  # another worker was first: its text is the one read below
+        finally:
+            os.unlink(own)
+    return path.read_text()
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept under instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _kept_file("secret_key", lambda: secrets.token_urlsafe(48)).strip()
 
 
 def _kept_secret(env: str, filename: str, make) -> object:
     """A JSON value from the environment, else one generated once and kept under instance/."""
     if os.environ.get(env):
         return json.loads(os.environ[env])
-    INSTANCE.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE / filename
-    if not path.exists():
-        path.write_text(json.dumps(make()))
-        path.chmod(0o600)
-    return json.loads(path.read_text())
+    return json.loads(_kept_file(filename, lambda: json.dumps(make())))
 
 
 def totp_secrets() -> dict:

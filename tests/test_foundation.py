@@ -152,3 +152,49 @@ def test_create_superadmin_refuses_a_bad_email_and_a_short_password(app, runner)
     assert short.exit_code != 0 and "minimal 8" in short.output
     with app.app_context():
         assert User.query.count() == 0
+
+
+# Each process reads the configuration at the same instant, as gunicorn's workers do when they
+# start together on a fresh machine, and prints the secrets it will use.
+_READ_CONFIG_AT = """
+import json, sys, time
+from aspirasi.config import Config
+time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
+values = Config.load()
+print(json.dumps([values["SECRET_KEY"], values["SECURITY_TOTP_SECRETS"],
+                  values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"]]))
+"""
+
+
+def test_workers_starting_together_on_a_fresh_machine_share_one_set_of_secrets(tmp_path):
+    """When several workers start at once with no secrets configured, do they all sign sessions
+    and encrypt second factors with the same generated keys, the ones kept under instance/
+    (not one worker's key lost, or a half-written file read)?"""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SECRET_KEY", "SECURITY_TOTP_SECRETS", "SECURITY_RECOVERY_CODES_KEYS")}
+    root = Path(__file__).resolve().parent.parent
+    for attempt in range(3):  # the processes meet within a millisecond; three fresh machines
+        instance = tmp_path / f"instance-{attempt}"
+        env["INSTANCE_PATH"] = str(instance)
+        start = f"{time.time() + 2.5:.3f}"
+        workers = [subprocess.Popen([sys.executable, "-c", _READ_CONFIG_AT, start], cwd=root,
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True) for _ in range(8)]
+        outputs = [worker.communicate(timeout=60) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0] * 8, [e[-800:] for _o, e in outputs]
+        seen = {out for out, _err in outputs}
+        assert len(seen) == 1, seen
+        secret_key, totp, recovery = json.loads(seen.pop())
+        assert (instance / "secret_key").read_text().strip() == secret_key
+        assert json.loads((instance / "totp_secrets.json").read_text()) == totp
+        assert json.loads((instance / "recovery_code_keys.json").read_text()) == recovery
+        assert sorted(path.name for path in instance.iterdir()) == [
+            "recovery_code_keys.json", "secret_key", "totp_secrets.json"]
+        assert all(path.stat().st_mode & 0o777 == 0o600 for path in instance.iterdir())
