@@ -82,6 +82,8 @@ def kept_statement(name, condition, build: Callable):
     between runs must be a named `bindparam`, given at execution. At most 512 are kept (the
     oldest forgotten first): one per OPD, per set of monitored sub categories and one for
     everyone who sees all."""
+    # The key SQLAlchemy finds compiled SQL by (its documented CacheKey: the SQL's structure and
+    # its bound parameters), as SQLAlchemy's own result-caching example reads it.
     key = condition._generate_cache_key()
     if key is None:  # a condition SQLAlchemy does not cache
         return build()
