@@ -226,8 +226,8 @@ def install_template_gettext(app: Flask) -> None:
 
     # A template rendered by Flask (render_template) finds the catalog of its language in its
     # context, looked up once; others (a macro imported without context) look it up at each use.
-    app.jinja_env.globals.update(_=translating(current_catalog),
-                                 gettext=translating(current_catalog))
+    looked_up_at_each_use = translating(current_catalog)
+    app.jinja_env.globals.update(_=looked_up_at_each_use, gettext=looked_up_at_each_use)
 
     @app.context_processor
     def catalog_of_the_page():
