@@ -48,10 +48,13 @@ VERY_SLOW_COUNT = 3
 WRK_TIMEOUT = "30s"
 START_TIMEOUT = 60      # seconds a server may take to answer its first request
 REQUEST_TIMEOUT = 120   # seconds for one request outside wrk (gunicorn's worker timeout too)
+SAMPLE_PATHS = 5000     # random tracking numbers and ids asked for by the endpoints below
 
 # name, who (demo username or guest), method, path (formatted with the seeded values)
 ENDPOINTS = [
     ("tracking detail", "guest", "GET", "/tracking/{tracking}"),
+    # Each request a different citizen's number, chosen at random among SAMPLE_PATHS of them.
+    ("tracking many numbers", "guest", "GET", "/tracking/{tracking}"),
     ("guest form", "guest", "GET", "/lapor"),
     ("home", "guest", "GET", "/"),
     ("pesan p1", "guest", "GET", "/pesan"),
@@ -265,13 +268,14 @@ class Browser:
 
 # --- load ---------------------------------------------------------------------------------------
 
-def wrk(url: str, seconds: float, connections: int, cookie: str, body_file: str | None) -> dict:
+def wrk(url: str, seconds: float, connections: int, cookie: str, body_file: str | None,
+        paths_file: str | None = None) -> dict:
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
                "--timeout", WRK_TIMEOUT, "-s", str(SCRIPTS / "bench_wrk.lua"),
                "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    env = dict(os.environ, BENCH_BODY_FILE=body_file or "")
+    env = dict(os.environ, BENCH_BODY_FILE=body_file or "", BENCH_PATHS_FILE=paths_file or "")
     result = subprocess.run(command + [url], capture_output=True, text=True, env=env,
                             timeout=seconds + 90)
     match = re.search(r"^BENCH_JSON (.*)$", result.stdout, re.MULTILINE)
@@ -303,6 +307,14 @@ class Messages:
         with self.engine.connect() as connection:
             return connection.execute(text(sql), values).scalar_one()
 
+    def sample(self, sql: str, count: int) -> list:
+        """`count` values of `sql`'s one column, in random order."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as connection:
+            return list(connection.execute(text(sql + " ORDER BY random() LIMIT :count"),
+                                           {"count": count}).scalars())
+
     def newest(self) -> int:
         return self._scalar("SELECT COALESCE(MAX(id), 0) FROM message")
 
@@ -325,7 +337,7 @@ def sequential(browser: "Browser", path: str, form: dict | None, count: int) -> 
 
 
 def measure(server: Server, browser: Browser, path: str, form: dict | None, body_file: str | None,
-            args, messages: Messages | None = None) -> dict:
+            args, messages: Messages | None = None, paths_file: str | None = None) -> dict:
     """Probe, then load with wrk in a way the endpoint's speed allows. With `messages` (a form
     that submits), the messages kept during the measured load are counted against the
     submissions acknowledged."""
@@ -334,7 +346,7 @@ def measure(server: Server, browser: Browser, path: str, form: dict | None, body
         if messages:
             time.sleep(0.5)  # what the warm-up left in flight is stored before the count starts
             newest = messages.newest()
-        result = wrk(server.url(path), args.duration, connections, cookie, body_file)
+        result = wrk(server.url(path), args.duration, connections, cookie, body_file, paths_file)
         if messages:
             result["kept"] = messages.since(newest)
         return result
@@ -356,7 +368,7 @@ def measure(server: Server, browser: Browser, path: str, form: dict | None, body
     else:
         connections = args.connections if took < SLOW_SECONDS else 2
         if took < SLOW_SECONDS:
-            wrk(server.url(path), WARMUP_SECONDS, connections, cookie, body_file)
+            wrk(server.url(path), WARMUP_SECONDS, connections, cookie, body_file, paths_file)
         result = load(connections)
         if result["requests"] < connections and connections > 2:
             # Too slow for this many connections: hardly any request finished in time.
@@ -448,6 +460,18 @@ def run(kind: str, size: int, args) -> dict:
         endpoints_file.write_text(json.dumps(endpoints))
 
         messages = Messages(url)
+        # The ceiling reads a random message by id; "tracking many numbers" asks for random
+        # trackable numbers: neither is served from a page or row read a moment before.
+        ceiling_paths = str(workdir / "ceiling-paths.txt")
+        Path(ceiling_paths).write_text("\n".join(
+            f"/message/{i}" for i in messages.sample("SELECT id FROM message", SAMPLE_PATHS)))
+        trackings = messages.sample(
+            "SELECT tracking FROM message WHERE status != 'dicabut'", SAMPLE_PATHS)
+        for index, endpoint in enumerate(endpoints):
+            if endpoint["name"] == "tracking many numbers":
+                endpoint["paths_file"] = str(workdir / f"paths-{index}.txt")
+                Path(endpoint["paths_file"]).write_text(
+                    "\n".join(f"/tracking/{number}" for number in trackings))
         ceiling = Server("bench_ceiling:app", env, free_port(), workdir, "ceiling")
         servers.append(ceiling)
         ceiling_path = f"/message/{values['detail_id']}"
@@ -477,8 +501,10 @@ def run(kind: str, size: int, args) -> dict:
         for group in (g for g in groups if g):
             for number in range(1, args.rounds + 1):
                 ceiling.reset_peaks()
-                wrk(ceiling.url(ceiling_path), WARMUP_SECONDS, args.connections, "", None)
-                top = wrk(ceiling.url(ceiling_path), args.duration, args.connections, "", None)
+                wrk(ceiling.url(ceiling_path), WARMUP_SECONDS, args.connections, "", None,
+                    ceiling_paths)
+                top = wrk(ceiling.url(ceiling_path), args.duration, args.connections, "", None,
+                          ceiling_paths)
                 top.update(mode=f"c{args.connections}", check="ok", rss=ceiling.peak_rss_mib(),
                            sql=1, ceiling=top["rps"])
                 rounds[CEILING].append(top)
@@ -488,7 +514,8 @@ def run(kind: str, size: int, args) -> dict:
                     try:
                         result = measure(app, browser, endpoint["path"],
                                          endpoint.get("signed_form"), endpoint.get("body_file"),
-                                         args, messages if endpoint["form"] is not None else None)
+                                         args, messages if endpoint["form"] is not None else None,
+                                         endpoint.get("paths_file"))
                     except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
                         result = {"rps": 0, "p50": 0, "p99": 0, "errors": -1, "mode": "failed",
                                   "check": str(error)[:60], "rss": None}
