@@ -40,7 +40,9 @@ from models.access import (
     staff_message_scope,
 )
 from models.audit import record
+from models.message import sender_name_of, sender_nik_of
 from models.reporter_lookup import reporter_contact_clause
+from models.user import account_display_name
 from models.vocabulary import CHANNELS, STATUSES, channel_label, local_time
 
 
@@ -205,9 +207,9 @@ PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 
 class ExportedReporter:
     """A reporter's account as the export reads it: the columns `reporter_view` needs, named
-    as on User, and User's own rule for the display name."""
+    as on User, and User's own rule for the display name (`account_display_name`)."""
     FIELDS = ("full_name", "username", "email", "phone", "nik", "closed_at")
-    display_name = User.__dict__["display_name"]
+    display_name = property(account_display_name)
 
     def __init__(self, values):
         self.__dict__.update(zip(self.FIELDS, values, strict=True))
@@ -216,14 +218,15 @@ class ExportedReporter:
 class ExportedMessage:
     """One exported message read as columns, not as a loaded Message: the attributes
     `reporter_view` reads, named as on Message, with Message's own rules for the sender's name
-    and NIK; `is_overdue` comes from SQL (`Message.overdue_clause`)."""
+    and NIK (`sender_name_of`, `sender_nik_of`); `is_overdue` comes from SQL
+    (`Message.overdue_clause`)."""
     FIELDS = (
         "tracking", "created_at", "perihal", "body", "status", "category_id", "subcategory_id",
         "opd_id", "channel", "kabupaten", "address", "anonim", "rahasia", "forwarded_at",
         "finished_at", "reporter_id", "guest_name", "guest_nik", "guest_phone", "guest_email",
         "guest_kind", "event_date", "is_overdue", "half_stars")
-    sender_name = Message.__dict__["sender_name"]
-    nik = Message.__dict__["nik"]
+    sender_name = property(sender_name_of)
+    nik = property(sender_nik_of)
 
     def __init__(self, values, reporter):
         self.__dict__.update(zip(self.FIELDS, values, strict=True))
