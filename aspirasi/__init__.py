@@ -7,11 +7,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from aspirasi.config import INSTANCE, Config
 from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate, retry_after
-from models.base import transaction_wrote
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -77,7 +75,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)
-    app.teardown_appcontext(end_read_only_transaction)  # runs before Flask-SQLAlchemy's
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
     mail.init_app(app)
@@ -135,32 +132,10 @@ def select_locale() -> str:
     return "id"  # Indonesian unless the person chose otherwise
 
 
-def end_read_only_transaction(error) -> None:
-    """End a request's PostgreSQL transaction that wrote nothing with COMMIT, not ROLLBACK.
-
-    The driver (psycopg 3) prepares a statement on the server once it has run five times on a
-    connection, and PostgreSQL then stops planning it at every run; but the driver forgets its
-    prepared statements at every ROLLBACK, and every request used to end with one. For a
-    transaction that only read, COMMIT and ROLLBACK are the same. Anything else (a failed
-    request, ORM changes not yet written, a statement that may have written: see
-    `models.base.transaction_wrote`) is left to Flask-SQLAlchemy's rollback, as before."""
-    if error is not None or not db.session.registry.has():
-        return
-    session = db.session.registry()
-    if (not session.in_transaction() or session.new or session.dirty or session.deleted
-            or session.get_bind().dialect.name != "postgresql"):
-        return
-    if not transaction_wrote(session.connection()):
-        # The session ends next: its objects stay as they were loaded, as after a rollback.
-        session.expire_on_commit = False
-        try:
-            session.commit()
-        except SQLAlchemyError:
-            pass  # nothing was written: closing the session next rolls back, as before
-
-
 def register_i18n(app: Flask) -> None:
-    """Flask-Babel for our strings; WTForms' own messages from our catalog.
+    """Flask-Babel for our strings, in Python and in templates (`_`, `gettext`, `ngettext`,
+    `{% trans %}`: Flask-Babel installs Jinja's i18n extension); WTForms' own messages from
+    our catalog.
 
     WTForms ships no Indonesian catalog, so its validation messages ("This field is
     required.") come from translations/<lang>/LC_MESSAGES/wtforms.mo: Flask-WTF looks for a
@@ -171,7 +146,6 @@ def register_i18n(app: Flask) -> None:
     from flask_babel import Domain
 
     babel.init_app(app, locale_selector=select_locale)
-    install_template_gettext(app)
     folder = app.config["BABEL_TRANSLATION_DIRECTORIES"]
 
     catalogs = {}  # per locale: the files do not change while the app runs
@@ -187,53 +161,6 @@ def register_i18n(app: Flask) -> None:
 
     if hasattr(admin_babel, "wtforms_domain"):
         admin_babel.wtforms_domain = Domain(folder, domain="wtforms")
-
-
-def install_template_gettext(app: Flask) -> None:
-    """`_()` and `gettext()` in templates, as Flask-Babel's (the language of the request, or
-    the one `force_locale` sets) with less between the template and the catalog.
-
-    A template string went through three calls of Jinja's and a fresh look-up of the catalog
-    on every use: 13 µs, and the message page writes 30 of them. Here the catalog is kept per
-    language once Flask-Babel has loaded it (the files do not change while the app runs), the
-    template calls the function itself, and a page Flask renders finds its language's catalog
-    in its context, looked up once (the message page's rendering: 1.19-1.24 -> 1.14 ms). As
-    with Jinja's own, the variables are always formatted in (a literal percent sign is written
-    %%) and HTML-escaped in HTML templates.
-    """
-    from flask_babel import get_translations
-    from jinja2 import pass_eval_context
-    from markupsafe import Markup
-
-    catalogs = {}
-
-    def current_catalog():
-        locale = get_locale()
-        language = (locale.language, locale.territory) if locale is not None else None
-        catalog = catalogs.get(language)
-        if catalog is None:
-            catalog = get_translations()
-            if language is not None:
-                catalogs[language] = catalog
-        return catalog
-
-    def translating(catalog_of):
-        @pass_eval_context
-        def gettext(eval_ctx, string: str, **variables) -> str:
-            text = catalog_of().ugettext(string)
-            return (Markup(text) if eval_ctx.autoescape else text) % variables
-        return gettext
-
-    # A template rendered by Flask (render_template) finds the catalog of its language in its
-    # context, looked up once; others (a macro imported without context) look it up at each use.
-    looked_up_at_each_use = translating(current_catalog)
-    app.jinja_env.globals.update(_=looked_up_at_each_use, gettext=looked_up_at_each_use)
-
-    @app.context_processor
-    def catalog_of_the_page():
-        catalog = current_catalog()
-        gettext = translating(lambda: catalog)
-        return {"_": gettext, "gettext": gettext}
 
 
 def register_blueprints(app: Flask) -> None:

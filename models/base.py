@@ -3,7 +3,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
@@ -28,24 +27,3 @@ def per_session(session, key: str, compute: Callable):
 @event.listens_for(Session, "after_rollback")
 def _forget_remembered(session, *_):
     session.info.pop("per_session", None)
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    """Any statement but a SELECT built with SQLAlchemy, or one marked
-    `execution_options(read_only=True)`, may write: the transaction is marked."""
-    compiled = getattr(context, "compiled", None)
-    if not (context.execution_options.get("read_only")
-            or (compiled is not None and getattr(compiled.statement, "is_select", False))):
-        conn.info["wrote"] = True
-
-
-@event.listens_for(Engine, "commit")
-@event.listens_for(Engine, "rollback")
-def _forget_writes(conn):
-    conn.info.pop("wrote", None)
-
-
-def transaction_wrote(connection) -> bool:
-    """Whether the connection's transaction ran a statement that may have written."""
-    return bool(connection.info.get("wrote"))
