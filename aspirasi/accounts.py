@@ -78,7 +78,7 @@ class IdentityLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("email", "username"):
-            if name in self._fields:
+            if name in self:
                 del self[name]
                 # Flask-Security's login view reads these fields' errors after a failure.
                 setattr(self, name, _AbsentField())
@@ -183,9 +183,8 @@ class AccountPasswordUtil(PasswordUtil):
 
 def check_password(password: str, username=None, email=None, full_name=None) -> list[str]:
     """The password rule for doors outside Flask-Security's forms (user admin, CLI)."""
-    util = current_app.extensions["security"]._password_util
-    problems, _normalised = util.validate(password, True, username=username, email=email,
-                                          full_name=full_name)
+    problems, _normalised = AccountPasswordUtil(current_app).validate(
+        password, True, username=username, email=email, full_name=full_name)
     return problems or []
 
 
