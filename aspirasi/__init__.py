@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
         ReplayGuardedTotp,
         apply_security_messages,
         keep_registration_signed_out,
+        register_account_audit,
         register_verification_guard,
     )
     from aspirasi.mailer import QueuedMailUtil
@@ -92,33 +93,6 @@ def register_extensions(app: Flask) -> None:
     register_verification_guard(app)
     keep_registration_signed_out(app)
     register_account_audit(app)
-
-
-def register_account_audit(app: Flask) -> None:
-    """Staff sign-ins, failed attempts and second-factor changes on staff accounts go into the
-    audit log too."""
-    from flask_security.signals import (
-        password_changed,
-        tf_disabled,
-        tf_profile_changed,
-        user_authenticated,
-        user_failed_authn,
-    )
-
-    from models.audit import record
-
-    def audit(signal, action: str, detail=lambda extra: None) -> None:
-        def receiver(sender, user=None, **extra):
-            if user is not None and getattr(user, "is_staff", False):
-                record(action, user, detail=detail(extra), user=user)
-                db.session.commit()
-        signal.connect(receiver, sender=app, weak=False)
-
-    audit(user_authenticated, "login", lambda extra: "masuk")
-    audit(user_failed_authn, "login_failed", lambda extra: "kata sandi salah")
-    audit(password_changed, "password_changed")
-    audit(tf_profile_changed, "two_factor_on", lambda extra: extra.get("method"))
-    audit(tf_disabled, "two_factor_off")
 
 
 def register_blueprints(app: Flask) -> None:
