@@ -2,16 +2,18 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask import Flask, jsonify
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from aspirasi.config import INSTANCE, Config
-from aspirasi.extensions import babel, cache, csrf, db, limiter, mail, migrate, retry_after
-from models.base import transaction_wrote
+from aspirasi.errors import register_errorhandlers
+from aspirasi.extensions import cache, csrf, db, limiter, mail, migrate
+from aspirasi.headers import register_security_headers
+from aspirasi.i18n import register_i18n
+from aspirasi.rate_limits import register_rate_limits
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -69,6 +71,7 @@ def register_extensions(app: Flask) -> None:
         ReplayGuardedTotp,
         apply_security_messages,
         keep_registration_signed_out,
+        register_account_audit,
         register_verification_guard,
     )
     from aspirasi.mailer import QueuedMailUtil
@@ -77,7 +80,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)
-    app.teardown_appcontext(end_read_only_transaction)  # runs before Flask-SQLAlchemy's
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
     mail.init_app(app)
@@ -91,149 +93,6 @@ def register_extensions(app: Flask) -> None:
     register_verification_guard(app)
     keep_registration_signed_out(app)
     register_account_audit(app)
-
-
-def register_account_audit(app: Flask) -> None:
-    """Staff sign-ins, failed attempts and second-factor changes on staff accounts go into the
-    audit log too."""
-    from flask_security.signals import (
-        password_changed,
-        tf_disabled,
-        tf_profile_changed,
-        user_authenticated,
-        user_failed_authn,
-    )
-
-    from models.audit import record
-
-    def audit(signal, action: str, detail=lambda extra: None) -> None:
-        def receiver(sender, user=None, **extra):
-            if user is not None and getattr(user, "is_staff", False):
-                record(action, user, detail=detail(extra), user=user)
-                db.session.commit()
-        signal.connect(receiver, sender=app, weak=False)
-
-    audit(user_authenticated, "login", lambda extra: "masuk")
-    audit(user_failed_authn, "login_failed", lambda extra: "kata sandi salah")
-    audit(password_changed, "password_changed")
-    audit(tf_profile_changed, "two_factor_on", lambda extra: extra.get("method"))
-    audit(tf_disabled, "two_factor_off")
-
-
-def select_locale() -> str:
-    languages = ["id", "en"]
-    if not has_request_context():
-        return "id"  # CLI and background work speak Indonesian
-    chosen = request.args.get("lang")
-    if chosen in languages:
-        session["lang"] = chosen
-        return chosen
-    if session.get("lang") in languages:
-        return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return "id"  # Indonesian unless the person chose otherwise
-
-
-def end_read_only_transaction(error) -> None:
-    """End a request's PostgreSQL transaction that wrote nothing with COMMIT, not ROLLBACK.
-
-    The driver (psycopg 3) prepares a statement on the server once it has run five times on a
-    connection, and PostgreSQL then stops planning it at every run; but the driver forgets its
-    prepared statements at every ROLLBACK, and every request used to end with one. For a
-    transaction that only read, COMMIT and ROLLBACK are the same. Anything else (a failed
-    request, ORM changes not yet written, a statement that may have written: see
-    `models.base.transaction_wrote`) is left to Flask-SQLAlchemy's rollback, as before."""
-    if error is not None or not db.session.registry.has():
-        return
-    session = db.session.registry()
-    if (not session.in_transaction() or session.new or session.dirty or session.deleted
-            or session.get_bind().dialect.name != "postgresql"):
-        return
-    if not transaction_wrote(session.connection()):
-        # The session ends next: its objects stay as they were loaded, as after a rollback.
-        session.expire_on_commit = False
-        try:
-            session.commit()
-        except SQLAlchemyError:
-            pass  # nothing was written: closing the session next rolls back, as before
-
-
-def register_i18n(app: Flask) -> None:
-    """Flask-Babel for our strings; WTForms' own messages from our catalog.
-
-    WTForms ships no Indonesian catalog, so its validation messages ("This field is
-    required.") come from translations/<lang>/LC_MESSAGES/wtforms.mo: Flask-WTF looks for a
-    catalog already attached to the request before loading its own, and Flask-Admin's forms
-    read a module-level domain that we point at the same folder.
-    """
-    from babel import support
-    from flask_babel import Domain
-
-    babel.init_app(app, locale_selector=select_locale)
-    install_template_gettext(app)
-    folder = app.config["BABEL_TRANSLATION_DIRECTORIES"]
-
-    catalogs = {}  # per locale: the files do not change while the app runs
-
-    @app.before_request
-    def attach_wtforms_catalog():
-        locale = str(get_locale())
-        if locale not in catalogs:
-            catalogs[locale] = support.Translations.load(folder, [locale], domain="wtforms")
-        request.wtforms_translations = catalogs[locale]
-
-    import flask_admin.babel as admin_babel
-
-    if hasattr(admin_babel, "wtforms_domain"):
-        admin_babel.wtforms_domain = Domain(folder, domain="wtforms")
-
-
-def install_template_gettext(app: Flask) -> None:
-    """`_()` and `gettext()` in templates, as Flask-Babel's (the language of the request, or
-    the one `force_locale` sets) with less between the template and the catalog.
-
-    A template string went through three calls of Jinja's and a fresh look-up of the catalog
-    on every use: 13 µs, and the message page writes 30 of them. Here the catalog is kept per
-    language once Flask-Babel has loaded it (the files do not change while the app runs), the
-    template calls the function itself, and a page Flask renders finds its language's catalog
-    in its context, looked up once (the message page's rendering: 1.19-1.24 -> 1.14 ms). As
-    with Jinja's own, the variables are always formatted in (a literal percent sign is written
-    %%) and HTML-escaped in HTML templates.
-    """
-    from flask_babel import get_translations
-    from jinja2 import pass_eval_context
-    from markupsafe import Markup
-
-    catalogs = {}
-
-    def current_catalog():
-        locale = get_locale()
-        language = (locale.language, locale.territory) if locale is not None else None
-        catalog = catalogs.get(language)
-        if catalog is None:
-            catalog = get_translations()
-            if language is not None:
-                catalogs[language] = catalog
-        return catalog
-
-    def translating(catalog_of):
-        @pass_eval_context
-        def gettext(eval_ctx, string: str, **variables) -> str:
-            text = catalog_of().ugettext(string)
-            return (Markup(text) if eval_ctx.autoescape else text) % variables
-        return gettext
-
-    # A template rendered by Flask (render_template) finds the catalog of its language in its
-    # context, looked up once; others (a macro imported without context) look it up at each use.
-    looked_up_at_each_use = translating(current_catalog)
-    app.jinja_env.globals.update(_=looked_up_at_each_use, gettext=looked_up_at_each_use)
-
-    @app.context_processor
-    def catalog_of_the_page():
-        catalog = current_catalog()
-        gettext = translating(lambda: catalog)
-        return {"_": gettext, "gettext": gettext}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -257,101 +116,6 @@ def register_admin(app: Flask) -> None:
     from aspirasi_admin import init_admin
 
     init_admin(app)
-
-
-def register_rate_limits(app: Flask) -> None:
-    """Flask-Security's views are not ours to decorate, so their limits are attached here."""
-    limits = app.config["RATE_LIMITS"]
-    targets = {
-        "security.login": limits["login"],
-        "security.register": limits["register"],
-        "security.forgot_password": limits["reset"],
-        "security.reset_password": limits["reset"],
-        "security.send_confirmation": limits["resend"],
-    }
-    for endpoint, limit in targets.items():
-        view = app.view_functions.get(endpoint)
-        if view is not None:
-            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
-    # Login is limited per account as well: the address limit alone would either lock out an
-    # office behind one address or let one account's password be guessed from many addresses.
-    login = app.view_functions.get("security.login")
-    if login is not None:
-        app.view_functions["security.login"] = limiter.limit(
-            limits["login_account"], methods=["POST"], key_func=login_account_key,
-            scope="login-account")(login)
-
-
-def login_account_key() -> str:
-    from aspirasi.accounts import normalised_identity
-
-    return "account:" + normalised_identity(request.form.get("identity"))[:255]
-
-
-def register_security_headers(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        # Flask-Admin's pages carry small inline scripts; the portal has none.
-        script = "'self' 'unsafe-inline'" if request.path.startswith("/admin") else "'self'"
-        headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
-            "base-uri 'self'; form-action 'self'")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
-
-    def render_error(code: int):
-        def handler(error):
-            if code == 500:
-                db.session.rollback()  # a failed flush would otherwise break the error page too
-            headers = retry_after() if code == 429 else {}
-            if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
-                return (jsonify(status=code, error=getattr(error, "description", str(error))),
-                        code, headers)
-            return render_template(f"errors/{code}.html", error=error), code, headers
-        return handler
-
-    for code in (400, 403, 404, 429, 500):
-        app.register_error_handler(code, render_error(code))
-    app.register_error_handler(413, render_error(413))
-
-    from aspirasi.storage import StorageUnavailable
-
-    @app.errorhandler(StorageUnavailable)
-    def storage_unavailable(error):
-        db.session.rollback()
-        if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
-            return jsonify(status=503, error=str(error)), 503
-        return render_template("errors/503.html", error=error), 503
-
-    from flask_babel import gettext as _
-    from sqlalchemy.exc import OperationalError
-
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error):
-        # Read-only, full or unreachable database: the change was not kept, and the person
-        # should hear that rather than see a bare error page.
-        app.logger.exception("database refused the request")
-        db.session.rollback()
-        message = _("Data tidak dapat disimpan saat ini; tidak ada yang tersimpan. Coba lagi nanti.")
-        if request.path.startswith("/open311/") or request.accept_mimetypes.best == "application/json":
-            return jsonify(status=503, error=message), 503
-        return render_template("errors/503.html", error=message), 503
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template("errors/400.html", error=error, csrf=True), 400
 
 
 def register_input_guard(app: Flask) -> None:

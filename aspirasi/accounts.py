@@ -4,7 +4,8 @@ Flask-Security-Too does the work; this module gives it our login and registratio
 Indonesian messages and the one password rule every door applies (`password_problems`), and
 holds the app-wide rules about accounts: an account whose email is not verified yet sees only
 the page that asks for the verification, and registering never signs anybody in (so the answer
-to a registration is the same whether the email was new or already had an account).
+to a registration is the same whether the email was new or already had an account). Staff
+sign-ins and second-factor changes go into the audit log (`register_account_audit`).
 """
 import functools
 
@@ -21,6 +22,13 @@ from flask_security import (
     SQLAlchemyUserDatastore,
     Totp,
 )
+from flask_security.signals import (
+    password_changed,
+    tf_disabled,
+    tf_profile_changed,
+    user_authenticated,
+    user_failed_authn,
+)
 from flask_security.utils import (
     get_message,
     logout_user,
@@ -33,6 +41,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from models import Role, User, db
+from models.audit import record
 from models.user import roles_users
 
 
@@ -78,7 +87,7 @@ class IdentityLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("email", "username"):
-            if name in self._fields:
+            if name in self:
                 del self[name]
                 # Flask-Security's login view reads these fields' errors after a failure.
                 setattr(self, name, _AbsentField())
@@ -183,9 +192,8 @@ class AccountPasswordUtil(PasswordUtil):
 
 def check_password(password: str, username=None, email=None, full_name=None) -> list[str]:
     """The password rule for doors outside Flask-Security's forms (user admin, CLI)."""
-    util = current_app.extensions["security"]._password_util
-    problems, _normalised = util.validate(password, True, username=username, email=email,
-                                          full_name=full_name)
+    problems, _normalised = AccountPasswordUtil(current_app).validate(
+        password, True, username=username, email=email, full_name=full_name)
     return problems or []
 
 
@@ -340,3 +348,20 @@ def keep_registration_signed_out(app: Flask) -> None:
         return response
 
     app.view_functions["security.register"] = register
+
+
+def register_account_audit(app: Flask) -> None:
+    """Staff sign-ins, failed attempts and second-factor changes on staff accounts go into the
+    audit log too."""
+    def audit(signal, action: str, detail=lambda extra: None) -> None:
+        def receiver(sender, user=None, **extra):
+            if user is not None and getattr(user, "is_staff", False):
+                record(action, user, detail=detail(extra), user=user)
+                db.session.commit()
+        signal.connect(receiver, sender=app, weak=False)
+
+    audit(user_authenticated, "login", lambda extra: "masuk")
+    audit(user_failed_authn, "login_failed", lambda extra: "kata sandi salah")
+    audit(password_changed, "password_changed")
+    audit(tf_profile_changed, "two_factor_on", lambda extra: extra.get("method"))
+    audit(tf_disabled, "two_factor_off")

@@ -144,13 +144,12 @@ def csv_bytes(tables) -> bytes:
 CSV_CHUNK = 64 * 1024  # characters sent at a time: few writes, little memory
 
 
-def csv_chunks(header, rows, fields: bool = False):
-    """One table as CSV, in pieces of about CSV_CHUNK characters, the BOM first. With
-    `fields`, each row's cells are CSV fields already (written by `csv_text` or
-    `csv_cell_text`): they are only joined."""
+def csv_chunks(header, rows):
+    """One table as CSV, in pieces of about CSV_CHUNK characters, the BOM first. The header
+    holds values; each row's cells are CSV fields already (written by `csv_text` or
+    `csv_plain`) and are only joined."""
     piece, size = ["\ufeff"], 0
-    lines = (itertools.chain(csv_lines([header]), (",".join(row) + "\r\n" for row in rows))
-             if fields else csv_lines(itertools.chain([header], rows)))
+    lines = itertools.chain(csv_lines([header]), (",".join(row) + "\r\n" for row in rows))
     for line in lines:
         piece.append(line)
         size += len(line)
@@ -214,12 +213,12 @@ def download(tables, fmt: str, basename: str) -> Response:
     return _attachment(body, fmt, basename)
 
 
-def streamed_download(table, fmt: str, basename: str, fields: bool = False) -> Response:
+def streamed_download(table, fmt: str, basename: str) -> Response:
     """One long table, sent while its rows are read (they may come from an open query: the
-    request's context stays open until the last row is sent). With `fields`, a CSV's rows
-    are CSV fields already (see `csv_chunks`)."""
+    request's context stays open until the last row is sent). Its rows are written for the
+    file: for a CSV each cell is a CSV field already (see `csv_chunks`), for an XLSX a value."""
     _title, header, rows = table
-    chunks = _xlsx_chunks(table) if fmt == "xlsx" else csv_chunks(header, rows, fields)
+    chunks = _xlsx_chunks(table) if fmt == "xlsx" else csv_chunks(header, rows)
     return _attachment(stream_with_context(chunks), fmt, basename)
 
 

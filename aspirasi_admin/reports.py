@@ -40,7 +40,9 @@ from models.access import (
     staff_message_scope,
 )
 from models.audit import record
+from models.message import sender_name_of, sender_nik_of
 from models.reporter_lookup import reporter_contact_clause
+from models.user import account_display_name
 from models.vocabulary import CHANNELS, STATUSES, channel_label, local_time
 
 
@@ -205,9 +207,9 @@ PERSONAL_HEADER = [_l("NIK"), _l("Email"), _l("Telepon")]
 
 class ExportedReporter:
     """A reporter's account as the export reads it: the columns `reporter_view` needs, named
-    as on User, and User's own rule for the display name."""
+    as on User, and User's own rule for the display name (`account_display_name`)."""
     FIELDS = ("full_name", "username", "email", "phone", "nik", "closed_at")
-    display_name = User.__dict__["display_name"]
+    display_name = property(account_display_name)
 
     def __init__(self, values):
         self.__dict__.update(zip(self.FIELDS, values, strict=True))
@@ -216,14 +218,15 @@ class ExportedReporter:
 class ExportedMessage:
     """One exported message read as columns, not as a loaded Message: the attributes
     `reporter_view` reads, named as on Message, with Message's own rules for the sender's name
-    and NIK; `is_overdue` comes from SQL (`Message.overdue_clause`)."""
+    and NIK (`sender_name_of`, `sender_nik_of`); `is_overdue` comes from SQL
+    (`Message.overdue_clause`)."""
     FIELDS = (
         "tracking", "created_at", "perihal", "body", "status", "category_id", "subcategory_id",
         "opd_id", "channel", "kabupaten", "address", "anonim", "rahasia", "forwarded_at",
         "finished_at", "reporter_id", "guest_name", "guest_nik", "guest_phone", "guest_email",
         "guest_kind", "event_date", "is_overdue", "half_stars")
-    sender_name = Message.__dict__["sender_name"]
-    nik = Message.__dict__["nik"]
+    sender_name = property(sender_name_of)
+    nik = property(sender_nik_of)
 
     def __init__(self, values, reporter):
         self.__dict__.update(zip(self.FIELDS, values, strict=True))
@@ -236,11 +239,11 @@ EXPORT_BATCH = 1000  # rows fetched at a time
 TIMES = ("created_at", "forwarded_at", "finished_at")
 
 
-def exported_messages(conditions, now, csv_times: bool = False) -> Iterator[ExportedMessage]:
+def exported_messages(conditions, now, fmt: str) -> Iterator[ExportedMessage]:
     """The messages matching `conditions`, newest first, read in batches from one open query
-    (with their reporter's account and rating joined in, so nothing is loaded per row). With
-    `csv_times` the times come as the CSV's text, written by the database."""
-    own = [csv_local_time(getattr(Message, name)) if csv_times and name in TIMES
+    (with their reporter's account and rating joined in, so nothing is loaded per row). For a
+    CSV (`fmt`) the times come as the CSV's text, written by the database."""
+    own = [csv_local_time(getattr(Message, name)) if fmt == "csv" and name in TIMES
            else getattr(Message, name) for name in ExportedMessage.FIELDS[:-2]]
     query = (select(*own, case((Message.overdue_clause(now), True), else_=False),
                     Rating.half_stars,
@@ -263,16 +266,16 @@ def _as_is(value):
 
 
 class MessageRows:
-    """Turns exported messages into the export's rows for one viewer: values for a workbook,
-    or with `fields` the cells of a CSV already written as fields. The names and labels every
-    row repeats are looked up, and written, once."""
+    """Turns exported messages into the export's rows for one viewer, written for the file
+    (`fmt`, as `streamed_download` takes them): values for a workbook, CSV fields for a CSV.
+    The names and labels every row repeats are looked up, and written, once."""
 
-    def __init__(self, viewer, personal: bool, fields: bool = False):
+    def __init__(self, viewer, personal: bool, fmt: str):
         self.personal = personal
         # `personal` is granted to a superadmin only, who is an admin: the lens then gives the
         # full contact details, with the NIK unmasked for this one audited export.
         self.reporter = reporter_lens(viewer, reveal_nik=personal, name_only=not personal)
-        if fields:
+        if fmt == "csv":
             words = {True: csv_text(yes_no(True)), False: csv_text(yes_no(False))}
             self.text = text = csv_text
             self.flag = words.__getitem__
@@ -317,11 +320,11 @@ def _text_or_empty(value) -> str:
     return value or ""
 
 
-def message_rows(conditions, viewer_id: int, personal: bool, now, fields: bool) -> Iterator[list]:
-    """The export's rows, made while the file is sent: by then the view's session is closed,
-    so the viewer is read again in the session the rows are read in."""
-    rows = MessageRows(db.session.get(User, viewer_id), personal, fields)
-    for message in exported_messages(conditions, now, csv_times=fields):
+def message_rows(conditions, viewer_id: int, personal: bool, now, fmt: str) -> Iterator[list]:
+    """The export's rows for a `fmt` file, made while the file is sent: by then the view's
+    session is closed, so the viewer is read again in the session the rows are read in."""
+    rows = MessageRows(db.session.get(User, viewer_id), personal, fmt)
+    for message in exported_messages(conditions, now, fmt):
         yield rows.row(message)
 
 
@@ -353,9 +356,8 @@ class MessageExportView(GuardedView):
                       + (", dengan NIK/email/telepon" if personal else ""))
         db.session.commit()
         header = [str(h) for h in MESSAGE_HEADER + (PERSONAL_HEADER if personal else [])]
-        fields = fmt == "csv"
-        rows = message_rows(conditions, current_user.id, personal, utcnow(), fields)
-        return streamed_download((_("Pesan"), header, rows), fmt, "pesan-aspirasi", fields)
+        rows = message_rows(conditions, current_user.id, personal, utcnow(), fmt)
+        return streamed_download((_("Pesan"), header, rows), fmt, "pesan-aspirasi")
 
 
 def register(admin):

@@ -20,10 +20,10 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, false, or_, true
+from sqlalchemy import false, or_, true
 
 from models import db
-from models.base import kept_statement, per_session
+from models.base import per_session
 from models.message import Attachment, Message
 from models.roles import (
     is_admin,
@@ -119,15 +119,10 @@ def own_message_or_404(user, tracking: str) -> Message:
 
 
 def staff_message_or_404(user, message_id, *options) -> Message:
-    """The message if `user` may see it; `options` (the same objects from one call to the next)
-    load with it what the caller reads next. The statement is kept per scope and options
-    (`kept_statement`): building it and its cache key cost as much as reading the row."""
-    scope = staff_message_scope(user)
-    statement = kept_statement(
-        ("staff_message", options), scope, lambda: db.select(Message).options(*options)
-        .where(scope, Message.id == bindparam("message_id")))
-    message = db.session.execute(statement, {"message_id": message_id}
-                                 ).unique().scalar_one_or_none()
+    """The message if `user` may see it; `options` load with it what the caller reads next."""
+    statement = (db.select(Message).options(*options)
+                 .where(staff_message_scope(user), Message.id == message_id))
+    message = db.session.execute(statement).unique().scalar_one_or_none()
     if message is None:
         abort(404)
     return message

@@ -16,6 +16,19 @@ def new_tracking_number() -> str:
     return TRACKING_PREFIX + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
+def sender_name_of(message) -> str:
+    """The name a message was sent under: its reporter's account's, else the guest's. `message`
+    is a Message or anything with `reporter` and `guest_name` (an export's row)."""
+    if message.reporter:
+        return message.reporter.display_name
+    return message.guest_name or ""
+
+
+def sender_nik_of(message):
+    """The NIK a message was sent under: its reporter's account's, else the guest's."""
+    return message.reporter.nik if message.reporter else message.guest_nik
+
+
 class Message(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     tracking = db.Column(db.String(16), unique=True, nullable=False, default=new_tracking_number)
@@ -118,13 +131,11 @@ class Message(db.Model):
 
     @property
     def nik(self):
-        return self.reporter.nik if self.reporter else self.guest_nik
+        return sender_nik_of(self)
 
     @property
     def sender_name(self) -> str:
-        if self.reporter:
-            return self.reporter.display_name
-        return self.guest_name or ""
+        return sender_name_of(self)
 
     @property
     def public_events(self):

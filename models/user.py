@@ -40,6 +40,12 @@ class Role(db.Model, RoleMixin):
         return self.name
 
 
+def account_display_name(account) -> str:
+    """The name an account is shown under: its full name, else its username, else its email.
+    `account` is a User or anything with those three attributes (an export's row)."""
+    return account.full_name or account.username or account.email
+
+
 class User(db.Model, UserMixin):
     id = db.Column(db.Integer, primary_key=True)
     email = db.Column(db.String(255), unique=True, nullable=False)
@@ -94,7 +100,7 @@ class User(db.Model, UserMixin):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.username or self.email
+        return account_display_name(self)
 
     @property
     def role_names(self) -> set[str]:

@@ -26,10 +26,10 @@ def _keep(message, files, uploader=None) -> None:
         storage.store(message, name, data, kind, uploaded_by=uploader)
 
 
-def _submit_once(form, template: str, build, files, user=None, guest_nik=None):
+def _submit_once(form, template: str, build, files, receipt, user=None, guest_nik=None):
     """Keep the message `build()` makes, with its files, once per client key: a repeat of a
-    submission already kept gets that one back. Returns the kept message, or the form page
-    answering a refusal (nothing kept)."""
+    submission already kept gets that one back. Answers with `receipt(message)` for the kept
+    message, or with the form page answering a refusal (nothing kept)."""
     def page(status, upload_error=None):
         return render_template(template, form=form, upload_error=upload_error), status
 
@@ -44,12 +44,13 @@ def _submit_once(form, template: str, build, files, user=None, guest_nik=None):
         return message
 
     try:
-        return client_key.keep_once(create, form.key, reporter=user, guest_nik=guest_nik)
+        message = client_key.keep_once(create, form.key, reporter=user, guest_nik=guest_nik)
     except storage.StorageUnavailable as error:
         db.session.rollback()
         return page(error.status_code, str(error))
     except client_key.KeyTaken as error:
         return refused(error, page)
+    return receipt(message)
 
 
 @bp.route("/pesan/kirim", methods=["GET", "POST"])
@@ -68,15 +69,13 @@ def submit():
         except storage.UploadError as error:
             upload_error = str(error)
         else:
-            kept = _submit_once(form, "portal/submit.html", lambda: Message(
+            return _submit_once(form, "portal/submit.html", lambda: Message(
                 channel="web", reporter=user, perihal=form.perihal.data.strip(),
                 body=form.body.data.strip(), kabupaten=form.kabupaten.data or None,
                 address=(form.address.data or "").strip() or None,
                 anonim=form.anonim.data, rahasia=form.rahasia.data, client_key=form.key),
-                files, user=user)
-            if not isinstance(kept, Message):
-                return kept
-            return redirect(url_for("portal.submitted", nomor=kept.tracking))
+                files, lambda kept: redirect(url_for("portal.submitted", nomor=kept.tracking)),
+                user=user)
     status = 400 if request.method == "POST" else 200
     return render_template("portal/submit.html", form=form, upload_error=upload_error), status
 
@@ -101,20 +100,22 @@ def guest_report():
             upload_error = str(error)
         else:
             nik = form.nik.data.strip()
-            kept = _submit_once(form, "portal/guest.html", lambda: Message(
+            return _submit_once(form, "portal/guest.html", lambda: Message(
                 channel="guest", guest_kind=form.guest_kind.data,
                 perihal=form.perihal.data.strip(), body=form.body.data.strip(),
                 guest_name=(form.guest_name.data or "").strip() or None,
                 guest_nik=nik, guest_phone=form.phone.data.strip(),
                 guest_email=(form.email.data or "").strip() or None,
-                event_date=form.event_date.data, client_key=form.key), files, guest_nik=nik)
-            if not isinstance(kept, Message):
-                return kept
-            # Only the browser that sent it may open the receipt page.
-            session["guest_tracking"] = kept.tracking
-            return redirect(url_for("portal.guest_submitted", nomor=kept.tracking))
+                event_date=form.event_date.data, client_key=form.key), files, guest_receipt,
+                guest_nik=nik)
     status = 400 if request.method == "POST" else 200
     return render_template("portal/guest.html", form=form, upload_error=upload_error), status
+
+
+def guest_receipt(message):
+    # Only the browser that sent it may open the receipt page.
+    session["guest_tracking"] = message.tracking
+    return redirect(url_for("portal.guest_submitted", nomor=message.tracking))
 
 
 @bp.get("/lapor/terkirim/<nomor>")

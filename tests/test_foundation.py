@@ -198,3 +198,19 @@ def test_workers_starting_together_on_a_fresh_machine_share_one_set_of_secrets(t
         assert sorted(path.name for path in instance.iterdir()) == [
             "recovery_code_keys.json", "secret_key", "totp_secrets.json"]
         assert all(path.stat().st_mode & 0o777 == 0o600 for path in instance.iterdir())
+
+
+def test_errors_are_json_for_json_clients_and_a_page_for_browsers(client, citizen, csrf_enabled):
+    """Is an error (a missing page, a form without its CSRF token) answered as JSON to a client
+    asking for JSON, and as the page in the reader's language to a browser?"""
+    json_only = {"Accept": "application/json"}
+    for response, status in ((client.get("/tidak-ada", headers=json_only), 404),
+                             (client.post("/pesan/kirim", data={}, headers=json_only), 400)):
+        assert response.status_code == status
+        assert response.mimetype == "application/json"
+        assert response.get_json()["status"] == status
+    missing = client.get("/tidak-ada")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "Halaman tidak ditemukan" in missing.get_data(as_text=True)
+    refused = client.post("/pesan/kirim", data={})
+    assert refused.status_code == 400 and "Formulir kedaluwarsa" in refused.get_data(as_text=True)

@@ -119,10 +119,10 @@ def test_every_source_string_has_an_english_translation(tmp_path):
 def test_template_strings_follow_the_request_language_and_a_forced_one(app):
     """Does `_()` in a template speak the request's language, the one `force_locale` sets
     inside it (a mail in its reader's language), and the request's again after; with its
-    variables formatted in, HTML-escaped in an HTML template and not in a text one? Both as
-    Flask renders a page (the catalog in the page's context) and as a bare template would."""
+    variables formatted in, HTML-escaped in an HTML template and not in a text one? Both in a
+    page Flask renders and in a template rendered on its own; `{% trans %}` alike."""
     source = ("{{ _('Keluar') }}|{{ _('butuh %(took)s', took='<b>') }}|"
-              "{{ _('Perihal mirip (%(p)s %%)', p=5) }}")
+              "{{ _('Perihal mirip (%(p)s %%)', p=5) }}|{% trans %}Keluar{% endtrans %}")
     html = app.jinja_env.from_string(source)
     text = app.jinja_env.overlay(autoescape=False).from_string(source)
     with app.test_request_context("/?lang=en"):
@@ -135,7 +135,7 @@ def test_template_strings_follow_the_request_language_and_a_forced_one(app):
             indonesian_text = text.render()
         english_again = html.render()
         english_page_again = render_template_string(source)
-    assert english == english_again == "Log out|took &lt;b&gt;|Similar subject (5 %)"
+    assert english == english_again == "Log out|took &lt;b&gt;|Similar subject (5 %)|Log out"
     assert english_page == english_page_again == english
-    assert indonesian == indonesian_page == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)"
-    assert indonesian_text == "Keluar|butuh <b>|Perihal mirip (5 %)"
+    assert indonesian == indonesian_page == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)|Keluar"
+    assert indonesian_text == "Keluar|butuh <b>|Perihal mirip (5 %)|Keluar"

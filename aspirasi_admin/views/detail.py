@@ -29,7 +29,6 @@ from models import (
 )
 from models.access import reporter_view, staff_message_or_404, timeline_actor
 from models.audit import record
-from models.base import joins_as_written
 from models.errors import DomainError
 from models.opd import opds_without_operator
 from models.steps import duration_text, steps_by_event
@@ -67,7 +66,6 @@ class MessageDetailView(GuardedView):
 
     @expose("/<int:message_id>")
     def show(self, message_id):
-        joins_as_written(db.session)
         message = staff_message_or_404(current_user, message_id, *SHOWN_WITH_MESSAGE)
         read_timeline(db.session, message)
         if mark_read_for_message(current_user, message):

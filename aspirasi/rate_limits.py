@@ -1,0 +1,34 @@
+"""Rate limits on Flask-Security's account views (RATE_LIMITS in the config).
+
+Flask-Security's views are not ours to decorate, so their limits are attached to the view
+functions once the app has them. Our own views carry theirs as decorators."""
+from flask import Flask, request
+
+from aspirasi.accounts import normalised_identity
+from aspirasi.extensions import limiter
+
+
+def register_rate_limits(app: Flask) -> None:
+    limits = app.config["RATE_LIMITS"]
+    targets = {
+        "security.login": limits["login"],
+        "security.register": limits["register"],
+        "security.forgot_password": limits["reset"],
+        "security.reset_password": limits["reset"],
+        "security.send_confirmation": limits["resend"],
+    }
+    for endpoint, limit in targets.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
+    # Login is limited per account as well: the address limit alone would either lock out an
+    # office behind one address or let one account's password be guessed from many addresses.
+    login = app.view_functions.get("security.login")
+    if login is not None:
+        app.view_functions["security.login"] = limiter.limit(
+            limits["login_account"], methods=["POST"], key_func=login_account_key,
+            scope="login-account")(login)
+
+
+def login_account_key() -> str:
+    return "account:" + normalised_identity(request.form.get("identity"))[:255]
