@@ -44,7 +44,7 @@ from flask import Response, current_app, g, make_response, request, session
 from flask_babel import force_locale, get_locale
 from flask_caching import Cache
 from flask_login import current_user
-from sqlalchemy import event, text
+from sqlalchemy import column, event, func, select, table
 from sqlalchemy.orm import Session
 
 from models import db
@@ -76,9 +76,13 @@ def _forget_request_cache(session, *_):
 
 # --- the data version -------------------------------------------------------------------------
 
-# Four index lookups (the newest of each), written out once: every shared value asks.
-_NEWEST = text("SELECT (SELECT max(updated_at) FROM message), (SELECT max(id) FROM message), "
-               "(SELECT max(id) FROM rating), (SELECT max(id) FROM reprimand)")
+def _newest(table_name: str, column_name: str):
+    return select(func.max(column(column_name))).select_from(table(table_name)).scalar_subquery()
+
+
+# Four index lookups (the newest of each), built once: every shared value asks.
+_NEWEST = select(_newest("message", "updated_at"), _newest("message", "id"),
+                 _newest("rating", "id"), _newest("reprimand", "id"))
 
 
 def data_version() -> tuple:
