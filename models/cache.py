@@ -26,9 +26,9 @@ more part of every key and of the data version. The keys are bounded by design (
 message, no page for an argument the page does not know or a value it does not read), so the
 store never counts or prunes (CACHE_THRESHOLD 0): a write costs the same whatever it holds,
 and nothing evicts a figure to make room for a page (on Redis, as long as the server is not
-told to evict: its default, `maxmemory-policy noeviction`). Entries expire by timeout; the file store
-leaves an expired entry's file in place, so the worker removes files older than the longest
-timeout (`sweep_cache_files`).
+told to evict: its default `maxmemory-policy noeviction`). Entries expire by timeout; the
+file store leaves an expired entry's file in place, so the worker removes files older than
+the longest timeout (`sweep_cache_files`).
 
 It lives in `models` because the domain itself uses the per-request memo, and the arrows point
 from `aspirasi` and both doors to `models`, never back: here every layer may import it. It
