@@ -75,13 +75,15 @@ def staff_two_factor() -> str:
 
 
 def _cache_settings() -> dict:
-    """Redis when CACHE_REDIS_URL is set (several machines), else a folder every worker of
-    this machine shares."""
+    """The shared cache (models.cache): Redis when CACHE_REDIS_URL is set (several machines),
+    else a folder every worker of this machine shares. Its keys are bounded by design, so the
+    folder is never counted nor pruned (threshold 0): a write costs the same however many
+    entries it holds."""
     redis_url = os.environ.get("CACHE_REDIS_URL")
     if redis_url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(INSTANCE / "cache"),
-            "CACHE_THRESHOLD": 2000}
+            "CACHE_THRESHOLD": 0}
 
 
 def database_url() -> str:
@@ -142,16 +144,18 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("id", "en")
 
-    # Figures over the whole table (see aspirasi.figure_cache): kept per data version and
-    # shown up to this many seconds after a change.
+    # Figures over the whole table (see models.cache): cached per data version and shown up
+    # to this many seconds after a change.
     FIGURES_MAX_AGE = int(os.environ.get("FIGURES_MAX_AGE", "60"))
-    # A kept public page is checked against the data this often per worker (seconds): a busy
-    # page then costs no query, and a change shows within this time.
-    KEPT_PAGES_RECHECK = float(os.environ.get("KEPT_PAGES_RECHECK", "1"))
+    # A cached public page is checked against the data this often per worker (seconds): a
+    # busy page then costs no query, and a change shows within this time.
+    CACHED_PAGES_RECHECK = float(os.environ.get("CACHED_PAGES_RECHECK", "1"))
     # The background worker counts the most asked-for figures again this often (seconds) when
     # the data changed, before FIGURES_MAX_AGE runs out, so no visitor waits for a count.
     # 0: never (each figure is then counted again by the first visit after a change).
     FIGURES_REFRESH = float(os.environ.get("FIGURES_REFRESH", "45"))
+    # The longest an entry of the shared cache lives: a figure unchanged for a day is counted
+    # again at its next visit, and older files are removed from the folder by the worker.
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
     # The triage suggestions' model file (aspirasi.triage_store); unset: under instance/.

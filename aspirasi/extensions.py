@@ -1,4 +1,5 @@
-"""The extensions, created unbound; `create_app` binds them.
+"""The extensions, created unbound; `create_app` binds them. `db` and the shared `cache` are
+created in `models` (the domain uses both) and listed here with the others.
 
 Flask-Security-Too keeps its configuration on the extension object itself, so it is the one
 extension `create_app` instantiates per app (see `register_extensions`): two apps in one
@@ -8,7 +9,6 @@ import math
 import time
 
 from flask_babel import Babel
-from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_mailman import Mail
@@ -16,13 +16,13 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from models import db
+from models.cache import cache
 
 migrate = Migrate()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 csrf = CSRFProtect()
-cache = Cache()  # see aspirasi.figure_cache
 
 
 def retry_after() -> dict[str, str]:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from aspirasi import mailer
 from models import Notification, PendingAnnouncement, Role, User, db, utcnow
-from models.base import per_session
+from models.cache import cached_for_request
 from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
@@ -208,7 +208,7 @@ def unread_count(user) -> int:
     """
     if not user.is_authenticated:
         return 0
-    return per_session(db.session, f"unread:{user.id}", lambda: db.session.connection().execute(
+    return cached_for_request(f"unread:{user.id}", lambda: db.session.connection().execute(
         _UNREAD_COUNT, {"user_id": user.id}).scalar_one())
 
 
@@ -251,14 +251,14 @@ def mark_read_for_message(user, message) -> int:
     Most openings find nothing unread: that is asked first, so a page view writes (and on
     SQLite takes the database's write lock) only when it has something to mark. The same
     statement counts the reader's badge, which the page then shows without asking again
-    (until a write: `per_session`); when something was marked, the badge is counted anew.
+    (until a write: `cached_for_request`); when something was marked, the badge is counted anew.
     """
     which = {"reader": user.id, "opened": message.id}
     connection = db.session.connection()
     any_unread, badge = connection.execute(_ANY_UNREAD_OF_MESSAGE_AND_BADGE,
                                            {**which, "user_id": user.id}).one()
     if not any_unread:
-        per_session(db.session, f"unread:{user.id}", lambda: badge)
+        cached_for_request(f"unread:{user.id}", lambda: badge)
         return 0
     return connection.execute(_READ_ALL_OF_MESSAGE, {**which, "now": utcnow()}).rowcount
 

@@ -1,5 +1,5 @@
 """The report's figures (the provincial report's tables and the SOP's quality measures),
-computed in SQL and kept while the data stays the same. Both doors read them: the back-office
+computed in SQL and cached while the data stays the same. Both doors read them: the back-office
 report and the public figures per OPD (/kinerja) show the same numbers.
 
 Every count comes from one GROUP BY over the period's messages (by OPD, category, kabupaten
@@ -8,8 +8,8 @@ their median and P90 per OPD are picked by window functions (SQLite has no perce
 and PostgreSQL's differs), so no time value is loaded into Python. Withdrawn (dicabut)
 messages are left out everywhere: the citizen took them back.
 
-`kept_report` keeps a computed report per staff scope, period and language with
-`aspirasi.figure_cache.remember` (and per passed deadline: overdue counts move with the clock).
+`cached_report` caches a computed report per staff scope, period and language with
+`models.cache.cached_figure` (and per passed deadline: overdue counts move with the clock).
 """
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,9 +23,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from aspirasi.charts import percent
-from aspirasi.figure_cache import remember
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope, staff_scope_key
+from models.cache import cached_figure
 from models.errors import DomainError
 from models.triage import acceptance
 from models.vocabulary import (
@@ -123,9 +123,9 @@ def overdue_mark(now) -> str:
 
 
 def figures_time():
-    """The time kept figures are counted at: now, or, with FIGURES_MAX_AGE, the start of the
+    """The time cached figures are counted at: now, or, with FIGURES_MAX_AGE, the start of the
     current span of that many seconds. Deadlines pass every minute or so in a large table; this
-    gives the overdue counts the same leeway kept figures have after a change."""
+    gives the overdue counts the same leeway cached figures have after a change."""
     now = utcnow()
     max_age = current_app.config["FIGURES_MAX_AGE"]
     if not max_age:
@@ -376,7 +376,7 @@ def one_decimal(value):
 
 @dataclass
 class Report:
-    """The whole report: plain data in the reader's language, so it can be kept (pickled)."""
+    """The whole report: plain data in the reader's language, so it can be cached (pickled)."""
     period: Period
     status: dict
     categories: list
@@ -406,10 +406,10 @@ def build_report(user, period: Period, now=None) -> Report:
                   suggestions=acceptance(conditions))
 
 
-def kept_report(user, period: Period) -> Report:
+def cached_report(user, period: Period) -> Report:
     """The report as `build_report` gives it, computed again only when a message, rating or
-    teguran changed or a deadline passed (see `figures_time`); kept per staff scope, period and
-    language."""
+    teguran changed or a deadline passed (see `figures_time`); cached per staff scope, period
+    and language."""
     now = figures_time()
-    return remember(f"laporan:{staff_scope_key(user)}:{period_key(period)}",
-                    lambda: build_report(user, period, now), marks=(overdue_mark(now),))
+    return cached_figure(f"laporan:{staff_scope_key(user)}:{period_key(period)}",
+                         lambda: build_report(user, period, now), marks=(overdue_mark(now),))

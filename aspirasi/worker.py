@@ -1,13 +1,13 @@
 """The background service beside the web workers: `flask --app wsgi mail-deliver [--loop]`.
 
-It has three duties: announcing the recorded submissions (`notify.announce_pending`: the
+It has four duties: announcing the recorded submissions (`notify.announce_pending`: the
 admins' notifications and mails, the citizen's receipt; in a burst, once it pauses),
-delivering the mail that is due (`mailer.drain`) and counting again the most asked-for
-figures when the data changed (`figure_cache.refresh_kept_figures`, every FIGURES_REFRESH
-seconds). Requests only record what is to be done, in their own transaction. In the service
-each duty runs in its own thread, so a hung mail server (each mail may wait MAIL_TIMEOUT)
-never delays the staff's notifications, nor a long count either; one run without `--loop`
-does each once.
+delivering the mail that is due (`mailer.drain`), counting again the most asked-for figures
+when the data changed (`models.cache.refresh_cached_figures`, every FIGURES_REFRESH seconds)
+and removing expired files from the cache folder (`models.cache.sweep_cache_files`, hourly).
+Requests only record what is to be done, in their own transaction. In the service each duty
+runs in its own thread, so a hung mail server (each mail may wait MAIL_TIMEOUT) never delays
+the staff's notifications, nor a long count either; one run without `--loop` does each once.
 """
 import logging
 import os
@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func
 
-from aspirasi import figure_cache, mailer, notify
+from aspirasi import mailer, notify
 from models import PendingAnnouncement, db
 from models.base import utcnow
+from models.cache import refresh_cached_figures, sweep_cache_files
 
 NICENESS = 10  # added to the service's scheduling niceness (lower CPU priority)
 # In a burst of submissions the announcing waits until they pause for BURST_QUIET seconds, so
@@ -29,6 +30,7 @@ NICENESS = 10  # added to the service's scheduling niceness (lower CPU priority)
 # steady stream is announced all the same.
 BURST_QUIET = timedelta(seconds=1)
 BURST_PATIENCE = timedelta(seconds=10)
+SWEEP_SECONDS = 3600  # how often expired files leave the cache folder
 
 
 def announce_after_burst(now: datetime | None = None) -> int:
@@ -45,12 +47,13 @@ def announce_after_burst(now: datetime | None = None) -> int:
 
 
 def one_round(batch: int = 50) -> tuple[int, int, int]:
-    """Announce what is pending, drain the mail queue, count changed figures again;
-    (announced, sent, failed)."""
+    """Announce what is pending, drain the mail queue, count changed figures again, sweep
+    the cache folder; (announced, sent, failed)."""
     announced = notify.announce_pending()
     sent, failed = mailer.drain(batch)
     if current_app.config["FIGURES_REFRESH"] > 0:
-        figure_cache.refresh_kept_figures()
+        refresh_cached_figures()
+    sweep_cache_files()
     return announced, sent, failed
 
 
@@ -96,9 +99,10 @@ def run(interval: float = 2.0, batch: int = 50) -> None:
         thread.start()
         return thread
 
-    threads = [beside(interval, announce_after_burst, "submissions announced")]
+    threads = [beside(interval, announce_after_burst, "submissions announced"),
+               beside(SWEEP_SECONDS, sweep_cache_files, "expired cache files removed")]
     if app.config["FIGURES_REFRESH"] > 0:
-        threads.append(beside(app.config["FIGURES_REFRESH"], figure_cache.refresh_kept_figures,
+        threads.append(beside(app.config["FIGURES_REFRESH"], refresh_cached_figures,
                               "figures refreshed"))
     _every(interval, stopping,
            lambda: mailer.drain(batch, stop=stopping.is_set), "mail sent, failed")

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 def init_admin(app) -> Admin:
     from aspirasi_admin import reports, views
     from aspirasi_admin.dashboard import DashboardView
-    from aspirasi_admin.frame import kept_frame
     from aspirasi_admin.picker_words import picker_words
 
     theme = Bootstrap4Theme(base_template="admin/aspirasi_base.html")
@@ -15,7 +14,6 @@ def init_admin(app) -> Admin:
                   index_view=DashboardView(name=_l("Dasbor"), url="/admin"),
                   translations_path=str(app.root_path + "/../translations"))
     app.jinja_env.globals["picker_words"] = picker_words
-    app.jinja_env.globals["kept_frame"] = kept_frame
     views.register(admin)
     reports.register(admin)
     return admin

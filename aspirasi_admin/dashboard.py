@@ -6,12 +6,12 @@ from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aspirasi.figure_cache import remember
 from aspirasi.notify import mark_read, settle_teguran, unread_notifications
 from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db, lifecycle
 from models.access import monitored_clause
 from models.audit import record
+from models.cache import cached_figure
 from models.errors import DomainError
 from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
 from models.vocabulary import AT_OPD_STATUSES, IN_REVIEW
@@ -67,10 +67,10 @@ def evaluator_figures():
 
 
 def figures_for(user):
-    """The dashboard's counts, kept per user while the data is unchanged and counted again
+    """The dashboard's counts, cached per user while the data is unchanged and counted again
     every minute or so: overdue figures change with the clock too."""
     minute = int(time.time() // 60)
-    return remember(f"dashboard:{user.id}", lambda: _figures_for(user), marks=(minute,))
+    return cached_figure(f"dashboard:{user.id}", lambda: _figures_for(user), marks=(minute,))
 
 
 def _figures_for(user):

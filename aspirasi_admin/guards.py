@@ -24,6 +24,7 @@ from sqlalchemy import func
 
 from models import db
 from models.access import staff_message_scope, visible_messages
+from models.cache import cached_for_request
 from models.paging import BoundedCountQuery, last_page
 from models.vocabulary import date_text, time_text
 
@@ -36,7 +37,9 @@ def must_enrol_second_factor(user) -> bool:
 
 def kept_for(name: str, owner, compute):
     """`compute()`, kept on `g` under `name` for as long as it is asked for the same `owner`
-    (the request, the signed-in user): a test may hold one app context over several requests."""
+    (the request): a test may hold one app context over several requests. Unlike
+    `models.cache.cached_for_request` it outlives a commit; only the message lists' arguments
+    (views/messages.py, which commit an audit row while the list is read) use it."""
     kept = g.get(name)
     if kept is None or kept[0] is not owner:
         kept = (owner, compute())
@@ -47,15 +50,16 @@ def kept_for(name: str, owner, compute):
 def back_office_roles() -> frozenset[str]:
     """The role names the signed-in user opens the back office with: none while signed out,
     deactivated, unverified or (where required) without a second factor. Each menu entry asks,
-    so the answer is kept on the request for as long as the same user is signed in."""
+    so the answer is cached for the request (and the user)."""
     user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return frozenset()
 
     def names() -> frozenset[str]:
-        if (user.is_authenticated and user.active and user.confirmed_at
-                and not must_enrol_second_factor(user)):
+        if user.active and user.confirmed_at and not must_enrol_second_factor(user):
             return frozenset(user.role_names)
         return frozenset()
-    return kept_for("back_office_roles", user, names)
+    return cached_for_request(f"back-office-roles:{user.id}", names)
 
 
 def has_role(*roles) -> bool:

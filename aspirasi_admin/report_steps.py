@@ -3,8 +3,8 @@ all messages and per OPD.
 
 One GROUP BY query gives every message's step moments (first staff action, triage, latest
 hand-over, reply, release, answer and the sending of its notice); `models.steps.measure`
-judges them, the same rule the message page shows in its timeline. The page shows them kept
-(`kept_step_compliance`), as it does the rest of the report.
+judges them, the same rule the message page shows in its timeline. The page shows them cached
+(`cached_step_compliance`), as it does the rest of the report.
 """
 from dataclasses import dataclass, field
 
@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func
 
 from aspirasi.charts import percent
-from aspirasi.figure_cache import remember
 from aspirasi.report_figures import period_key
 from models import Message, MessageEvent, Opd, QueuedMail, db
 from models.access import counted_clause, staff_message_scope, staff_scope_key
+from models.cache import cached_figure
 from models.steps import (
     ANSWER_ACTIONS,
     CITIZEN_ONLY,
@@ -105,9 +105,9 @@ def step_compliance(user, period) -> StepCompliance:
     return result
 
 
-def kept_step_compliance(user, period) -> StepCompliance:
-    """`step_compliance`, kept like the report (per staff scope, period and language) and
+def cached_step_compliance(user, period) -> StepCompliance:
+    """`step_compliance`, cached like the report (per staff scope, period and language) and
     counted again also when a notice to a citizen went out: that ends the publish step."""
     sent = db.session.scalar(db.select(func.max(QueuedMail.sent_at)))
-    return remember(f"langkah:{staff_scope_key(user)}:{period_key(period)}",
-                    lambda: step_compliance(user, period), marks=(sent,))
+    return cached_figure(f"langkah:{staff_scope_key(user)}:{period_key(period)}",
+                         lambda: step_compliance(user, period), marks=(sent,))

@@ -27,11 +27,10 @@ from aspirasi.exports import (
     streamed_download,
     yes_no,
 )
-from aspirasi.figure_cache import kept_warm
 from aspirasi.notify import staff_with_role
-from aspirasi.report_figures import FilterError, Period, kept_report, one_decimal, shares
+from aspirasi.report_figures import FilterError, Period, cached_report, one_decimal, shares
 from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.report_steps import kept_step_compliance
+from aspirasi_admin.report_steps import cached_step_compliance
 from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary
 from models.access import (
     may_export_personal_data,
@@ -40,6 +39,7 @@ from models.access import (
     staff_message_scope,
 )
 from models.audit import record
+from models.cache import cache_warmer
 from models.message import sender_name_of, sender_nik_of
 from models.reporter_lookup import reporter_contact_clause
 from models.user import account_display_name
@@ -107,8 +107,8 @@ def report_charts(report) -> dict:
     }
 
 
-@kept_warm
-def kept_default_reports() -> None:
+@cache_warmer
+def warm_default_reports() -> None:
     """The report and its step compliance as admins and evaluators open them (all time) and
     for the current year. One admin stands for all of them: they see the same messages."""
     admins = staff_with_role("admin")
@@ -116,8 +116,8 @@ def kept_default_reports() -> None:
         return
     year = local_time(utcnow()).year
     for period in (Period(), Period(date(year, 1, 1), date(year, 12, 31))):
-        kept_report(admins[0], period)
-        kept_step_compliance(admins[0], period)
+        cached_report(admins[0], period)
+        cached_step_compliance(admins[0], period)
 
 
 class ReportView(GuardedView):
@@ -129,10 +129,10 @@ class ReportView(GuardedView):
         except FilterError as error:
             return self.render("admin/reports/index.html", error=str(error), report=None,
                                period=Period(), args=request.args), 400
-        report = kept_report(current_user, period)
+        report = cached_report(current_user, period)
         return self.render(template, error=None, report=report, period=period, args=request.args,
                            tables=report_tables(report), charts=report_charts(report),
-                           angka=number_text, steps=kept_step_compliance(current_user, period))
+                           angka=number_text, steps=cached_step_compliance(current_user, period))
 
     @expose("/")
     def index(self):
@@ -148,7 +148,7 @@ class ReportView(GuardedView):
             period = Period.from_args(request.args)
         except FilterError as error:
             return self.render("admin/reports/error.html", error=str(error)), 400
-        report = kept_report(current_user, period)
+        report = cached_report(current_user, period)
         tables = report_tables(report)
         summary = (_("Kesimpulan"), [_("Periode: %(p)s", p=period.label())],
                    [(sentence,) for sentence in report.sentences])

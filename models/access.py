@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import false, or_, true
 
 from models import db
-from models.base import per_session
+from models.cache import cached_for_request
 from models.message import Attachment, Message
 from models.roles import (
     is_admin,
@@ -75,7 +75,7 @@ def monitor_grant(user):
 def monitored_subcategory_ids(user) -> list[int]:
     """The sub categories `user` monitors, read once per request (a page's list and count
     both ask)."""
-    return per_session(db.session, f"monitored:{user.id}", lambda: db.session.scalars(
+    return cached_for_request(f"monitored:{user.id}", lambda: db.session.scalars(
         db.select(subcategory_monitors.c.subcategory_id)
         .where(subcategory_monitors.c.user_id == user.id)
         .order_by(subcategory_monitors.c.subcategory_id)).all())

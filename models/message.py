@@ -69,7 +69,7 @@ class Message(db.Model):
     reopen_count = db.Column(db.Integer, nullable=False, default=0)
 
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
-    # Indexed: the newest change is the data version of kept figures (aspirasi.figure_cache).
+    # Indexed: the newest change is the data version of cached figures (models.cache).
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
     triaged_at = db.Column(db.DateTime)    # left `baru` for the first time
     forwarded_at = db.Column(db.DateTime)  # latest forwarding: the OPD's SLA clock

@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass
 
 from models import db
-from models.base import per_session, utcnow
+from models.base import utcnow
+from models.cache import cached_for_request
 
 DEFAULTS = {
     "sla_triage_minutes": "120",    # SOP step 3: classify within 120 minutes
@@ -61,7 +62,7 @@ class Setting(db.Model):
     @staticmethod
     def stored() -> dict[str, str]:
         """Every stored setting, read once per request (a few dozen short rows)."""
-        return per_session(db.session, "settings", _read_settings)
+        return cached_for_request("settings", _read_settings)
 
     @staticmethod
     def get_int(key: str) -> int:

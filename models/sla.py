@@ -7,7 +7,7 @@ UTC; the arithmetic happens on the local calendar and the result goes back to UT
 from datetime import date, datetime, timedelta
 
 from models import db
-from models.base import per_session
+from models.cache import cached_for_request
 from models.settings import Holiday, Setting
 from models.vocabulary import local_time, utc_time
 
@@ -18,8 +18,8 @@ def is_workday(day: date, holidays=frozenset()) -> bool:
 
 def holidays_between(first: date, last: date) -> frozenset:
     """The public holidays from `first` to `last`, as dates."""
-    every = per_session(db.session, "holidays",
-                        lambda: frozenset(db.session.execute(db.select(Holiday.day)).scalars()))
+    every = cached_for_request(
+        "holidays", lambda: frozenset(db.session.execute(db.select(Holiday.day)).scalars()))
     return frozenset(day for day in every if first <= day <= last)
 
 

@@ -1,8 +1,9 @@
 """The citizens' door: the public portal blueprint, and its one answer to a refusal."""
-from flask import Blueprint, current_app, flash, g
+from flask import Blueprint, current_app, flash
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
+from models.cache import cached_for_request
 from models.settings import SITE_DEFAULTS, SOCIAL_NETWORKS, site_settings
 
 bp = Blueprint("portal", __name__)
@@ -11,17 +12,19 @@ bp = Blueprint("portal", __name__)
 def site_contact() -> dict:
     """The footer's contact details and social links (read once per request). A database that
     cannot answer (the 503 page itself) leaves the defaults, so the page still renders."""
-    if "site_contact" not in g:
-        try:
-            values = site_settings()
-        except SQLAlchemyError:
-            current_app.logger.warning("settings unreadable; the footer shows the defaults")
-            db.session.rollback()
-            values = dict(SITE_DEFAULTS)
-        values["social"] = [(SOCIAL_NETWORKS[key][0], values[key]) for key in SOCIAL_NETWORKS
-                            if values.get(key)]
-        g.site_contact = values
-    return g.site_contact
+    return cached_for_request("site_contact", _read_site_contact)
+
+
+def _read_site_contact() -> dict:
+    try:
+        values = site_settings()
+    except SQLAlchemyError:
+        current_app.logger.warning("settings unreadable; the footer shows the defaults")
+        db.session.rollback()
+        values = dict(SITE_DEFAULTS)
+    values["social"] = [(SOCIAL_NETWORKS[key][0], values[key]) for key in SOCIAL_NETWORKS
+                        if values.get(key)]
+    return values
 
 
 @bp.app_context_processor

@@ -3,8 +3,9 @@ fast it answered, how citizens rated it and how many teguran it got, ranked, wit
 anyone to read, cite and download as CSV or JSON (public information, UU 14/2008).
 
 The numbers are the back-office report's own (`aspirasi.report_figures`, over every counted
-message, as an admin's report counts them); they are kept with `remember` until the data
-changes. The page names OPDs only: no message, no reporter, nothing a rahasia message says.
+message, as an admin's report counts them); they are cached with `cached_figure` until the
+data changes, and the page itself with `cached_page`. The page names OPDs only: no message, no
+reporter, nothing a rahasia message says.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -15,17 +16,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from aspirasi import charts, exports
-from aspirasi.figure_cache import kept_warm, remember, shared_page
 from aspirasi.report_figures import (
+    DATE_FORMATS,
     FilterError,
     Period,
     count_messages,
     one_decimal,
+    parse_date,
     period_key,
     quality_per_opd,
 )
 from models import Message, Opd, Reprimand, db, utcnow
 from models.access import counted_clause
+from models.cache import cache_warmer, cached_figure, cached_page
 from models.vocabulary import local_time
 from public_portal import bp
 
@@ -127,15 +130,15 @@ def open_figures(period: Period) -> OpenFigures:
                        teguran=sum(teguran.values()))
 
 
-def kept_figures(period: Period) -> OpenFigures:
+def cached_open_figures(period: Period) -> OpenFigures:
     """`open_figures`, computed again only when a message, rating or teguran changed."""
-    return remember(f"kinerja:{period_key(period)}", lambda: open_figures(period))
+    return cached_figure(f"kinerja:{period_key(period)}", lambda: open_figures(period))
 
 
-@kept_warm
-def kept_default_figures() -> OpenFigures:
+@cache_warmer
+def warm_default_figures() -> OpenFigures:
     """The figures of the page as it opens: the current year."""
-    return kept_figures(chosen_period({}))
+    return cached_open_figures(chosen_period({}))
 
 
 # --- the page and its downloads -----------------------------------------------------------------
@@ -214,18 +217,30 @@ def download(fmt: str):
         if fmt == "json":
             return jsonify({"error": str(error)}), 400
         return Response(str(error), status=400, content_type="text/plain; charset=utf-8")
-    figures = kept_figures(period)
+    figures = cached_open_figures(period)
     return jsonify(as_json(figures)) if fmt == "json" else as_csv(figures)
 
 
-@shared_page
+def written_day(value: str) -> bool:
+    """`value` is empty or a day the period reads, spelled as one of the accepted ways writes
+    it (31/12/2026, 31-12-2026, 2026-12-31): a cached page per spelling, no more."""
+    if value == "":
+        return True
+    try:
+        day = parse_date(value, "")
+    except FilterError:
+        return False
+    return value in {day.strftime(pattern) for pattern in DATE_FORMATS}
+
+
+@cached_page(start=written_day, end=written_day, format=lambda value: value in ("", "html"))
 def page():
     try:
         period = chosen_period(request.args)
     except FilterError as error:
         return render_template("portal/kinerja.html", error=str(error), figures=None,
                                period=Period(), args=request.args), 400
-    figures = kept_figures(period)
+    figures = cached_open_figures(period)
     return render_template("portal/kinerja.html", error=None, figures=figures, period=period,
                            args=request.args, columns=columns(), row_values=row_values,
                            period_args=period_args(period),

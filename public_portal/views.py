@@ -1,15 +1,17 @@
 """Public pages of the portal: home, the public message list, tracking and the page about the
 service."""
+import re
+
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from aspirasi import storage
 from aspirasi.extensions import limiter
-from aspirasi.figure_cache import kept_warm, remember, shared_page
 from aspirasi.report_figures import count_if
 from models import Category, Message, Opd, access, db
+from models.cache import cache_warmer, cached_figure, cached_for_request, cached_page
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
 from models.paging import PAGEABLE_ROWS, AtLeast, bounded_count, last_page
@@ -52,13 +54,13 @@ def _home_figures() -> dict:
             "percent": round(finished * 100 / received) if received else 0}
 
 
-@kept_warm
+@cache_warmer
 def home_figures() -> dict:
-    return remember("home-figures", _home_figures, per_locale=False)
+    return cached_figure("home-figures", _home_figures, per_locale=False)
 
 
 @bp.get("/")
-@shared_page
+@cached_page()
 def index():
     figures = home_figures()
     latest = _newest_first(access.public_messages().options(
@@ -86,8 +88,32 @@ def _int_arg(name):
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
+# The values of /pesan's arguments its page is cached for, each spelled as the page's own links
+# and form spell it: the cached copies are then bounded by the statuses, categories, OPDs and
+# pages there are. A search is not cached: its words are anyone's.
+_WHOLE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def _row_id_of(model):
+    """The test of an argument naming a row of `model`: empty, or the id of one (the ids are
+    read once per request)."""
+    def known(value: str) -> bool:
+        if value == "":
+            return True
+        ids = cached_for_request(f"ids:{model.__tablename__}",
+                                 lambda: set(db.session.scalars(select(model.id))))
+        return bool(_WHOLE_NUMBER.fullmatch(value)) and int(value) in ids
+    return known
+
+
+def _page_of_list(value: str) -> bool:
+    return bool(_WHOLE_NUMBER.fullmatch(value)) and int(value) <= last_page(PER_PAGE)
+
+
 @bp.get("/pesan")
-@shared_page
+@cached_page(status=lambda value: value == "" or value in SHOWN_STATUSES,
+             kategori=_row_id_of(Category), opd=_row_id_of(Opd),
+             q=lambda value: value == "", page=_page_of_list)
 def messages():
     query = access.public_messages().options(joinedload(Message.category),
                                              joinedload(Message.opd))
@@ -107,7 +133,7 @@ def messages():
                                                count=False)
     pagination.total = bounded_count(query)
     filtered = bool(status in SHOWN_STATUSES or category_id or opd_id or q)
-    # Unfiltered, the exact number is the home page's kept figure.
+    # Unfiltered, the exact number is the home page's cached figure.
     found = pagination.total if filtered else home_figures()["received"]
     filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
     return render_template("portal/messages.html", pagination=pagination, filters=filters,
@@ -151,7 +177,6 @@ def tracking():
 
 
 @bp.get("/tracking/<nomor>")
-@shared_page
 def tracking_detail(nomor):
     message = access.trackable_message(normalise_tracking(nomor))
     if message is None:

@@ -64,7 +64,7 @@ def app():
 
 @pytest.fixture(autouse=True)
 def clean_db(app):
-    """Empty every table before each test; also clear mail, limits, kept figures and uploads."""
+    """Empty every table before each test; also clear mail, limits, the cache and uploads."""
     from aspirasi.extensions import cache, limiter
     from models import db
 
@@ -84,7 +84,7 @@ def clean_db(app):
         # Another app built by a test may have switched the shared limiter on.
         limiter.enabled = False
         limiter.reset()
-        cache.clear()  # kept figures of the previous test's data
+        cache.clear()  # figures and pages of the previous test's data
     yield
     with app.app_context():
         db.session.remove()

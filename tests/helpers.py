@@ -50,10 +50,10 @@ def app_config(tmp: str) -> dict:
         "MAIL_BACKEND": "locmem",
         "UPLOAD_DIR": f"{tmp}/uploads",
         "PUBLIC_BASE_URL": "http://localhost",
-        # Kept figures are exact in tests: a change is seen by the next request.
+        # Cached figures and pages are exact in tests: a change is seen by the next request.
         "CACHE_TYPE": "SimpleCache",
         "FIGURES_MAX_AGE": 0,
-        "KEPT_PAGES_RECHECK": 0,
+        "CACHED_PAGES_RECHECK": 0,
         "FIGURES_REFRESH": 0,  # on only in the tests of the worker's recount
         # Fast hashing in tests only; production keeps argon2's defaults.
         "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,

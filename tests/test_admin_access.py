@@ -213,10 +213,10 @@ def test_each_role_s_menu_offers_what_it_may_open_in_its_language(app, client, d
     assert not re.search(entry.format("Kotak masuk"), english)
 
 
-def test_a_kept_frame_carries_nothing_of_one_reader_to_another(app, client, demo):
-    """The head, menu bar and scripts are written once per kind of reader: when a second admin
-    opens the page the first one opened, does the page name the second admin, count their
-    unread notifications, carry their own sign-out token, and say it is in their language?"""
+def test_the_frame_carries_nothing_of_one_reader_to_another(app, client, demo):
+    """When a second admin opens the page the first one opened, does the frame name the second
+    admin, count their unread notifications, carry their own sign-out token, and say it is in
+    their language?"""
     from aspirasi.cli import create_user
     from models import Notification
 

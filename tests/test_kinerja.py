@@ -1,5 +1,5 @@
 """The open figures per OPD (/kinerja): the back-office report's numbers for everyone, per
-period, as a page, CSV and JSON, without personal data, kept until the data changes.
+period, as a page, CSV and JSON, without personal data, cached until the data changes.
 
 The hand-worked numbers come from REPORT_ROWS in tests/helpers.py (`dataset`), as in
 tests/test_reports.py.
@@ -249,7 +249,7 @@ def test_a_rahasia_message_is_counted(app, client, dataset):
     assert figures(client, **ALL_TIME)["received"] == 11  # 10 and the rahasia one, not this one
 
 
-def test_figures_are_kept_and_follow_every_change(app, client, dataset):
+def test_figures_are_cached_and_follow_every_change(app, client, dataset):
     """Does a second request ask the database only for the data version, and do a new message
     and a teguran change the figures at once?"""
     from aspirasi.extensions import cache

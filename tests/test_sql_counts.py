@@ -40,7 +40,7 @@ def statements_for(app, clients, who, address) -> int:
     client = clients[who]
     client.get(address)  # the first visit also loads templates and settles notifications
     with app.app_context():  # this app's cache (a test may have built others)
-        cache.clear()  # count the page's own queries, not a kept copy
+        cache.clear()  # count the page's own queries, not a cached copy
     with counted(app) as statements:
         response = client.get(address)
     assert response.status_code == 200, (who, address, response.status_code)

@@ -6,7 +6,6 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from aspirasi.figure_cache import kept_warm, remember
 from aspirasi.report_figures import (
     FilterError,
     Period,
@@ -19,6 +18,7 @@ from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.views.messages import OVERDUE_COLUMN
 from models import Message, Opd, Reprimand, db, utcnow
 from models.access import counted_clause
+from models.cache import cache_warmer, cached_figure
 from models.vocabulary import STATUS_LABELS
 
 REPORT_COLUMNS = tuple((code, STATUS_LABELS[code])
@@ -40,18 +40,18 @@ def status_by_opd(period: Period, now=None) -> dict:
     return table
 
 
-def kept_status_by_opd(period: Period) -> dict:
+def cached_status_by_opd(period: Period) -> dict:
     """`status_by_opd`, counted again only when the data changed or a deadline passed. Every
     evaluator sees every message, so one copy per period serves them all."""
     now = figures_time()
-    return remember(f"evaluasi:{period_key(period)}", lambda: status_by_opd(period, now),
-                    per_locale=False, marks=(overdue_mark(now),))
+    return cached_figure(f"evaluasi:{period_key(period)}", lambda: status_by_opd(period, now),
+                         per_locale=False, marks=(overdue_mark(now),))
 
 
-@kept_warm
-def kept_default_status_by_opd() -> dict:
+@cache_warmer
+def warm_default_status_by_opd() -> dict:
     """The desk as it opens: all time."""
-    return kept_status_by_opd(Period())
+    return cached_status_by_opd(Period())
 
 
 def drill_link(list_view, status=None, opd=None, overdue=False, period=None):
@@ -82,7 +82,7 @@ class EvaluatorView(GuardedView):
         except FilterError as error:
             return self.render("admin/evaluasi.html", error=str(error), rows=[], totals=[],
                                columns=REPORT_COLUMNS, period=Period(), args=request.args), 400
-        counts = kept_status_by_opd(period)
+        counts = cached_status_by_opd(period)
         list_view = next(v for v in self.admin._views if v.endpoint == "pesan_semua")
         link = functools.partial(drill_link, list_view, period=period)
         # Every active OPD has a row, with zeros when nothing reached it in the period; an

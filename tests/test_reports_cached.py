@@ -1,4 +1,4 @@
-"""Kept report figures stay exact, durations ranked by the database match Python's, and the
+"""Cached report figures stay exact, durations ranked by the database match Python's, and the
 evaluator's table lists every OPD for a chosen period."""
 import math
 import statistics
@@ -22,8 +22,8 @@ def statements_matching(app, client, url: str, word: str) -> int:
     return sum(word in statement for statement in sent)
 
 
-def test_kept_report_is_reused_and_counts_a_new_message(app, login_as, dataset):
-    """Is the report served from the kept figures while nothing changed, and counted again
+def test_cached_report_is_reused_and_counts_a_new_message(app, login_as, dataset):
+    """Is the report served from the cached figures while nothing changed, and counted again
     (one more message) as soon as a message arrives?"""
     client = login_as("admin")
     assert sentence_total(client.get("/admin/laporan/").get_data(as_text=True)) == 10
@@ -35,7 +35,7 @@ def test_kept_report_is_reused_and_counts_a_new_message(app, login_as, dataset):
 
 def test_overdue_count_follows_the_clock_without_any_change(app, login_as, dataset,
                                                             monkeypatch):
-    """When a deadline passes and no message changed, does the kept report count one more
+    """When a deadline passes and no message changed, does the cached report count one more
     overdue message?"""
     from aspirasi import report_figures
 
