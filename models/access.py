@@ -21,6 +21,7 @@ from datetime import datetime
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import db
 from models.cache import cached_for_request
@@ -37,6 +38,7 @@ from models.roles import (
 )
 from models.stages import StageTrack, message_stages
 from models.taxonomy import subcategory_monitors
+from models.timeline import MessageEvent
 from models.user import User
 from models.vocabulary import IN_REVIEW, WITHDRAWN
 
@@ -167,8 +169,16 @@ def public_messages():
     return Message.query.filter(public_clause())
 
 
-def trackable_message(tracking: str) -> Message | None:
-    return Message.query.filter(Message.tracking == tracking, trackable_clause()).first()
+def trackable_message(tracking: str, with_timeline: bool = False) -> Message | None:
+    """The message a tracking number finds; `with_timeline` also reads, in the same round
+    trips, what its own page shows (category, OPD, reporter, original, timeline steps)."""
+    query = Message.query.filter(Message.tracking == tracking, trackable_clause())
+    if with_timeline:
+        query = query.options(
+            joinedload(Message.category), joinedload(Message.opd), joinedload(Message.reporter),
+            joinedload(Message.duplicate_of),
+            selectinload(Message.events).joinedload(MessageEvent.opd))
+    return query.first()
 
 
 def messages_under_nik(nik: str, newest: int):

@@ -178,7 +178,7 @@ def tracking():
 
 @bp.get("/tracking/<nomor>")
 def tracking_detail(nomor):
-    message = access.trackable_message(normalise_tracking(nomor))
+    message = access.trackable_message(normalise_tracking(nomor), with_timeline=True)
     if message is None:
         abort(404)
     return render_template("portal/tracking_detail.html",

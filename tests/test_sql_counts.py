@@ -2,6 +2,8 @@
 times however many rows the table holds, however many rows the page shows and however long a
 message's timeline is (no query per row: no N+1)."""
 
+import re
+
 import pytest
 
 from models import Attachment, Message, Rating, db
@@ -120,3 +122,16 @@ def test_a_signed_in_request_reads_the_account_with_its_roles_in_one_statement(a
         roles_read = [text for text in statements if "roles_users" in text]
         assert len(roles_read) == 1, (who, roles_read)
         assert "fs_uniquifier" in roles_read[0], (who, roles_read[0])
+
+
+def test_a_tracking_page_reads_its_message_and_timeline_together(app, clients):
+    """Does a stranger's tracking page read the message with the rows it names (category, OPD,
+    reporter) in one statement and its timeline steps in one more, not one query per row?"""
+    message = gen_message(app, status="diproses", reporter="warga")
+    advance(app, message.tracking, "note", "note")
+    with counted(app) as statements:
+        page = clients["guest"].get(f"/tracking/{message.tracking}")
+    assert page.status_code == 200
+    own_reads = [text for text in statements
+                 if re.search(r'FROM "?(message|category|opd|user|message_event)"? ', text)]
+    assert len(own_reads) == 2, own_reads
