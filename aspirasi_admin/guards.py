@@ -3,10 +3,7 @@
 `RoleGuard` is mixed into every view: it admits only the listed roles (superadmin always),
 sends anonymous visitors to the login page and answers 403 to everyone else, citizens
 included. With `STAFF_TWO_FACTOR=required`, a staff account without a second factor is sent
-to enrol one (/tf-setup) before any back-office page opens. `ScopedModelView` also narrows
-rows through `models.access` in all three loading paths of Flask-Admin: the list query, the
-count query and `get_one` (edit, details, delete), and pages them within `models.paging`'s
-bound.
+to enrol one (/tf-setup) before any back-office page opens.
 """
 from datetime import date, datetime
 
@@ -20,11 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import func
 
 from models import db
-from models.access import staff_message_scope, visible_messages
-from models.paging import BoundedCountQuery, last_page
+from models.access import visible_messages
 from models.vocabulary import date_text, time_text
 
 
@@ -145,32 +140,6 @@ class GuardedModelView(RoleGuard, ModelView):
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, db, *args, **kwargs)
-
-
-class ScopedModelView(GuardedModelView):
-    """A model view over Message whose rows are only those the user may see."""
-
-    def scope(self, query):
-        return query.filter(staff_message_scope(current_user))
-
-    def get_query(self):
-        return self.scope(super().get_query())
-
-    def get_count_query(self):
-        # Counted up to the paging bound only (models.paging); "1.000+" beyond it.
-        count = BoundedCountQuery([func.count("*")], session=self.session).select_from(self.model)
-        return self.scope(count)
-
-    def _apply_pagination(self, query, page, page_size):
-        if page and page_size:
-            page = min(page, last_page(page_size) - 1)  # Flask-Admin counts pages from 0
-        return super()._apply_pagination(query, page, page_size)
-
-    def get_one(self, id):
-        message = self.scope(self.session.query(self.model)).filter(self.model.id == id).first()
-        if message is None:
-            abort(404)
-        return message
 
 
 def scoped_messages():
