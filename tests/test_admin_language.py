@@ -215,6 +215,10 @@ def test_portal_menu_names_the_back_office_in_the_chosen_language(login_as, demo
     assert "Back office" in client.get("/?lang=en").get_data(as_text=True)
 
 
+# The audit log's date range filter (Flask-Admin's, the fourth of the view's filters).
+AUDIT_RANGE = "flt0_3"
+
+
 def test_date_picker_shows_indonesian_in_the_browser(demo, page):
     """In a browser, does the audit log's date filter open a picker with Indonesian buttons,
     day and month names (set by our static script, with the strict CSP in force)?"""
@@ -232,10 +236,6 @@ def test_date_picker_shows_indonesian_in_the_browser(demo, page):
     picker.locator(".applyBtn").click()
     value = page.input_value(f"input.filter-val[name={AUDIT_RANGE}]")
     assert value == "2026-01-01 sampai 2026-01-31", value
-
-
-# The audit log's date range filter (Flask-Admin's, the fourth of the view's filters).
-AUDIT_RANGE = "flt0_3"
 
 
 def test_date_range_in_indonesian_words_filters_the_audit_log(app, demo, login_as):
