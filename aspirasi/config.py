@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
 
-def _kept_file(filename: str, make) -> str:
+def _file_written_once(filename: str, make) -> str:
     """The text of instance/`filename`, made by `make()` and written by whichever process comes
     first. Workers starting together on a fresh machine all read that one text: each writes its
     own whole under another name (readable by this user only) and links it into place, which
@@ -38,23 +38,23 @@ def _kept_file(filename: str, make) -> str:
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    """SECRET_KEY from the environment, else one generated once and stored under instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    return _kept_file("secret_key", lambda: secrets.token_urlsafe(48)).strip()
+    return _file_written_once("secret_key", lambda: secrets.token_urlsafe(48)).strip()
 
 
-def _kept_secret(env: str, filename: str, make) -> object:
-    """A JSON value from the environment, else one generated once and kept under instance/."""
+def _secret_written_once(env: str, filename: str, make) -> object:
+    """A JSON value from the environment, else one generated once and stored under instance/."""
     if os.environ.get(env):
         return json.loads(os.environ[env])
-    return json.loads(_kept_file(filename, lambda: json.dumps(make())))
+    return json.loads(_file_written_once(filename, lambda: json.dumps(make())))
 
 
 def totp_secrets() -> dict:
     """Keys that encrypt each account's authenticator secret: {"1": "..."}; a new key is added
     under a higher number, the old ones stay so existing enrolments keep working."""
-    return _kept_secret("SECURITY_TOTP_SECRETS", "totp_secrets.json",
+    return _secret_written_once("SECURITY_TOTP_SECRETS", "totp_secrets.json",
                         lambda: {"1": secrets.token_urlsafe(32)})
 
 
@@ -64,7 +64,7 @@ def recovery_code_keys() -> list:
         from cryptography.fernet import Fernet
 
         return [Fernet.generate_key().decode()]
-    return _kept_secret("SECURITY_RECOVERY_CODES_KEYS", "recovery_code_keys.json", make)
+    return _secret_written_once("SECURITY_RECOVERY_CODES_KEYS", "recovery_code_keys.json", make)
 
 
 def staff_two_factor() -> str:

@@ -1,7 +1,7 @@
 """The staff dashboard: what needs this user's action now, SLA breaches, teguran, notifications."""
 import time
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,8 +24,7 @@ def _count(query, *conditions):
 def _all_messages_with_status(status):
     from aspirasi_admin.views.evaluator import drill_link
 
-    admin = current_app.extensions["admin"][0]
-    return drill_link(next(v for v in admin._views if v.endpoint == "pesan_semua"), status=status)
+    return drill_link(status=status)
 
 
 def admin_figures():

@@ -3,14 +3,11 @@
 `RoleGuard` is mixed into every view: it admits only the listed roles (superadmin always),
 sends anonymous visitors to the login page and answers 403 to everyone else, citizens
 included. With `STAFF_TWO_FACTOR=required`, a staff account without a second factor is sent
-to enrol one (/tf-setup) before any back-office page opens. `ScopedModelView` also narrows
-rows through `models.access` in all three loading paths of Flask-Admin: the list query, the
-count query and `get_one` (edit, details, delete), and pages them within `models.paging`'s
-bound.
+to enrol one (/tf-setup) before any back-office page opens.
 """
 from datetime import date, datetime
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter
@@ -20,12 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import func
 
 from models import db
-from models.access import staff_message_scope, visible_messages
+from models.access import visible_messages
 from models.cache import cached_for_request
-from models.paging import BoundedCountQuery, last_page
 from models.vocabulary import date_text, time_text
 
 
@@ -33,18 +28,6 @@ def must_enrol_second_factor(user) -> bool:
     """A staff account that has no second factor while the installation requires one."""
     return bool(current_app.config.get("STAFF_TWO_FACTOR") == "required"
                 and user.is_authenticated and user.is_staff and not user.has_second_factor)
-
-
-def kept_for(name: str, owner, compute):
-    """`compute()`, kept on `g` under `name` for as long as it is asked for the same `owner`
-    (the request): a test may hold one app context over several requests. Unlike
-    `models.cache.cached_for_request` it outlives a commit; only the message lists' arguments
-    (views/messages.py, which commit an audit row while the list is read) use it."""
-    kept = g.get(name)
-    if kept is None or kept[0] is not owner:
-        kept = (owner, compute())
-        setattr(g, name, kept)
-    return kept[1]
 
 
 def back_office_roles() -> frozenset[str]:
@@ -149,32 +132,6 @@ class GuardedModelView(RoleGuard, ModelView):
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, db, *args, **kwargs)
-
-
-class ScopedModelView(GuardedModelView):
-    """A model view over Message whose rows are only those the user may see."""
-
-    def scope(self, query):
-        return query.filter(staff_message_scope(current_user))
-
-    def get_query(self):
-        return self.scope(super().get_query())
-
-    def get_count_query(self):
-        # Counted up to the paging bound only (models.paging); "1.000+" beyond it.
-        count = BoundedCountQuery([func.count("*")], session=self.session).select_from(self.model)
-        return self.scope(count)
-
-    def _apply_pagination(self, query, page, page_size):
-        if page and page_size:
-            page = min(page, last_page(page_size) - 1)  # Flask-Admin counts pages from 0
-        return super()._apply_pagination(query, page, page_size)
-
-    def get_one(self, id):
-        message = self.scope(self.session.query(self.model)).filter(self.model.id == id).first()
-        if message is None:
-            abort(404)
-        return message
 
 
 def scoped_messages():

@@ -9,7 +9,6 @@ from math import ceil
 
 from flask_babel import format_number
 from sqlalchemy import func, literal_column, select
-from sqlalchemy.orm import Query
 
 from models import db
 
@@ -35,9 +34,3 @@ def last_page(per_page: int) -> int:
     """The highest page number (from 1) a list of `per_page` rows offers."""
     return max(ceil(PAGEABLE_ROWS / per_page), 1)
 
-
-class BoundedCountQuery(Query):
-    """A count query whose `scalar()` stops at the bound (Flask-Admin's list count)."""
-
-    def scalar(self):
-        return bounded_count(self)

@@ -215,14 +215,18 @@ def test_portal_menu_names_the_back_office_in_the_chosen_language(login_as, demo
     assert "Back office" in client.get("/?lang=en").get_data(as_text=True)
 
 
+# The audit log's date range filter (Flask-Admin's, the fourth of the view's filters).
+AUDIT_RANGE = "flt0_3"
+
+
 def test_date_picker_shows_indonesian_in_the_browser(demo, page):
-    """In a browser, does the list's date filter open a picker with Indonesian buttons, day
-    and month names (set by our static script, with the strict CSP in force)?"""
+    """In a browser, does the audit log's date filter open a picker with Indonesian buttons,
+    day and month names (set by our static script, with the strict CSP in force)?"""
     from tests.helpers import browser_log_in
 
-    browser_log_in(page, "admin")
-    page.goto("/admin/pesan/?flt0_tanggal_between=2026-01-01+to+2026-01-31")
-    page.locator("input.filter-val[name=flt0_tanggal_between]").click()
+    browser_log_in(page, "superadmin")
+    page.goto(f"/admin/audit/?{AUDIT_RANGE}=2026-01-01+to+2026-01-31")
+    page.locator(f"input.filter-val[name={AUDIT_RANGE}]").click()
     picker = page.locator(".daterangepicker").first
     picker.wait_for(state="visible")
     text = picker.inner_text()
@@ -230,21 +234,47 @@ def test_date_picker_shows_indonesian_in_the_browser(demo, page):
     assert "Min" in text and "Sen" in text and "Jan" in text, text
     assert "Apply" not in text and "Cancel" not in text and "Mo" not in text.split(), text
     picker.locator(".applyBtn").click()
-    value = page.input_value("input.filter-val[name=flt0_tanggal_between]")
+    value = page.input_value(f"input.filter-val[name={AUDIT_RANGE}]")
     assert value == "2026-01-01 sampai 2026-01-31", value
 
 
-def test_date_range_in_indonesian_words_filters_the_list(app, demo, login_as):
+def test_date_range_in_indonesian_words_filters_the_audit_log(app, demo, login_as):
     """Does a date range written the Indonesian way ("... sampai ...", as the picker writes
-    it) filter the list and the export link, like Flask-Admin's own "... to ..."?"""
-    client = login_as("admin")
+    it) filter the audit log, like Flask-Admin's own "... to ..."?"""
+    client = login_as("superadmin")  # signing in wrote a "masuk" row today
     for word in ("sampai", "to"):
-        inside = client.get(f"/admin/pesan/?flt0_tanggal_between=2020-01-01+{word}+2099-12-31")
-        html = inside.get_data(as_text=True)
-        assert inside.status_code == 200 and "Jalan berlubang di Jl. Juanda" in html
-        assert "start=2020-01-01" in html and "end=2099-12-31" in html  # the export link
-        before = client.get(f"/admin/pesan/?flt0_tanggal_between=2001-01-01+{word}+2001-12-31")
-        assert "Jalan berlubang di Jl. Juanda" not in before.get_data(as_text=True)
+        inside = client.get(f"/admin/audit/?{AUDIT_RANGE}=2020-01-01+{word}+2099-12-31")
+        assert inside.status_code == 200 and "<td class=\"col-action\">" in inside.get_data(
+            as_text=True)
+        before = client.get(f"/admin/audit/?{AUDIT_RANGE}=2001-01-01+{word}+2001-12-31")
+        assert "<td class=\"col-action\">" not in before.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang,found", [("id", "pesan ditemukan"), ("en", "messages found")])
+def test_message_list_date_range_works_in_the_browser(app, demo, page, lang, found):
+    """In a browser, in Indonesian and in English, do the list's two date fields narrow it to
+    the messages received in that range, and keep the days chosen?"""
+    from datetime import datetime
+
+    from models import Message, db
+    from tests.helpers import browser_log_in
+
+    old = gen_message(app, perihal="Pesan lama sekali")
+    with app.app_context():
+        db.session.get(Message, old.id).created_at = datetime(2024, 3, 10, 2, 0)
+        db.session.commit()
+    browser_log_in(page, "admin")
+    page.goto(f"/admin/pesan/?lang={lang}")
+    assert "Pesan lama sekali" in page.inner_text("#message-list")
+    page.fill("#start", "2024-03-01")
+    page.fill("#end", "2024-03-31")
+    with page.expect_navigation():
+        page.locator("form.message-filters [type=submit]").click()
+    rows = page.inner_text("#message-list")
+    assert "Pesan lama sekali" in rows and "Jalan berlubang di Jl. Juanda" not in rows
+    assert found in page.inner_text("#found")
+    assert page.input_value("#start") == "2024-03-01" and page.input_value("#end") == "2024-03-31"
+    assert "start=2024-03-01" in page.get_attribute("#export-csv", "href")
 
 
 def test_select_boxes_answer_in_indonesian_in_the_browser(demo, page):

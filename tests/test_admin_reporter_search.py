@@ -26,7 +26,7 @@ def guest_messages(app, demo):
 
 
 def search(client, url, term):
-    response = client.get(url, query_string={"search": term})
+    response = client.get(url, query_string={"q": term})
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -81,7 +81,7 @@ def test_operator_cannot_find_anyone_by_nik(app, login_as, guest_messages):
         assert "hanya untuk admin" in html
         html = search(client, "/admin/terlambat/", term)
         assert guest_messages["dlh"] not in html
-    assert client.get("/admin/pesan/", query_string={"search": OTHER_NIK}).status_code == 403
+    assert client.get("/admin/pesan/", query_string={"q": OTHER_NIK}).status_code == 403
     assert audit_rows(app) == []
     # The same list still finds the operator's own message by its subject.
     assert guest_messages["kominfo"] in search(client, "/admin/pesan-opd/", "Sinyal")
@@ -91,7 +91,7 @@ def test_search_box_says_what_it_finds(login_as, guest_messages):
     """Does the search box tell an admin that NIK, phone and email work, and an operator not?"""
     assert "NIK, telepon atau email" in search(login_as("admin"), "/admin/pesan/", "")
     operator_page = search(login_as("op-diskominfo"), "/admin/pesan-opd/", "")
-    assert "NIK" not in operator_page.split('name="search"')[1].split(">")[0]
+    assert "NIK" not in operator_page.split('name="q"')[1].split(">")[0]
 
 
 def test_the_export_of_a_contact_search_holds_the_rows_listed(app, login_as, guest_messages):

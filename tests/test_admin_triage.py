@@ -253,10 +253,10 @@ def test_a_message_page_offers_its_own_category_s_templates_and_the_general_ones
 def test_all_messages_filters_and_search(app, client, login_as):
     """Do the status filter and search narrow the all-messages list?"""
     login_as("admin")
-    page = client.get("/admin/pesan/?flt0_status_equals=diproses").get_data(as_text=True)
+    page = client.get("/admin/pesan/?status=diproses").get_data(as_text=True)
     assert "Website dinas tidak bisa dibuka" in page and "Limbah di Sungai Karang Mumus" in page
     assert "Lampu jalan padam di Tenggarong" not in page
-    page = client.get("/admin/pesan/?search=Karang").get_data(as_text=True)
+    page = client.get("/admin/pesan/?q=Karang").get_data(as_text=True)
     assert "Limbah di Sungai Karang Mumus" in page and "Website dinas" not in page
 
 

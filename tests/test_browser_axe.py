@@ -131,6 +131,20 @@ def test_staff_pages_meet_wcag_aa(app, demo, open_as):
     assert report == {}, readable(report)
 
 
+def test_message_list_states_meet_wcag_aa(app, demo, open_as):
+    """Does axe-core find any WCAG 2.1 AA violation on a message list in the states its menu
+    link does not show: ordered by a column, paged, a page past the last, a refused value,
+    and a search by NIK an evaluator may not make?"""
+    for number in range(30):
+        gen_message(app, perihal=f"Drainase nomor {number}")
+    tab = open_as("admin")
+    report = audit(tab, ["/admin/pesan/?sort=tracking", "/admin/pesan/?page=2",
+                         "/admin/pesan-baru/?page=9"])
+    report.update(audit(tab, ["/admin/pesan/?channel=fax&start=bukan-tanggal"], status=400))
+    report.update(audit(open_as("evaluator"), ["/admin/pesan/?q=6472011505900003"]))
+    assert report == {}, readable(report)
+
+
 def test_verify_page_sign_out_button_is_readable_and_works(app, open_as):
     """An unverified account's only way on is the "Keluar" button of the verify page: is its
     text readable on its background (axe's contrast rule, and not the same colour), and does

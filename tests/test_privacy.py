@@ -148,12 +148,12 @@ def test_only_admins_find_a_message_by_the_reporters_name(app, client, demo):
     message = gen_message(app, reporter=None, perihal="Jalan berlubang di Loa Janan",
                           guest_name="Rahmat Hidayat", guest_nik=OTHER_NIK,
                           guest_phone="081311112222", anonim=True, status="diteruskan")
-    searches = {"evaluator": "/admin/pesan/?search=Hidayat",
-                "op-diskominfo": "/admin/pesan-opd/?search=Hidayat",
-                "admin": "/admin/pesan/?search=Hidayat"}
+    searches = {"evaluator": "/admin/pesan/?q=Hidayat",
+                "op-diskominfo": "/admin/pesan-opd/?q=Hidayat",
+                "admin": "/admin/pesan/?q=Hidayat"}
     found = {who: message.tracking in log_in(client, who).get(url).get_data(as_text=True)
              for who, url in searches.items()}
     assert found == {"evaluator": False, "op-diskominfo": False, "admin": True}
     # The subject stays searchable for everyone who may see the message.
-    page = log_in(client, "evaluator").get("/admin/pesan/?search=Berlubang").get_data(as_text=True)
+    page = log_in(client, "evaluator").get("/admin/pesan/?q=Berlubang").get_data(as_text=True)
     assert message.tracking in page

@@ -15,7 +15,6 @@ from aspirasi.report_figures import (
     period_key,
 )
 from aspirasi_admin.guards import GuardedView, expose
-from aspirasi_admin.views.messages import OVERDUE_COLUMN
 from models import Message, Opd, Reprimand, db, utcnow
 from models.access import counted_clause
 from models.cache import cache_warmer, cached_figure
@@ -54,21 +53,18 @@ def warm_default_status_by_opd() -> dict:
     return cached_status_by_opd(Period())
 
 
-def drill_link(list_view, status=None, opd=None, overdue=False, period=None):
-    """A link to the all-messages list filtered by status, OPD, overdue and/or period."""
-    wanted = []
+def drill_link(status=None, opd=None, overdue=False, period=None):
+    """A link to the all-messages list filtered by status, OPD, overdue and/or period (the
+    list's address arguments, aspirasi_admin.views.messages)."""
+    args = {}
     if status:
-        wanted.append((Message.status, status))
+        args["status"] = status
     if opd is not None:
-        wanted.append((Opd.name, opd.name))
+        args["opd"] = opd.id
     if overdue:
-        wanted.append((OVERDUE_COLUMN, "1"))
-    if period is not None and period.start and period.end:
-        # The list's date filter takes both ends; an open period shows the list unfiltered.
-        wanted.append((Message.created_at,
-                       f"{period.start.isoformat()} to {period.end.isoformat()}"))
-    args = {f"flt{i}_{list_view.filter_arg(column)}": value
-            for i, (column, value) in enumerate(wanted)}
+        args["overdue"] = "yes"
+    if period is not None:
+        args.update(period.query_args())
     return url_for("pesan_semua.index_view", **args)
 
 
@@ -83,8 +79,7 @@ class EvaluatorView(GuardedView):
             return self.render("admin/evaluasi.html", error=str(error), rows=[], totals=[],
                                columns=REPORT_COLUMNS, period=Period(), args=request.args), 400
         counts = cached_status_by_opd(period)
-        list_view = next(v for v in self.admin._views if v.endpoint == "pesan_semua")
-        link = functools.partial(drill_link, list_view, period=period)
+        link = functools.partial(drill_link, period=period)
         # Every active OPD has a row, with zeros when nothing reached it in the period; an
         # inactive one only when it still holds messages.
         opds = [opd for opd in db.session.scalars(select(Opd).order_by(Opd.name))

@@ -1,64 +1,177 @@
 """Message lists: the admin's inbox and overdue queue, every message, an OPD's own, a monitor's.
 
-All are read-only Flask-Admin lists over `ScopedModelView`, so rows come through
-`models.access` in the list, the count and `get_one`; each row links to the message page,
+Each list is a read-only page of our own (a `GuardedView` and templates/admin/pesan_list.html):
+its rows are those its scope in `models.access` selects, narrowed by a plain GET form, ordered
+by a column and paged within `models.paging`'s bound. Each row links to the message page,
 where actions happen through `models.lifecycle`.
 
-A list's page (its filters, table and pager, and the scripts that go with them) is kept while
-the data is unchanged, for everyone who would be shown the same rows: see
-`MessageListView.kept_key`. The frame around it (the reader's name, unread badge, token) is
-written for each request.
+The address arguments (`ListChoice`): status, opd, category, channel (codes and ids), start
+and end (days: 31/12/2026 or 2026-12-31), overdue (yes or no), q (the search), sort (a column;
+a leading "-" reverses it), page (from 1) and page_size (25, 50, 100). A value that cannot be
+read is named on the page and left out; the rest of the list stands.
 """
-import hashlib
-import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from math import ceil
 
 from babel.dates import format_timedelta
-from flask import flash, g, get_flashed_messages, has_request_context, request, url_for
-from flask_admin import expose
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
-from flask_admin.contrib.sqla.tools import parse_like_term
-from flask_babel import get_locale
+from flask import request, url_for
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import Unicode, cast, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import load_only
 
-from aspirasi.extensions import cache
-from aspirasi.figure_cache import pages_version
-from aspirasi_admin.guards import DateRangeFilter, ScopedModelView, kept_for, plain_range
+from aspirasi.report_figures import FilterError, Period, parse_date
+from aspirasi_admin.guards import GuardedView, expose
 from models import Category, Message, Opd, db, utcnow
-from models.access import may_search_by_reporter, monitor_grant, opd_grant
+from models.access import may_search_by_reporter, monitor_grant, opd_grant, staff_message_scope
 from models.audit import record
+from models.paging import AtLeast, bounded_count, last_page
 from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
-from models.vocabulary import (
-    CHANNEL_LABELS,
-    CHANNELS,
-    STATUS_LABELS,
-    STATUSES,
-    label_texts,
-    time_text,
-)
+from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, label_texts, time_text
 
-# The overdue filter needs a column of its own so drill-down links can find it.
-OVERDUE_COLUMN = Message.triage_due_at
+PAGE_SIZES = (25, 50, 100)
+OVERDUE_CHOICES = (("yes", _l("Ya")), ("no", _l("Tidak")))
+SORTABLE = {"tracking": Message.tracking, "perihal": Message.perihal, "status": Message.status,
+            "created_at": Message.created_at}
+# The list's columns, in the order `_row_html` writes their cells.
+COLUMNS = (("tracking", _l("Nomor")), ("perihal", _l("Perihal")), ("status", _l("Status")),
+           ("opd", _l("OPD")), ("category", _l("Kategori")), ("channel", _l("Kanal")),
+           ("created_at", _l("Diterima")), ("age", _l("Umur")))
+# What a row's cells read: a message's body, often long, is left in the table.
+ROW_FIELDS = (Message.tracking, Message.perihal, Message.status, Message.channel,
+              Message.opd_id, Message.category_id, Message.created_at, Message.triage_due_at,
+              Message.answer_due_at)
+# The choices the message export (reports module) reads by the same names; `overdue=yes` is
+# its `status=terlambat`.
+EXPORTED = ("q", "status", "channel", "opd", "category", "start", "end")
+# Plain words of a search, each found in some searched column; more is a query nobody types.
+MAX_SEARCH_WORDS = 10
 
 
-class OverdueFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        clause = Message.overdue_clause()
-        return query.filter(clause if value == "1" else db.not_(clause))
+@dataclass
+class ListChoice:
+    """What the reader asked the list for, each value read from the address or left empty."""
+    status: str = ""
+    opd: int | None = None
+    category: int | None = None
+    channel: str = ""
+    start: date | None = None
+    end: date | None = None
+    overdue: str = ""  # "yes", "no", or "" for either
+    q: str = ""
+    sort: str = ""  # "" for the list's own order
+    page: int = 1
+    page_size: int = PAGE_SIZES[0]
+    problems: list = field(default_factory=list)  # one sentence per value left out
 
-    def operation(self):
-        return _l("adalah")
+    def args(self, **changes) -> dict:
+        """The address arguments of this choice with `changes`, defaults left out."""
+        choice = replace(self, **changes)
+        args = {"status": choice.status, "opd": choice.opd, "category": choice.category,
+                "channel": choice.channel, "start": choice.start and choice.start.isoformat(),
+                "end": choice.end and choice.end.isoformat(), "overdue": choice.overdue,
+                "q": choice.q, "sort": choice.sort,
+                "page": choice.page if choice.page != 1 else None,
+                "page_size": choice.page_size if choice.page_size != PAGE_SIZES[0] else None}
+        return {name: value for name, value in args.items() if value not in (None, "")}
 
 
-def _row_html(row, texts: dict, locale, now) -> Markup:
-    """One list row's cells, in `ROW_COLUMNS` order, written in one pass. Flask-Admin's general
-    path (per cell a formatter lookup, two template calls, a translated label and an escape)
-    took two fifths of a list page's time."""
+def unknown(label, value: str) -> str:
+    return _("%(label)s \"%(value)s\" tidak dikenal.", label=label, value=value)
+
+
+def read_code(args, name: str, known, label, choice: ListChoice) -> str:
+    """A code argument (a status, a channel...): one of `known`, or "" with a problem told."""
+    value = args.get(name, "").strip()
+    if value and value not in known:
+        choice.problems.append(unknown(label, value))
+        return ""
+    return value
+
+
+def read_id(args, name: str, known: dict, label, choice: ListChoice) -> int | None:
+    """An id argument (an OPD, a category): one of `known`, or None with a problem told."""
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) <= 9 and int(value) in known:
+        return int(value)
+    choice.problems.append(unknown(label, value))
+    return None
+
+
+def read_day(args, name: str, label, choice: ListChoice) -> date | None:
+    try:
+        return parse_date(args.get(name), str(label))
+    except FilterError as error:
+        choice.problems.append(str(error))
+        return None
+
+
+def read_choice(args, opds: dict, categories: dict) -> ListChoice:
+    """The reader's choice from the address `args`, each unreadable value left out and told."""
+    choice = ListChoice()
+    choice.status = read_code(args, "status", STATUSES, _("Status"), choice)
+    choice.opd = read_id(args, "opd", opds, _("OPD"), choice)
+    choice.category = read_id(args, "category", categories, _("Kategori"), choice)
+    choice.channel = read_code(args, "channel", CHANNELS, _("Kanal"), choice)
+    choice.overdue = read_code(args, "overdue", dict(OVERDUE_CHOICES), _("Terlambat"), choice)
+    choice.start = read_day(args, "start", _("Dari tanggal"), choice)
+    choice.end = read_day(args, "end", _("Sampai tanggal"), choice)
+    if choice.start and choice.end and choice.start > choice.end:
+        choice.problems.append(_("Tanggal mulai harus sebelum atau sama dengan tanggal akhir."))
+        choice.start = choice.end = None
+    choice.q = args.get("q", "").strip()
+    if len(choice.q.split()) > MAX_SEARCH_WORDS:
+        choice.problems.append(_("Pencarian terlalu panjang: paling banyak %(n)s kata.",
+                                 n=MAX_SEARCH_WORDS))
+        choice.q = ""
+    choice.sort = read_code(args, "sort", [f"{way}{name}" for name in SORTABLE
+                                           for way in ("", "-")], _("Urutan"), choice)
+    page = args.get("page", "").strip()
+    if page:
+        if page.isdigit() and int(page) >= 1:
+            choice.page = int(page)  # at most input_guard.MAX_PAGE: larger is refused before
+        else:
+            choice.problems.append(_("Halaman \"%(value)s\" tidak valid: tulis bilangan bulat "
+                                     "mulai 1.", value=page))
+    size = args.get("page_size", "").strip()
+    if size:
+        if size in {str(n) for n in PAGE_SIZES}:
+            choice.page_size = int(size)
+        else:
+            choice.problems.append(_("Baris per halaman harus salah satu dari %(sizes)s.",
+                                     sizes=", ".join(map(str, PAGE_SIZES))))
+    return choice
+
+
+def filter_conditions(choice: ListChoice, now) -> list:
+    """SQL conditions for the chosen filters (the search is the view's: it depends on who asks)."""
+    conditions = []
+    if choice.status:
+        conditions.append(Message.status == choice.status)
+    if choice.opd is not None:
+        conditions.append(Message.opd_id == choice.opd)
+    if choice.category is not None:
+        conditions.append(Message.category_id == choice.category)
+    if choice.channel:
+        conditions.append(Message.channel == choice.channel)
+    # The same WITA days as the reports and the export count.
+    conditions += Period(choice.start, choice.end).conditions()
+    if choice.overdue:
+        overdue = Message.overdue_clause(now)
+        conditions.append(overdue if choice.overdue == "yes" else ~overdue)
+    return conditions
+
+
+def _row_html(row, texts: dict, locale, now, opds: dict, categories: dict) -> Markup:
+    """One list row's cells, in `COLUMNS` order, written in one pass; OPD and category names
+    from `opds` and `categories` (id: name), which the filter form reads anyway."""
     status = escape(texts["status"].get(row.status, row.status))
     if row.is_overdue:
         status += Markup(' <span class="tag-overdue">%s</span>') % _("Terlambat")
@@ -68,208 +181,143 @@ def _row_html(row, texts: dict, locale, now) -> Markup:
         f'<td class="col-tracking"><a href="{escape(link)}">{escape(row.tracking)}</a></td>'
         f'<td class="col-perihal">{escape(row.perihal)}</td>'
         f'<td class="col-status">{status}</td>'
-        f'<td class="col-opd.name">{escape(row.opd.name) if row.opd else ""}</td>'
-        f'<td class="col-category.name">{escape(row.category.name) if row.category else ""}</td>'
+        f'<td class="col-opd.name">{escape(opds.get(row.opd_id, ""))}</td>'
+        f'<td class="col-category.name">{escape(categories.get(row.category_id, ""))}</td>'
         f'<td class="col-channel">{escape(texts["channel"].get(row.channel, row.channel))}</td>'
         f'<td class="col-created_at">{escape(time_text(row.created_at))}</td>'
         f'<td class="col-age">{escape(age)}</td>')
 
 
-# The list's columns: their cells are written by `_row_html`, in this order.
-ROW_COLUMNS = ("tracking", "perihal", "status", "opd.name", "category.name", "channel",
-               "created_at", "age")
+def pages_shown(page: int, last: int) -> list:
+    """The page numbers the pager offers: the first, the last and two on each side of `page`,
+    None where numbers are skipped."""
+    wanted = sorted({1, last, *range(max(page - 2, 1), min(page + 2, last) + 1)})
+    shown = []
+    for number in wanted:
+        if shown and number > shown[-1] + 1:
+            shown.append(None)
+        shown.append(number)
+    return shown
 
 
-class MessageListView(ScopedModelView):
+class MessageListView(GuardedView):
     """Every message the user may see, with filters and search."""
     roles = ("admin", "evaluator")
-    can_create = can_edit = can_delete = False
-    can_view_details = False
-    can_export = False
-    named_filter_urls = True  # readable drill-down links from the evaluator's report
-    list_template = "admin/pesan_list.html"
-    column_list = ROW_COLUMNS  # the cells are written by `row_html`
-    column_display_actions = False  # no buttons: the number opens the message
-    column_labels = {
-        "tracking": _l("Nomor"), "perihal": _l("Perihal"), "status": _l("Status"),
-        "opd.name": _l("OPD"), "category.name": _l("Kategori"), "channel": _l("Kanal"),
-        "created_at": _l("Diterima"), "age": _l("Umur"),
-    }
-    # Loaded with the rows in one query, not one query per OPD or category shown.
-    column_select_related_list = (Message.opd, Message.category)
-    column_sortable_list = ("tracking", "perihal", "status", "created_at")
-    column_default_sort = ("created_at", True)
-    column_searchable_list = ("tracking", "perihal", "body", "guest_name")
-    reporter_search_columns = frozenset({"guest_name"})
+    default_sort = "-created_at"  # newest first
 
-    def search_placeholder(self):
-        """What the search box finds, for this viewer (admins also find reporters)."""
-        if has_request_context() and may_search_by_reporter(current_user):
-            return str(_l("Nomor, perihal, isi, nama pelapor, NIK, telepon atau email"))
-        return str(_l("Nomor, perihal atau isi pesan"))
-
-    def _apply_search(self, query, count_query, joins, count_joins, search):
-        """A NIK, phone number or email finds the messages of that guest or reporter, for
-        admins only and written to the audit log; for others it is searched as plain text."""
-        contact = reporter_contact_clause(search)
-        if contact is None:
-            return super()._apply_search(query, count_query, joins, count_joins, search)
-        if not may_search_by_reporter(current_user):
-            flash(_("Pencarian menurut NIK, nomor telepon atau email hanya untuk admin; kata "
-                    "yang Anda ketik dicari di nomor, perihal dan isi pesan saja."), "warning")
-            return super()._apply_search(query, count_query, joins, count_joins, search)
-        self.audit_contact_search(search)
-        term = parse_like_term(search.strip())
-        # The searchable columns all belong to Message itself: no join is needed.
-        where = or_(contact, *(cast(column, Unicode).ilike(term)
-                               for column, _path in self._search_fields))
-        if count_query is not None:
-            count_query = count_query.filter(where)
-        return query.filter(where), count_query, joins, count_joins
-
-    @staticmethod
-    def audit_contact_search(search):
-        """One audit row per search by a reporter's NIK, phone or email, kept at once: reading
-        a list changes nothing else, so nothing else would commit it."""
-        if g.get("contact_search_audited") == search:
-            return
-        g.contact_search_audited = search
-        record("pesan.cari_pelapor", detail=audit_line(search))
-        db.session.commit()
-
-    # Flask-Admin keeps the searched columns on the view, which every user shares; this
-    # property narrows them per request to what the viewer may search by.
-    @property
-    def _search_fields(self):
-        fields = self.__dict__.get("_all_search_fields")
-        if fields is None or not has_request_context() or may_search_by_reporter(current_user):
-            return fields  # outside a request Flask-Admin is building the list itself
-        return [(column, path) for column, path in fields
-                if column.key not in self.reporter_search_columns]
-
-    @_search_fields.setter
-    def _search_fields(self, fields):
-        self.__dict__["_all_search_fields"] = fields
-
-    def row_html(self, row) -> Markup:
-        locale = get_locale()
-        return _row_html(row, label_texts(), locale, utcnow())
-
-    # --- the kept page ---------------------------------------------------------------------
-
-    def kept_key(self) -> str | None:
-        """The name this page is kept under, or None when it is written afresh.
-
-        The page is what the list's query returns for the request's filters, order and page,
-        in the reader's language, with the search box's hint for what the reader may search
-        by. The rows the reader may see are named by the scope's own SQL condition with its
-        values written in (the OPD's id, the monitored sub categories), so two readers share a
-        page only when the database would give them the same rows. A search is never kept: a
-        search by a reporter's contact is audited each time, and searches seldom repeat."""
-        if request.args.get("search"):
-            return None
-        scope = self.scope(select(Message.id)).whereclause
-        condition = str(scope.compile(db.engine, compile_kwargs={"literal_binds": True}))
-        name = repr((self.endpoint, str(get_locale()), sorted(request.args.items(multi=True)),
-                     condition, may_search_by_reporter(current_user)))
-        return "list:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
-
-    @expose("/")
-    def index_view(self):
-        """The list, kept while the data version is unchanged (a change shows within
-        `KEPT_PAGES_RECHECK`) and written again every minute: ages and overdue marks move with
-        the clock."""
-        key = self.kept_key()
-        if key is None:
-            g.kept_list_parts = None
-            return super().index_view()
-        version = (*pages_version(), int(time.time() // 60))
-        kept = cache.get(key)
-        if kept is not None and kept["version"] == version:
-            g.kept_list_parts = kept["parts"]
-            return self.render(self.list_template)
-        g.kept_list_parts = parts = {}  # filled by `kept_part` while the page is written
-        response = super().index_view()
-        # Not kept: a page that showed a flashed message (Flask-Admin's word on a filter value
-        # it could not read belongs to this visit).
-        if set(parts) == {"body", "tail"} and not get_flashed_messages():
-            # Written again each minute anyway: gone after two, the first pruned when the
-            # store is full, before the figures kept there.
-            cache.set(key, {"version": version, "parts": parts}, timeout=120)
-        return response
-
-    def kept_part(self, part: str, caller) -> Markup:
-        """`part` of the list's page: the kept one, or as `caller` (the template's block)
-        writes it now."""
-        parts = g.get("kept_list_parts")
-        if parts is None:
-            return Markup(caller())
-        if part not in parts:
-            parts[part] = str(caller())
-        return Markup(parts[part])
-
-    column_filters = (
-        FilterEqual(Message.status, _l("Status"),
-                    options=[(code, STATUS_LABELS[code]) for code in STATUSES]),
-        FilterEqual(Opd.name, _l("OPD")),
-        FilterEqual(Category.name, _l("Kategori")),
-        FilterEqual(Message.channel, _l("Kanal"),
-                    options=[(code, CHANNEL_LABELS[code]) for code in CHANNELS]),
-        DateRangeFilter(Message.created_at, _l("Tanggal")),
-        OverdueFilter(OVERDUE_COLUMN, _l("Terlambat"), options=[("1", _l("Ya")), ("0", _l("Tidak"))]),
-    )
-
+    def scope(self, now) -> list:
+        """The SQL conditions (from `models.access`) that choose this list's rows."""
+        return [staff_message_scope(current_user)]
 
     def scope_export_params(self) -> dict:
         """Export parameters that restate this list's own scope (a subclass narrows it)."""
         return {}
 
-    def _get_list_extra_args(self):
-        """The request's search, filters and order, read once per request: read again for the
-        export links, an unreadable filter value was flashed a second time, after the page's
-        messages were written, and showed on the next page."""
-        return kept_for("list_args", request._get_current_object(),
-                        super()._get_list_extra_args)
+    def search_placeholder(self) -> str:
+        """What the search box finds, for this viewer (admins also find reporters)."""
+        if may_search_by_reporter(current_user):
+            return str(_l("Nomor, perihal, isi, nama pelapor, NIK, telepon atau email"))
+        return str(_l("Nomor, perihal atau isi pesan"))
 
-    def export_url(self, fmt: str) -> str:
+    def search_condition(self, text: str, notes: list):
+        """The rows the search `text` finds: every word in the number, subject, text or (for
+        admins) the guest's name. A NIK, phone number or email finds the messages of that guest
+        or reporter, for admins only and written to the audit log; for others it is searched as
+        plain text, and `notes` says why."""
+        reporter_too = may_search_by_reporter(current_user)
+        columns = [Message.tracking, Message.perihal, Message.body]
+        if reporter_too:
+            columns.append(Message.guest_name)
+        contact = reporter_contact_clause(text)
+        if contact is not None and reporter_too:
+            audit_contact_search(text)
+            return or_(contact, *(column.icontains(text, autoescape=True) for column in columns))
+        if contact is not None:
+            notes.append(_("Pencarian menurut NIK, nomor telepon atau email hanya untuk admin; "
+                           "kata yang Anda ketik dicari di nomor, perihal dan isi pesan saja."))
+        return and_(*(or_(*(column.icontains(word, autoescape=True) for column in columns))
+                      for word in text.split()))
+
+    def export_url(self, fmt: str, choice: ListChoice) -> str:
         """The message export (reports module) for exactly the rows this list shows now."""
-        view_args = self._get_list_extra_args()
         params = dict(self.scope_export_params())
-        if view_args.search:
-            params["q"] = view_args.search
-        for index, _name, value in view_args.filters or ():
-            flt = self._filters[index]
-            if flt.column is Message.status:
-                params["status"] = value
-            elif flt.column is Message.channel:
-                params["channel"] = value
-            elif flt.column is Opd.name:
-                opd = Opd.query.filter_by(name=value).first()
-                params["opd"] = opd.id if opd else 0
-            elif flt.column is Category.name:
-                category = Category.query.filter_by(name=value).first()
-                params["category"] = category.id if category else 0
-            elif flt.column is Message.created_at and " to " in plain_range(value):
-                params["start"], params["end"] = plain_range(value).split(" to ", 1)
-            elif isinstance(flt, OverdueFilter) and value == "1":
-                params["status"] = "terlambat"
+        chosen = choice.args()
+        params.update((name, chosen[name]) for name in EXPORTED if name in chosen)
+        if choice.overdue == "yes":
+            params["status"] = "terlambat"
         return url_for("ekspor_pesan.index", fmt=fmt, **params)
 
-    def filter_arg(self, column) -> str:
-        """The URL argument name of the first filter on `column` (for drill-down links)."""
-        for key, (_index, flt) in self._filter_args.items():
-            if flt.column is column:
-                return key
-        raise KeyError(column)
+    def order(self, choice: ListChoice):
+        sort = choice.sort or self.default_sort
+        column = SORTABLE[sort.lstrip("-")]
+        return column.desc() if sort.startswith("-") else column
+
+    def column_heads(self, choice: ListChoice) -> list:
+        """(key, label, link or None, aria-sort or None) for each column: a sortable column's
+        link orders by it, or reverses the order when it is the one ordered by."""
+        sort = choice.sort or self.default_sort
+        heads = []
+        for key, label in COLUMNS:
+            if key not in SORTABLE:
+                heads.append((key, label, None, None))
+                continue
+            current = sort.lstrip("-") == key
+            descending = sort.startswith("-")
+            wanted = f"-{key}" if current and not descending else key
+            link = url_for(".index_view", **choice.args(sort=wanted, page=1))
+            state = ("descending" if descending else "ascending") if current else None
+            heads.append((key, label, link, state))
+        return heads
+
+    @expose("/")
+    def index_view(self):
+        now = utcnow()
+        opds = dict(db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name)).all())
+        categories = dict(db.session.execute(
+            select(Category.id, Category.name).order_by(Category.name)).all())
+        choice = read_choice(request.args, opds, categories)
+        notes = []
+        conditions = [*self.scope(now), *filter_conditions(choice, now)]
+        if choice.q:
+            conditions.append(self.search_condition(choice.q, notes))
+        # FROM named: the count reads no column, and an admin's scope (plain true) names none.
+        query = Message.query.select_from(Message).filter(*conditions)
+        found = bounded_count(query)  # AtLeast(the bound) beyond it
+        last = min(max(ceil(found / choice.page_size), 1), last_page(choice.page_size))
+        if choice.page > last:
+            notes.append(_("Halaman %(page)s tidak ada; yang tampil halaman terakhir, %(last)s.",
+                           page=format_number(choice.page), last=format_number(last)))
+            choice.page = last
+        rows = (query.options(load_only(*ROW_FIELDS)).order_by(self.order(choice))
+                .limit(choice.page_size).offset((choice.page - 1) * choice.page_size).all())
+        texts, locale = label_texts(), get_locale()
+        page = self.render(
+            "admin/pesan_list.html", choice=choice, notes=notes, found=found,
+            bound=int(found) if isinstance(found, AtLeast) else None,
+            rows=[_row_html(row, texts, locale, now, opds, categories) for row in rows],
+            heads=self.column_heads(choice), last=last,
+            pages=pages_shown(choice.page, last) if last > 1 else [],
+            opds=opds, categories=categories, statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
+            channels=[(c, CHANNEL_LABELS[c]) for c in CHANNELS], overdue_choices=OVERDUE_CHOICES,
+            page_sizes=PAGE_SIZES, placeholder=self.search_placeholder(),
+            exports={fmt: self.export_url(fmt, choice) for fmt in ("csv", "xlsx")})
+        return page, 400 if choice.problems else 200
+
+
+def audit_contact_search(text: str) -> None:
+    """One audit row per search by a reporter's NIK, phone or email, kept at once: reading a
+    list changes nothing else, so nothing else would commit it."""
+    record("pesan.cari_pelapor", detail=audit_line(text))
+    db.session.commit()
 
 
 class InboxView(MessageListView):
     """`baru` messages oldest first: the admin's triage queue (SOP step 3)."""
     roles = ("admin",)
-    column_default_sort = ("created_at", False)
+    default_sort = "created_at"
 
-    def scope(self, query):
-        return super().scope(query).filter(Message.status == "baru")
+    def scope(self, now):
+        return [*super().scope(now), Message.status == "baru"]
 
     def scope_export_params(self):
         return {"status": "baru"}
@@ -278,13 +326,10 @@ class InboxView(MessageListView):
 class OverdueView(MessageListView):
     """Messages past their SLA deadline, within what the user may see."""
     roles = ("admin", "evaluator", "operator")
-    column_default_sort = ("created_at", False)
+    default_sort = "created_at"
 
-    def scope(self, query):
-        return super().scope(query).filter(Message.overdue_clause())
-
-    def kept_key(self):
-        return None  # its rows are chosen by the clock (the condition holds the time now)
+    def scope(self, now):
+        return [*super().scope(now), Message.overdue_clause(now)]
 
     def scope_export_params(self):
         return {"status": "terlambat"}
@@ -293,43 +338,39 @@ class OverdueView(MessageListView):
 class OpdMessageView(MessageListView):
     """An operator's own OPD's messages (also for a user who is a monitor too)."""
     roles = ("operator",)
-    column_default_sort = ("created_at", False)
+    default_sort = "created_at"
 
-    def scope(self, query):
+    def scope(self, now):
         # One grant of the viewer's scope (models.access); no OPD of one's own: nothing is
         # "mine", not the unrouted either.
-        return query.filter(opd_grant(current_user))
+        return [opd_grant(current_user)]
 
     def scope_export_params(self):
         return {"opd": operated_opd_id(current_user) or 0}
 
 
 class MonitorView(MessageListView):
-    """A monitor's sub categories, whatever OPD handles them: read-only."""
+    """A monitor's sub categories, whatever OPD handles them: read-only.
+
+    The rows come from several sub categories. The database reads them newest first, a page's
+    worth from each sub category's stretch of ix_message_subcategory_id_created_at, only when
+    the query joins nothing (with joins, SQLite sorts every match first); the OPD and category
+    names come from the filter form's own lists. Every list is read that way."""
     roles = ("monitor",)
-    # The rows come from several sub categories. The database reads them newest first, 25 from
-    # each sub category's stretch of ix_message_subcategory_id_created_at, only when the query
-    # joins nothing (with joins, SQLite sorts every match first: 350 ms at 1M); so the OPD and
-    # category names come by two small lookups of their own.
-    column_select_related_list = ()
 
-    def scope(self, query):
-        return query.filter(monitor_grant(current_user))
-
-    def get_query(self):
-        return super().get_query().options(selectinload(Message.opd),
-                                           selectinload(Message.category))
+    def scope(self, now):
+        return [monitor_grant(current_user)]
 
 
 def register(admin):
     cat = _l("Pesan")
-    admin.add_view(InboxView(Message, name=_l("Kotak masuk"), category=cat,
-                             endpoint="inbox", url="/admin/pesan-baru"))
-    admin.add_view(MessageListView(Message, name=_l("Semua pesan"), category=cat,
-                                   endpoint="pesan_semua", url="/admin/pesan"))
-    admin.add_view(OverdueView(Message, name=_l("Antrean terlambat"), category=cat,
-                               endpoint="terlambat", url="/admin/terlambat"))
-    admin.add_view(OpdMessageView(Message, name=_l("Pesan OPD saya"), category=cat,
-                                  endpoint="pesan_opd", url="/admin/pesan-opd"))
-    admin.add_view(MonitorView(Message, name=_l("Pantauan"), category=cat,
-                               endpoint="pantauan", url="/admin/pantauan"))
+    admin.add_view(InboxView(name=_l("Kotak masuk"), category=cat, endpoint="inbox",
+                             url="/admin/pesan-baru"))
+    admin.add_view(MessageListView(name=_l("Semua pesan"), category=cat, endpoint="pesan_semua",
+                                   url="/admin/pesan"))
+    admin.add_view(OverdueView(name=_l("Antrean terlambat"), category=cat, endpoint="terlambat",
+                               url="/admin/terlambat"))
+    admin.add_view(OpdMessageView(name=_l("Pesan OPD saya"), category=cat, endpoint="pesan_opd",
+                                  url="/admin/pesan-opd"))
+    admin.add_view(MonitorView(name=_l("Pantauan"), category=cat, endpoint="pantauan",
+                               url="/admin/pantauan"))
