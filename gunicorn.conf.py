@@ -12,13 +12,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # One thread per worker (gunicorn's sync workers): a request here mostly uses the CPU, and
 # threads in one Python process take turns at it; a sync worker also takes one connection at a
-# time, so a burst is shared evenly between the workers. Measured with 200 guests submitting at
-# once on 2 workers: p99 0.65-0.77 s (SQLite) and 0.80-0.94 s (PostgreSQL); with 4 threads per
-# worker 0.86-0.94 s and 1.2-1.75 s. Raise it only where the database answers slowly.
+# time, so a burst is shared evenly between the workers (a burst of submissions waited longer
+# with four threads per worker: docs/performance.md). Raise it only where the database
+# answers slowly.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A sync worker tells the master it is alive only between requests, so `timeout` must outlast
-# the longest legitimate request: exporting every message of a 1M-message installation took
-# 33 s as CSV and 207 s as XLSX on a 2-core machine.
+# the longest legitimate request: an XLSX export of every message of a large installation
+# takes minutes on a small machine.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

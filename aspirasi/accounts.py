@@ -54,7 +54,6 @@ class AccountDatastore(SQLAlchemyUserDatastore):
     the relationship's own "selectin" load is a second statement.) Other look-ups are
     Flask-Security's."""
 
-    # Built once: building the statement cost as much as running it (0.35 -> 0.17 ms).
     SIGNED_IN = (select(User)
                  .outerjoin(roles_users, roles_users.c.user_id == User.id)
                  .outerjoin(Role, Role.id == roles_users.c.role_id)

@@ -78,9 +78,9 @@ def csv_text(value) -> str:
     a comma, a quote or a line break in double quotes, its quotes doubled (RFC 4180, as the
     csv module writes it).
 
-    Written here, not with the csv module: its writer looks at every character, which made it
-    the slowest part of exporting a year (150 MB of text); this finds the four characters with
-    a string search each. A year's export calls it two million times."""
+    Written here, not with the csv module: its writer looks at every character of every
+    field; this finds the four characters with a string search each, which matters for an
+    export of a year's messages."""
     if not value:
         return ""
     if value.__class__ is not str:
@@ -231,10 +231,9 @@ def read_ahead(session, statement, batch_size: int) -> Iterator:
 
     From PostgreSQL a batch comes whole over the connection: on a connection and thread of
     their own, the next batches are asked for and received while the rows already read are
-    written (a year's export at 1M: 25-29k rows/s read in turn, 29-41k read ahead). SQLite's
-    driver lets go of Python's lock for every row it steps to, so a reader thread would fight
-    the writer for it at each row (24-26k rows/s against 28-35k): there the rows are read in
-    turn, on the session's own connection. An error in the reader is raised in the caller; when
+    written. SQLite's driver lets go of Python's lock for every row it steps to, so a reader
+    thread would fight the writer for it at each row: there the rows are read in turn, on the
+    session's own connection. An error in the reader is raised in the caller; when
     the caller stops early (the download was cancelled), the reader stops at its next batch
     and gives its connection back.
     """
