@@ -12,12 +12,9 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
+from models.control_chars import CONTROL
 from models.errors import DomainError
 
-# Text may hold tabs and line breaks; no other C0 control, nor DEL or a C1 control.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# A file name holds none at all.
-CONTROL_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 PAGING_ARGS = ("page", "page_size")
 MAX_PAGE = 1_000_000
 

@@ -22,8 +22,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from aspirasi.input_guard import CONTROL_IN_NAMES
 from models import Attachment, db
+from models.control_chars import CONTROL_IN_NAMES
 from models.errors import DomainError
 
 JPEG, PDF = "image/jpeg", "application/pdf"
