@@ -63,7 +63,6 @@ def use_sqlite_wal(dbapi_connection, _record) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_security import Security
 
-    from aspirasi import notify  # noqa: F401 - connects the lifecycle signal receivers
     from aspirasi.accounts import (
         SECURITY_FORMS,
         AccountDatastore,
@@ -74,8 +73,9 @@ def register_extensions(app: Flask) -> None:
         register_account_audit,
         register_verification_guard,
     )
-    from aspirasi.mailer import QueuedMailUtil
     from models import Role, User
+    from services import notify  # noqa: F401 - connects the lifecycle signal receivers
+    from services.mailer import QueuedMailUtil
 
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
@@ -106,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        from aspirasi.health import report
+        from services.health import report
 
         body, status = report()
         return jsonify(body), status
@@ -125,7 +125,6 @@ def register_input_guard(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from aspirasi.notify import badge_text, unread_count
     from models.vocabulary import (
         ACTION_LABELS,
         AT_OPD_STATUSES,
@@ -134,6 +133,7 @@ def register_template_helpers(app: Flask) -> None:
         GUEST_KIND_LABELS,
         STATUS_LABELS,
     )
+    from services.notify import badge_text, unread_count
 
     @app.context_processor
     def globals_for_templates():

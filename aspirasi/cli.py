@@ -8,7 +8,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
 
-from aspirasi import demo_data
 from models import (
     Category,
     Holiday,
@@ -27,6 +26,7 @@ from models import (
 from models.sla import answer_deadline, triage_deadline
 from models.user import ALL_ROLES
 from models.vocabulary import local_midnight_utc
+from services import demo_data
 
 ROLE_DESCRIPTIONS = {
     "superadmin": "Pengelola sistem", "admin": "Admin triase pesan",
@@ -163,7 +163,7 @@ def seed_demo(password: str) -> dict:
         seed_messages(opds, subcategories, users)
     db.session.commit()
     # The demo opens with its notifications in place, as if the worker had run already.
-    from aspirasi.notify import announce_pending
+    from services.notify import announce_pending
     while announce_pending():
         pass
     return users
@@ -242,7 +242,7 @@ def _date_in_the_past(message, created, done):
 @with_appcontext
 def storage_sweep_command(minutes, delete_orphans):
     """Finish or remove leftover temporary uploads; report orphan and missing files."""
-    from aspirasi.storage import sweep
+    from services.storage import sweep
 
     report = sweep(minutes, delete_orphans)
     for key, label in (("finished", "selesai dipindahkan"), ("removed_temp", "sementara dihapus"),
@@ -266,8 +266,8 @@ def triage_train_command(limit):
     status is 0 then too, so a nightly timer does not report a failure every night."""
     import time
 
-    from aspirasi import triage_store
     from models import triage
+    from services import triage_store
 
     started = time.monotonic()
     decisions = triage.past_decisions(limit or triage.TRAINING_LIMIT)
@@ -289,7 +289,7 @@ def triage_train_command(limit):
 
 
 def register(app):
-    from aspirasi.backup import backup_commands
+    from services.backup import backup_commands
 
     app.cli.add_command(backup_commands)
     app.cli.add_command(storage_sweep_command)
@@ -352,7 +352,7 @@ def register(app):
         retrying failed ones with back-off.
 
         Without --loop: one round (for cron) and exit, 1 if a mail failed."""
-        from aspirasi import worker
+        from services import worker
 
         if loop:
             worker.run(interval=interval, batch=limit)

@@ -126,7 +126,7 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024   # five 5 MB files and the form around them
     MAX_UPLOAD_FILES = 5
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-    # The address people reach the service at, for links in mail (aspirasi.notify); unset,
+    # The address people reach the service at, for links in mail (services.notify); unset,
     # mail queued in a request links to that request's host, and the CLI's to localhost:5000.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     # How many reverse proxies stand in front (gunicorn behind nginx: 1). Only then are the
@@ -135,7 +135,7 @@ class Config:
 
     # Mail is queued in the database; `flask --app wsgi mail-deliver --loop` delivers it.
     MAIL_MAX_ATTEMPTS = 5
-    # Mail a stranger can cause reaches one address at most this often (see aspirasi.mailer).
+    # Mail a stranger can cause reaches one address at most this often (see services.mailer).
     MAIL_PER_RECIPIENT_LIMIT = int(os.environ.get("MAIL_PER_RECIPIENT_LIMIT", "5"))
     MAIL_PER_RECIPIENT_WINDOW = timedelta(hours=1)
 
@@ -158,7 +158,7 @@ class Config:
     # again at its next visit, and older files are removed from the folder by the worker.
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
-    # The triage suggestions' model file (aspirasi.triage_store); unset: under instance/.
+    # The triage suggestions' model file (services.triage_store); unset: under instance/.
     TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
 
     RATELIMIT_ENABLED = True

@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from aspirasi.extensions import db, retry_after
-from aspirasi.storage import StorageUnavailable
+from services.storage import StorageUnavailable
 
 
 def wants_json() -> bool:

@@ -6,7 +6,6 @@ from flask_admin import AdminIndexView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aspirasi.notify import mark_read, settle_teguran, unread_notifications
 from aspirasi_admin.guards import RoleGuard, refused, scoped_messages
 from models import Message, Reprimand, db, lifecycle
 from models.access import monitored_clause
@@ -15,6 +14,7 @@ from models.cache import cached_figure
 from models.errors import DomainError
 from models.roles import is_admin, is_evaluator, is_monitor, operated_opd_id
 from models.vocabulary import AT_OPD_STATUSES, IN_REVIEW
+from services.notify import mark_read, settle_teguran, unread_notifications
 
 
 def _count(query, *conditions):

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import case, func
 
-from aspirasi.charts import percent
-from aspirasi.report_figures import period_key
 from models import Message, MessageEvent, Opd, QueuedMail, db
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.cache import cached_figure
@@ -27,6 +25,8 @@ from models.steps import (
     measure,
     standard_minutes,
 )
+from services.charts import percent
+from services.report_figures import period_key
 
 
 @dataclass

@@ -17,18 +17,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, or_, select
 
-from aspirasi import charts
-from aspirasi.exports import (
-    csv_local_time,
-    csv_plain,
-    csv_text,
-    download,
-    read_ahead,
-    streamed_download,
-    yes_no,
-)
-from aspirasi.notify import staff_with_role
-from aspirasi.report_figures import FilterError, Period, cached_report, one_decimal, shares
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.report_steps import cached_step_compliance
 from models import Category, Message, Opd, Rating, Subcategory, User, db, utcnow, vocabulary
@@ -44,6 +32,18 @@ from models.message import sender_name_of, sender_nik_of
 from models.reporter_lookup import reporter_contact_clause
 from models.user import account_display_name
 from models.vocabulary import CHANNELS, STATUSES, channel_label, local_time
+from services import charts
+from services.exports import (
+    csv_local_time,
+    csv_plain,
+    csv_text,
+    download,
+    read_ahead,
+    streamed_download,
+    yes_no,
+)
+from services.notify import staff_with_role
+from services.report_figures import FilterError, Period, cached_report, one_decimal, shares
 
 
 def report_tables(report):

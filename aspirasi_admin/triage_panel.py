@@ -9,9 +9,9 @@ shows no suggestion: it never breaks the page or the admin's action.
 import logging
 from dataclasses import dataclass, field
 
-from aspirasi import triage_store
 from models import Category, Opd, Subcategory, db, triage
 from models.duplicates import likely_duplicates
+from services import triage_store
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ class QueuedMail(db.Model):
                          index=True)
     event = db.relationship("MessageEvent")
 
-    # The per-recipient limit counts an address's recent mail (aspirasi.mailer).
+    # The per-recipient limit counts an address's recent mail (services.mailer).
     __table_args__ = (db.Index("ix_queued_mail_recipient_created_at",
                                db.func.lower(recipient), created_at),)
 
@@ -50,7 +50,7 @@ class PendingAnnouncement(db.Model):
     """A change whose notifications and mails the worker still has to write.
 
     A submission only records this row; the notifications to the admins and the receipt
-    are written by the background worker (`aspirasi.notify.announce_pending`), so a citizen's
+    are written by the background worker (`services.notify.announce_pending`), so a citizen's
     request never pays for the fan-out to staff. The row is written in the transaction of the
     change and removed in the transaction that writes what it announces: each change is
     announced exactly once, even with several workers.

@@ -9,11 +9,11 @@ from flask_login import current_user
 from flask_security import login_required
 from flask_security.confirmable import send_confirmation_instructions
 
-from aspirasi import storage
 from aspirasi.extensions import limiter
 from models import db, utcnow
 from public_portal import bp
 from public_portal.forms import ActionForm, ProfileForm
+from services import storage
 
 RESENDS_BEFORE_PAUSE = 3
 RESEND_PAUSE = timedelta(seconds=60)

@@ -8,13 +8,13 @@ from flask_security import login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from aspirasi import storage
 from aspirasi.extensions import limiter
 from models import Attachment, Message, access, client_key, db, lifecycle
 from models.lifecycle import TransitionError
 from models.stages import message_stages
 from public_portal import bp, refused
 from public_portal.forms import ActionForm, GuestForm, RatingForm, ReopenForm, SubmitForm
+from services import storage
 
 
 def submit_limit() -> str:

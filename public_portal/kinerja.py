@@ -2,7 +2,7 @@
 fast it answered, how citizens rated it and how many teguran it got, ranked, with charts, for
 anyone to read, cite and download as CSV or JSON (public information, UU 14/2008).
 
-The numbers are the back-office report's own (`aspirasi.report_figures`, over every counted
+The numbers are the back-office report's own (`services.report_figures`, over every counted
 message, as an admin's report counts them); they are cached with `cached_figure` until the
 data changes, and the page itself with `cached_page`. The page names OPDs only: no message, no
 reporter, nothing a rahasia message says.
@@ -15,8 +15,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from aspirasi import charts, exports
-from aspirasi.report_figures import (
+from models import Message, Opd, Reprimand, db, utcnow
+from models.access import counted_clause
+from models.cache import cache_warmer, cached_figure, cached_page
+from models.vocabulary import local_time
+from public_portal import bp
+from services import charts, exports
+from services.report_figures import (
     DATE_FORMATS,
     FilterError,
     Period,
@@ -26,11 +31,6 @@ from aspirasi.report_figures import (
     period_key,
     quality_per_opd,
 )
-from models import Message, Opd, Reprimand, db, utcnow
-from models.access import counted_clause
-from models.cache import cache_warmer, cached_figure, cached_page
-from models.vocabulary import local_time
-from public_portal import bp
 
 RANKING_RULE = _l("Peringkat: OPD dengan persentase pesan yang dijawab tepat waktu tertinggi "
                   "berada di atas; bila sama, yang median waktu jawabnya lebih singkat. Kedua "

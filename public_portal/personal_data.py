@@ -11,12 +11,12 @@ from flask_login import current_user, logout_user
 from flask_security import login_required
 from flask_security.utils import verify_password
 
-from aspirasi import storage
 from models import db
 from models.audit import record
 from models.personal_data import close_account, personal_data, personal_files
 from public_portal import bp
 from public_portal.forms import CloseAccountForm
+from services import storage
 
 DATA_FILE = "data-saya.json"
 

@@ -7,9 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from aspirasi import storage
 from aspirasi.extensions import limiter
-from aspirasi.report_figures import count_if
 from models import Category, Message, Opd, access, db
 from models.cache import cache_warmer, cached_figure, cached_for_request, cached_page
 from models.message import TRACKING_PREFIX
@@ -19,6 +17,8 @@ from models.settings import home_picture as find_home_picture
 from models.settings import home_pictures
 from models.vocabulary import SHOWN_STATUSES
 from public_portal import bp
+from services import storage
+from services.report_figures import count_if
 
 PER_PAGE = 20
 NIK_LOOKUP_ROWS = 50

@@ -108,11 +108,12 @@ def run(args, folder: str) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import insert
 
-    from aspirasi import create_app, triage_store
+    from aspirasi import create_app
     from aspirasi.cli import create_user, ensure_roles, seed_taxonomy
     from aspirasi_admin.triage_panel import current_suggestions
     from models import Message, Subcategory, db, triage, utcnow
     from models.duplicates import likely_duplicates
+    from services import triage_store
 
     app = create_app({"TRIAGE_MODEL_PATH": f"{folder}/triage-model.joblib"})
     chance = random.Random(2026)

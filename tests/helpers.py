@@ -311,7 +311,7 @@ def free_port() -> int:
 
 def announce_submissions(app) -> int:
     """Run the worker's announcing step once: the notices and receipts of new submissions."""
-    from aspirasi.notify import announce_pending
+    from services.notify import announce_pending
 
     with in_app(app):
         return announce_pending()
@@ -320,7 +320,7 @@ def announce_submissions(app) -> int:
 def deliver_queue(app) -> tuple[int, int]:
     """Run one round of the background worker (announce pending submissions, then drain the
     mail queue), as `mail-deliver` would; returns (sent, failed)."""
-    from aspirasi import worker
+    from services import worker
 
     with in_app(app):
         _announced, sent, failed = worker.one_round()

@@ -134,7 +134,7 @@ def test_a_changed_grant_holds_from_the_next_page_on(app, client, login_as):
 
 def test_operator_cannot_download_another_opds_attachment(app, client, login_as):
     """Can an operator download a file attached to another OPD's message?"""
-    from aspirasi import storage
+    from services import storage
 
     mid = message_id(app, "Website dinas tidak bisa dibuka")
     with app.app_context():

@@ -133,7 +133,7 @@ def test_operator_sees_neither_the_name_nor_the_contact_of_an_anonim_reporter(ap
                                                                              login_as):
     """Does an OPD operator see "Anonim" and no NIK for an anonim message, while the admin sees
     who sent it (the NIK masked until the admin asks for it)?"""
-    from aspirasi.demo_data import WARGA_NIK
+    from services.demo_data import WARGA_NIK
 
     mid = gen_message(app, status="diteruskan", anonim=True).id
     login_as("op-diskominfo")

@@ -60,7 +60,7 @@ def write_archive(path, members: dict) -> None:
 @pytest.fixture
 def installation(app, demo):
     """The demo data plus a message carrying a JPG and a PDF, and a citizen's profile photo."""
-    from aspirasi import storage
+    from services import storage
 
     with app.app_context():
         message = Message.query.order_by(Message.id).first()

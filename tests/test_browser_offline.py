@@ -87,7 +87,7 @@ def test_a_report_written_offline_is_kept_and_sent_once_when_the_signal_returns(
         attachments = Attachment.query.all()
         assert len(attachments) == 1 and attachments[0].filename == "jalan.jpg"
         assert attachments[0].size < original_size / 4
-        from aspirasi import storage
+        from services import storage
 
         stored = (storage.upload_dir() / attachments[0].stored_name).read_bytes()
     with Image.open(io.BytesIO(stored)) as image:

@@ -7,7 +7,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aspirasi.exports import csv_lines, safe_cell
+from services.exports import csv_lines, safe_cell
 
 CELL = st.one_of(
     st.none(),

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import DateTime, bindparam, select, text, update
 
-from aspirasi.exports import CSV_TIME, csv_local_time
 from models import Message, db
 from models.vocabulary import local_time
+from services.exports import CSV_TIME, csv_local_time
 from tests.helpers import counted, gen_message
 
 URL = "/admin/laporan/pesan/ekspor.csv"
@@ -112,8 +112,8 @@ def test_a_cancelled_download_stops_reading_and_gives_its_connection_back(app, l
     reading (no reader left running) and give its database connection back?"""
     import threading
 
-    from aspirasi import exports
     from aspirasi_admin import reports
+    from services import exports
 
     monkeypatch.setattr(reports, "EXPORT_BATCH", 2)  # the demo's messages in many batches
     monkeypatch.setattr(exports, "CSV_CHUNK", 200)
@@ -137,7 +137,7 @@ def test_an_error_while_reading_ahead_reaches_the_reader_of_the_rows(app):
     from sqlalchemy import column, select, table
     from sqlalchemy.exc import DBAPIError
 
-    from aspirasi.exports import read_ahead
+    from services.exports import read_ahead
 
     missing = select(column("id")).select_from(table("tidak_ada"))
     with app.app_context(), pytest.raises(DBAPIError):

@@ -12,8 +12,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from aspirasi.mailer import enqueue
 from models import Message, Notification, PendingAnnouncement, QueuedMail, db, utcnow
+from services.mailer import enqueue
 from tests.helpers import (
     GOOD_NIK,
     SilentSmtp,
@@ -270,7 +270,7 @@ def test_the_service_lets_a_burst_of_submissions_pass_before_announcing_them(app
     """While submissions keep arriving, does the service leave the CPU and the database to the
     citizens' requests, announcing once they pause for a second, or once the oldest has
     waited ten seconds however busy it stays?"""
-    from aspirasi.worker import announce_after_burst
+    from services.worker import announce_after_burst
 
     for n in range(3):
         assert client.post("/lapor", data={**GUEST, "email": f"tamu{n}@example.com"}

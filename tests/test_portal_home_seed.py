@@ -102,7 +102,7 @@ def test_bad_picture_is_refused_and_keeps_nothing(app, client, login_as, data, p
 
 def test_a_failing_upload_folder_keeps_no_picture_row(app, client, login_as, monkeypatch):
     """When the upload folder cannot take the file, is it a clear 503 with no row kept?"""
-    from aspirasi import storage
+    from services import storage
 
     def refuse(path, data):
         raise OSError(28, "No space left on device")

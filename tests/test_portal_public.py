@@ -1,8 +1,8 @@
 """Public pages: home figures, the public list, tracking by number or NIK, the public log."""
 import pytest
 
-from aspirasi.demo_data import WARGA_NIK
 from models import Message, db
+from services.demo_data import WARGA_NIK
 from tests.helpers import GOOD_NIK, advance, gen_citizen, gen_message
 
 BODY_SECRET = "Rumah saya di Gang Kenanga no. 7"

@@ -1,7 +1,7 @@
 """The kabupaten/kota of East Kalimantan: one list, offered by the portal and the staff intake
 and used by the demo data."""
-from aspirasi import demo_data
 from models.region import KABUPATEN_KOTA
+from services import demo_data
 from tests.helpers import gen_citizen, log_in
 
 

@@ -37,7 +37,7 @@ def test_overdue_count_follows_the_clock_without_any_change(app, login_as, datas
                                                             monkeypatch):
     """When a deadline passes and no message changed, does the cached report count one more
     overdue message?"""
-    from aspirasi import report_figures
+    from services import report_figures
 
     with in_app(app):
         m4 = Message.query.filter_by(perihal="Perihal m4").one()

@@ -252,7 +252,7 @@ def mail_templates(app):
 
 def test_mail_without_html_part_is_text_only(app, mail_templates):
     """Is a mail whose template has no HTML part queued as plain text?"""
-    from aspirasi import mailer
+    from services import mailer
 
     mail_templates["mail/only-text.txt"] = "Halo {{ name }}."
     with app.test_request_context():
@@ -263,7 +263,7 @@ def test_mail_without_html_part_is_text_only(app, mail_templates):
 
 def test_broken_html_mail_template_raises(app, mail_templates):
     """Does a broken HTML mail template raise, instead of silently sending text only?"""
-    from aspirasi import mailer
+    from services import mailer
 
     mail_templates["mail/broken.txt"] = "Halo."
     mail_templates["mail/broken.html"] = "<p>{{ name | nosuchfilter }}</p>"
@@ -292,10 +292,10 @@ def test_open311_error_does_not_shadow_werkzeug(app, client, demo):
 
 def test_domain_errors_share_one_base(app):
     """Do every door's refusals derive from the one domain error, carrying a status?"""
-    from aspirasi.report_figures import FilterError
-    from aspirasi.storage import UploadError
     from models.errors import DomainError
     from open311.georeport import GeoReportError
+    from services.report_figures import FilterError
+    from services.storage import UploadError
 
     for kind in (lifecycle.TransitionError, lifecycle.Forbidden, lifecycle.StaleError,
                  UploadError, FilterError, GeoReportError):

@@ -190,7 +190,7 @@ def test_corrupt_model_file_leaves_the_page_working(app, client, login_as, runne
 
     # Alembic's logging setup, run by the app fixture's migrations, disables the loggers that
     # existed then; a served app never runs it.
-    monkeypatch.setattr(logging.getLogger("aspirasi.triage_store"), "disabled", False)
+    monkeypatch.setattr(logging.getLogger("services.triage_store"), "disabled", False)
     trained(app, runner, model_file)
     model_file.write_bytes(b"this is not a model at all")
     mid = new_message(app, "Jalan berlubang di Jl. Juanda", "Jalan rusak parah, banyak lubang.")

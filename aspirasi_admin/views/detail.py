@@ -11,8 +11,6 @@ from flask_login import current_user
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
-from aspirasi import storage
-from aspirasi.notify import mark_read_for_message
 from aspirasi_admin.forms import form_for, version_field
 from aspirasi_admin.guards import GuardedView, expose, refused
 from aspirasi_admin.triage_panel import record_choice, triage_panel
@@ -34,6 +32,8 @@ from models.opd import opds_without_operator
 from models.steps import duration_text, steps_by_event
 from models.timeline import read_timeline
 from models.vocabulary import ACTION_LABELS, CLOSE_REASONS, IN_REVIEW
+from services import storage
+from services.notify import mark_read_for_message
 
 # What the page shows of a message's own rows, read in the message's query (one each otherwise);
 # its timeline comes in one more (`read_timeline`). The reporter's and the actors' roles are

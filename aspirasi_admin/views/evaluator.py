@@ -6,7 +6,12 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from aspirasi.report_figures import (
+from aspirasi_admin.guards import GuardedView, expose
+from models import Message, Opd, Reprimand, db, utcnow
+from models.access import counted_clause
+from models.cache import cache_warmer, cached_figure
+from models.vocabulary import STATUS_LABELS
+from services.report_figures import (
     FilterError,
     Period,
     count_if,
@@ -14,11 +19,6 @@ from aspirasi.report_figures import (
     overdue_mark,
     period_key,
 )
-from aspirasi_admin.guards import GuardedView, expose
-from models import Message, Opd, Reprimand, db, utcnow
-from models.access import counted_clause
-from models.cache import cache_warmer, cached_figure
-from models.vocabulary import STATUS_LABELS
 
 REPORT_COLUMNS = tuple((code, STATUS_LABELS[code])
                        for code in ("baru", "diteruskan", "diproses", "selesai"))

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from aspirasi import storage
 from aspirasi_admin.guards import GuardedView, expose
 from aspirasi_admin.settings_forms import HomePictureForm
 from models import db
@@ -23,6 +22,7 @@ from models.settings import (
     new_home_picture_id,
     remove_home_picture,
 )
+from services import storage
 
 
 class HomePictureView(GuardedView):

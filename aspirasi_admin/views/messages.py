@@ -24,7 +24,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import load_only
 
-from aspirasi.report_figures import FilterError, Period, parse_date
 from aspirasi_admin.guards import GuardedView, expose
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitor_grant, opd_grant, staff_message_scope
@@ -33,6 +32,7 @@ from models.paging import AtLeast, bounded_count, last_page
 from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
 from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, label_texts, time_text
+from services.report_figures import FilterError, Period, parse_date
 
 PAGE_SIZES = (25, 50, 100)
 OVERDUE_CHOICES = (("yes", _l("Ya")), ("no", _l("Tidak")))

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func
 
-from aspirasi import mailer, notify
 from models import PendingAnnouncement, db
 from models.base import utcnow
 from models.cache import refresh_cached_figures, sweep_cache_files
+from services import mailer, notify
 
 NICENESS = 10  # added to the service's scheduling niceness (lower CPU priority)
 # In a burst of submissions the announcing waits until they pause for BURST_QUIET seconds, so

@@ -2,7 +2,7 @@
 
 Every mail, Flask-Security's included, becomes a `QueuedMail` row in the transaction of the
 action that caused it; no request ever talks to a mail server. A separate process delivers
-the queue (`aspirasi.worker`): `flask --app wsgi mail-deliver --loop` (a service), or
+the queue (`services.worker`): `flask --app wsgi mail-deliver --loop` (a service), or
 `mail-deliver` without `--loop` from cron, which drains what is due once. A broken or
 silent mail server therefore never slows, loses or fails a submission or a transition.
 

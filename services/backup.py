@@ -31,8 +31,8 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from aspirasi import storage
 from models import db
+from services import storage
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -12,12 +12,12 @@ from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from aspirasi import mailer
 from models import Notification, PendingAnnouncement, Role, User, db, utcnow
 from models.cache import cached_for_request
 from models.lifecycle import RULES, allowed_actions, message_changed
 from models.user import roles_users
 from models.vocabulary import ACTION_LABELS, IN_REVIEW, STATUS_LABELS
+from services import mailer
 
 # Outside a request, with no PUBLIC_BASE_URL, a link can only guess: the development server.
 FALLBACK_BASE_URL = "http://localhost:5000"

@@ -22,7 +22,6 @@ from sqlalchemy import Float, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from aspirasi.charts import percent
 from models import Category, Message, Opd, Rating, db, utcnow
 from models.access import counted_clause, staff_message_scope, staff_scope_key
 from models.cache import cached_figure
@@ -35,6 +34,7 @@ from models.vocabulary import (
     local_midnight_utc,
     plausible_day,
 )
+from services.charts import percent
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
 
