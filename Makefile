@@ -5,20 +5,47 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench install system-deps translations db demo serve clean
+.PHONY: run test bench install install-dev lock system-deps translations db demo serve clean
 
 run: install translations db demo serve
 
 test:
 	bash scripts/test.sh
 
-install: $(BIN)/.installed
+# The service with triage suggestions: the pinned versions of requirements/triage.txt, every
+# file checked against its hash. A production server without suggestions installs
+# requirements/base.txt instead; neither holds a test tool.
+install: $(BIN)/.installed-triage
 
-$(BIN)/.installed: requirements.txt
+# Everything: the service, triage, and the tests' tools (requirements/dev.txt).
+install-dev: $(BIN)/.installed-dev
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+
+$(BIN)/.installed-triage: requirements/triage.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/triage.txt
 	touch $@
+
+# dev.txt holds every pin of triage.txt, so it installs both.
+$(BIN)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(BIN)/.installed-triage
+
+# Write the lock files from pyproject.toml. Pins already there are kept unless asked, e.g.
+#   make lock LOCK_UPGRADE="--upgrade-package flask"   (or LOCK_UPGRADE=--upgrade for all)
+# dev.txt is resolved first; triage.txt and base.txt take its versions, so every install kind
+# runs the same code.
+LOCK_UPGRADE ?=
+LOCK_ARGS := --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: install-dev
+	$(BIN)/uv pip compile pyproject.toml --extra triage --extra dev $(LOCK_ARGS) $(LOCK_UPGRADE) \
+		-o requirements/dev.txt
+	$(BIN)/uv pip compile pyproject.toml --extra triage $(LOCK_ARGS) -c requirements/dev.txt \
+		-o requirements/triage.txt
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements/dev.txt -o requirements/base.txt
 
 # Load test on throwaway databases (not part of `make test`), e.g.
 #   make bench BENCH_SIZES=10k,100k BENCH_DB=sqlite,postgres

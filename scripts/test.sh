@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
-make --no-print-directory install translations >/dev/null
+make --no-print-directory install-dev translations >/dev/null
 mkdir -p test-artifacts
 
 echo "== ruff"
