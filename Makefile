@@ -1,16 +1,20 @@
-# Aspirasi: `make run` serves the app with demo data; `make test` runs every test.
+# Aspirasi: `make run` serves the app with demo data; `make test` runs every test on both
+# databases (as CI does); `make test-fast` runs the quick tests on SQLite.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench install install-dev lock system-deps translations db demo serve clean
+.PHONY: run test test-fast bench install install-dev lock system-deps translations db demo serve clean
 
 run: install translations db demo serve
 
 test:
 	bash scripts/test.sh
+
+test-fast:
+	bash scripts/test.sh --fast
 
 # The service with triage suggestions: the pinned versions of requirements/triage.txt, every
 # file checked against its hash. A production server without suggestions installs

@@ -33,10 +33,12 @@ os.environ.setdefault("INSTANCE_PATH", _tmp)  # never touch the developer's inst
 
 
 def pytest_collection_modifyitems(items):
-    """Mark every test that drives the browser, so `-m "not browser"` can leave them out."""
+    """Mark every test that drives the browser as `browser` and `slow`, so `-m "not browser"`
+    and `-m "not slow"` leave them out without each file saying so."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 WITHOUT_TRIAGE = ("import sys\n"
                   "for name in ('sklearn', 'numpy', 'scipy', 'joblib'):\n"
