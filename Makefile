@@ -16,26 +16,28 @@ test:
 test-fast:
 	bash scripts/test.sh --fast
 
-# The service with triage suggestions: the pinned versions of requirements/triage.txt, every
-# file checked against its hash. A production server without suggestions installs
-# requirements/base.txt instead; neither holds a test tool.
-install: $(BIN)/.installed-triage
+# The service with triage suggestions: the versions pinned in requirements/triage.txt, every
+# file checked against its hash. A server without suggestions, in a new venv:
+#   make install translations REQUIREMENTS=requirements/base.txt
+# Neither holds a test tool.
+REQUIREMENTS ?= requirements/triage.txt
+install: $(BIN)/.installed-$(notdir $(REQUIREMENTS))
 
 # Everything: the service, triage, and the tests' tools (requirements/dev.txt).
-install-dev: $(BIN)/.installed-dev
+install-dev: $(BIN)/.installed-dev.txt
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(BIN)/.installed-triage: requirements/triage.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --require-hashes -r requirements/triage.txt
+$(BIN)/.installed-%.txt: requirements/%.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $<
 	touch $@
 
-# dev.txt holds every pin of triage.txt, so it installs both.
-$(BIN)/.installed-dev: requirements/dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
-	touch $@ $(BIN)/.installed-triage
+# dev.txt holds every pin of base.txt and triage.txt, so it installs them too.
+$(BIN)/.installed-dev.txt: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $<
+	touch $@ $(BIN)/.installed-triage.txt $(BIN)/.installed-base.txt
 
 # Write the lock files from pyproject.toml. Pins already there are kept unless asked, e.g.
 #   make lock LOCK_UPGRADE="--upgrade-package flask"   (or LOCK_UPGRADE=--upgrade for all)
