@@ -263,20 +263,26 @@ def triage_train_command(limit):
     """Learn triage suggestions from the admins' past decisions and store the model.
 
     With too little history nothing is written (and a model already there is kept); the exit
-    status is 0 then too, so a nightly timer does not report a failure every night."""
+    status is 0 then too, so a nightly timer does not report a failure every night. Without
+    scikit-learn installed (the `triage` extra) nothing can be learned: that is a fault of the
+    installation, so the exit status is 1."""
     import time
 
-    from models import triage
+    from models import triage_learning
     from services import triage_store
 
+    if not triage_learning.available():
+        raise click.ClickException(
+            "Saran triase tidak tersedia di server ini: scikit-learn tidak terpasang. Pasang "
+            "tambahan `triage` (pip install -r requirements/triage.txt), lalu ulangi.")
     started = time.monotonic()
-    decisions = triage.past_decisions(limit or triage.TRAINING_LIMIT)
+    decisions = triage_learning.past_decisions(limit or triage_learning.TRAINING_LIMIT)
     try:
-        model = triage.train(decisions)
-    except triage.NotEnoughHistory:
+        model = triage_learning.train(decisions)
+    except triage_learning.NotEnoughHistory:
         click.echo(f"Belum cukup riwayat untuk saran: {len(decisions)} keputusan triase "
-                   f"(perlu {triage.MIN_DECISIONS}, dan {triage.MIN_PER_CLASS} contoh per "
-                   "pilihan). Model tidak diubah.")
+                   f"(perlu {triage_learning.MIN_DECISIONS}, dan {triage_learning.MIN_PER_CLASS}"
+                   " contoh per pilihan). Model tidak diubah.")
         return
     path = triage_store.save(model)
     click.echo(f"Model saran triase {model['version']} disimpan di {path}")

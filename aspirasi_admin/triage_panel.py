@@ -2,14 +2,16 @@
 likely duplicates, and the record of whether the admin took the suggestion.
 
 Suggestions are shown only where the admin classifies (forward or answer); the admin takes
-them by following a link that pre-fills the form, never by an automatic change. Any failure
-of the suggestion code (an unreadable model, a missing scikit-learn) is logged and the page
-shows no suggestion: it never breaks the page or the admin's action.
+them by following a link that pre-fills the form, never by an automatic change. On a server
+installed without scikit-learn (the `triage` extra) the panel says that suggestions and
+similar subjects are unavailable there. Any other failure of the suggestion code (an
+unreadable model, say) is logged and the page shows no suggestion: it never breaks the page
+or the admin's action.
 """
 import logging
 from dataclasses import dataclass, field
 
-from models import Category, Opd, Subcategory, db, triage
+from models import Category, Opd, Subcategory, db, triage, triage_learning
 from models.duplicates import likely_duplicates
 from services import triage_store
 
@@ -24,29 +26,35 @@ class Panel:
     """What the triage page shows beside the form.
 
     `state`: "saran" (suggestions below), "kurang" (not enough history yet), "belum" (enough
-    history, no model trained yet), "asing" (the model knows none of the message's words) or
-    "tidak" (nothing to say: no model usable now).
+    history, no model trained yet), "asing" (the model knows none of the message's words),
+    "nonaktif" (scikit-learn is not installed on this server) or "tidak" (nothing to say: no
+    model usable now).
+    `similar_subjects`: whether the duplicates include those found by a similar subject
+    (they need scikit-learn too).
     """
     state: str
-    suggestions: triage.Suggestions | None = None
+    suggestions: triage_learning.Suggestions | None = None
     rows: dict = field(default_factory=dict)  # field -> the suggested row
     duplicates: list = field(default_factory=list)
     may_close: bool = False
+    similar_subjects: bool = True
 
     def prefill(self) -> dict:
         """The form values the "use the suggestion" link fills in."""
         return {f"{name}_id": str(row.id) for name, row in self.rows.items()}
 
 
-def current_suggestions(message) -> triage.Suggestions | None:
-    """The stored model's suggestions for `message`; None without a usable model or on any
-    failure (logged)."""
+def current_suggestions(message) -> triage_learning.Suggestions | None:
+    """The stored model's suggestions for `message`; None without scikit-learn, without a
+    usable model, or on any failure (logged)."""
+    if not triage_learning.available():
+        return None
     try:
         model = triage_store.current_model()
         if model is None:
             return None
-        texts = triage.message_texts(message.perihal, message.body, message.kabupaten)
-        return triage.suggest(model, texts, triage.Choices.current())
+        texts = triage_learning.message_texts(message.perihal, message.body, message.kabupaten)
+        return triage_learning.suggest(model, texts, triage_learning.Choices.current())
     except Exception:  # a broken model must never break the triage page
         log.exception("triage suggestion failed for message %s", message.id)
         return None
@@ -56,11 +64,13 @@ def suggestion_panel(message, allowed) -> Panel | None:
     """The suggestions part of the panel; None where the admin does not classify."""
     if not any(action in allowed for action in CLASSIFYING_ACTIONS):
         return None
+    if not triage_learning.available():
+        return Panel("nonaktif")
     suggestions = current_suggestions(message)
     if suggestions is not None and suggestions.unknown_words:
         return Panel("asing")
     if suggestions is None or not suggestions.guesses:
-        if not triage.enough_history():
+        if not triage_learning.enough_history():
             return Panel("kurang")
         return Panel("belum" if triage_store.current_model() is None else "tidak")
     rows = {name: db.session.get(ROW_OF[name], guess.id)
@@ -74,6 +84,7 @@ def triage_panel(message, user, allowed) -> Panel | None:
     if "close" in allowed:
         panel = panel or Panel("tidak")
         panel.may_close = True
+        panel.similar_subjects = triage_learning.available()
         panel.duplicates = likely_duplicates(user, message)
     return panel
 

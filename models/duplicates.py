@@ -7,22 +7,22 @@ viewer may see it (`access.staff_message_scope`), it is not withdrawn, and eithe
 - a similar subject at the same place: TF-IDF cosine similarity of the perihal at least
   `SIMILAR`, and the same kabupaten/kota when this message names one.
 
+Similar subjects are compared with scikit-learn, so only where it is installed (the `triage`
+extra); the same NIK or phone number is found without it.
+
 Only the reason is given (which of these matched, and how similar), never the matching NIK
 or number: the list tells the admin nothing about a reporter that the message pages do not.
 """
-import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models import db
+from models import db, triage_learning
 from models.access import not_withdrawn_clause, reporter_is_erased, staff_message_scope
 from models.base import utcnow
 from models.message import Message
 from models.reporter_lookup import matching_reporter
 from models.user import User
-
-log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 30
 SIMILAR = 0.5
@@ -76,14 +76,11 @@ def _similar_subjects(message: Message, rows) -> dict:
     left out before the (costlier) character n-grams are counted."""
     stems = _stems(message.perihal)
     rows = [(row_id, perihal) for row_id, perihal in rows if stems & _stems(perihal)]
-    if not rows:
-        return {}
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.metrics.pairwise import linear_kernel
-    except ImportError:
-        log.exception("scikit-learn is missing: duplicates by subject are not looked for")
-        return {}
+    if not rows or not triage_learning.available():
+        return {}  # without scikit-learn the triage panel says subjects were not compared
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
     subjects = [message.perihal] + [perihal for _id, perihal in rows]
     # Character n-grams within words: "Jl. Juanda berlubang" is like "jalan juanda lubang".
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,

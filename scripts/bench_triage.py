@@ -111,7 +111,7 @@ def run(args, folder: str) -> None:
     from aspirasi import create_app
     from aspirasi.cli import create_user, ensure_roles, seed_taxonomy
     from aspirasi_admin.triage_panel import current_suggestions
-    from models import Message, Subcategory, db, triage, utcnow
+    from models import Message, Subcategory, db, triage_learning, utcnow
     from models.duplicates import likely_duplicates
     from services import triage_store
 
@@ -145,9 +145,9 @@ def run(args, folder: str) -> None:
         print(f"{args.messages} messages written in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        decisions = triage.past_decisions()
+        decisions = triage_learning.past_decisions()
         read = time.perf_counter() - started
-        model = triage.train(decisions)
+        model = triage_learning.train(decisions)
         fitted = time.perf_counter() - started - read
         path = triage_store.save(model)
         total = time.perf_counter() - started

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from models.triage import MODEL_FORMAT
+from models.triage_learning import MODEL_FORMAT
 
 log = logging.getLogger(__name__)
 

@@ -33,10 +33,12 @@ os.environ.setdefault("INSTANCE_PATH", _tmp)  # never touch the developer's inst
 
 
 def pytest_collection_modifyitems(items):
-    """Mark every test that drives the browser, so `-m "not browser"` can leave them out."""
+    """Mark every test that drives the browser as `browser` and `slow`, so `-m "not browser"`
+    and `-m "not slow"` leave them out without each file saying so."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -117,14 +119,64 @@ def db_session(app):
         yield db.session
 
 
+# The demo's rows as seed_demo wrote them, by the app settings they were written under.
+_seeded_demo: dict = {}
+
+
 @pytest.fixture
 def demo(app):
-    """The demo data set of `flask --app wsgi seed-demo`; returns user ids by username."""
-    from aspirasi.cli import seed_demo
+    """The demo data set of `flask --app wsgi seed-demo`; returns user ids by username.
 
+    seed_demo runs in the first test that asks for the demo; later tests get a copy of the
+    rows it wrote, put back into their clean database, ids included. The copy is the same
+    data and costs a fraction of seeding (a password hash per account, every sample message's
+    lifecycle, the notifications). seed_demo runs again where the copy might differ from what
+    it would write: under other app settings (its queued mails carry PUBLIC_BASE_URL, and its
+    rules may read others), or into a database that already holds rows of the test's own."""
+    from aspirasi.cli import seed_demo
+    from models import db
+
+    settings = repr(sorted(app.config.items()))
     with app.app_context():
-        users = seed_demo(PASSWORD)
-        return {name: user.id for name, user in users.items()}
+        with db.engine.connect() as conn:
+            empty = all(conn.execute(table.select().limit(1)).first() is None
+                        for table in db.metadata.sorted_tables)
+        if empty and settings in _seeded_demo:
+            users, rows = _seeded_demo[settings]
+            put_back_rows(db, rows)
+            return dict(users)
+        users = {name: user.id for name, user in seed_demo(PASSWORD).items()}
+        if empty:
+            _seeded_demo[settings] = users, table_rows(db)
+        return dict(users)
+
+
+def table_rows(db) -> dict:
+    """Every row of every table, in primary key order (a row referring to an older row of its
+    own table comes after it)."""
+    with db.engine.connect() as conn:
+        return {table.name: [dict(row) for row in conn.execute(
+                    table.select().order_by(*table.primary_key.columns)).mappings()]
+                for table in db.metadata.sorted_tables}
+
+
+def put_back_rows(db, rows: dict) -> None:
+    """Insert `rows` (table_rows) into the emptied tables; on PostgreSQL, move each id
+    sequence past the ids put back, so that the next row gets a new one."""
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name != "postgresql":
+            return
+        for table in db.metadata.sorted_tables:
+            if not rows[table.name] or "id" not in table.c:
+                continue
+            sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                   {"table": f'"{table.name}"'})
+            if sequence:
+                conn.execute(text("SELECT setval(:sequence, :last)"),
+                             {"sequence": sequence, "last": max(r["id"] for r in rows[table.name])})
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ def test_verification_link_with_a_forged_token_confirms_nothing(app, client):
         assert User.query.filter_by(username="rina").one().confirmed_at is None
 
 
+@pytest.mark.slow
 def test_three_resends_pause_the_button_for_sixty_seconds(app, client, outbox):
     """After three resends in a row, is a fourth refused (button and server) until 60 s pass?"""
     register_and_sign_in(client)

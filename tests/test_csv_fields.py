@@ -4,6 +4,7 @@ so any spreadsheet or csv reader reads back the cells that were written."""
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def written_by_csv_module(rows) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(ROWS)
 def test_csv_lines_are_what_the_csv_module_writes(rows):

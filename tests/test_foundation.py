@@ -1,4 +1,6 @@
 """The foundation: app factory, schema, health, demo data, commands."""
+import pytest
+
 from models import Message, Opd, User
 from tests.helpers import PASSWORD, log_in
 
@@ -166,6 +168,7 @@ print(json.dumps([values["SECRET_KEY"], values["SECURITY_TOTP_SECRETS"],
 """
 
 
+@pytest.mark.slow
 def test_workers_starting_together_on_a_fresh_machine_share_one_set_of_secrets(tmp_path):
     """When several workers start at once with no secrets configured, do they all sign sessions
     and encrypt second factors with the same generated keys, the ones kept under instance/

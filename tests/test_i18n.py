@@ -3,6 +3,7 @@
 The English texts asserted here come from translations/en/LC_MESSAGES/*.mo: without those
 compiled catalogs (`make translations`) the pages stay Indonesian and these tests fail.
 """
+import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
@@ -95,6 +96,7 @@ def test_verification_mail_subject_follows_the_chosen_language(app, client, outb
     assert subjects["ind@example.com"] == "Selamat datang di Aspirasi Kaltim: verifikasi email Anda"
 
 
+@pytest.mark.slow
 def test_every_source_string_has_an_english_translation(tmp_path):
     """Is every string the project marks for translation translated in the English catalog?"""
     import subprocess

@@ -5,6 +5,7 @@ Hypothesis draws a form and a value for each of its fields, from ordinary words 
 any non-surrogate unicode, 5,000-digit numbers, absurd dates and over-long strings. The number
 of examples is bounded so the whole property stays within a few tens of seconds.
 """
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def forms(tracking: str, mid: int) -> list[tuple[str, str, str, list[str]]]:
     ]
 
 
+@pytest.mark.slow
 def test_no_form_answers_a_server_error_whatever_it_is_sent(app, demo):
     """For arbitrary text in every field of every form, is the answer always below 500?"""
     gen_citizen(app, "siti", nik=GOOD_NIK)

@@ -34,6 +34,7 @@ def api_key(app, demo):
         return key
 
 
+@pytest.mark.slow
 def test_confirm_mails_one_address_at_most_the_limit_and_always_answers_the_same(
         app, client, rate_limits_enabled):
     """Posting /confirm for one unverified address from many client addresses: are at most

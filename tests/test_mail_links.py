@@ -45,6 +45,7 @@ def test_public_base_url_wins_over_the_request_host(app, client, public_base_url
     assert links and all(link.startswith("https://aspirasi.kaltimprov.go.id/") for link in links)
 
 
+@pytest.mark.slow
 def test_cli_mail_links_use_public_base_url(app, runner, public_base_url):
     """Do the mails a CLI command queues (the demo's) link to PUBLIC_BASE_URL?"""
     public_base_url("https://demo.aspirasi.example")

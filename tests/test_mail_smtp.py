@@ -2,11 +2,14 @@
 import email
 from email import policy
 
+import pytest
+
 from aspirasi.extensions import mail
 from models import QueuedMail, User
 from tests.helpers import PASSWORD, deliver_queue, first_link, free_port
 
 
+@pytest.mark.slow
 def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, smtp_server):
     """Does the verification mail reach a real SMTP server, and does its link confirm the account?"""
     response = client.post("/register", data={"email": "dewi@example.com", "username": "dewi",
@@ -31,6 +34,7 @@ def test_registration_mail_travels_over_smtp_and_its_link_confirms(app, client, 
         assert User.query.filter_by(username="dewi").one().confirmed_at is not None
 
 
+@pytest.mark.slow
 def test_a_dead_smtp_server_never_blocks_registration(app, client, smtp_server):
     """With the SMTP server unreachable, is the account still created and the mail kept queued?"""
     app.config["MAIL_PORT"] = free_port()  # nothing listens there

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -47,6 +48,7 @@ def worker_env(app, tmp_path, port) -> dict:
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
 
 
+@pytest.mark.slow
 def test_guest_submissions_never_touch_a_hung_mail_server_and_are_mailed_once_it_recovers(
         app, client, silent_smtp):
     """With a mail server that accepts and never answers, do guest submissions finish without
@@ -116,6 +118,7 @@ def test_a_guest_submission_is_one_commit_and_its_receipt_is_written_by_the_work
     assert count_rows(app, QueuedMail, recipient="satu@example.com") == 1
 
 
+@pytest.mark.slow
 def test_two_workers_never_send_the_same_mail(app, tmp_path):
     """With two `mail-deliver` processes draining one queue at once, does every mail arrive
     exactly once?"""
@@ -165,6 +168,7 @@ def test_a_mail_claimed_by_a_dead_worker_waits_for_its_lease_and_a_sent_mail_nev
     assert len(outbox) == 1
 
 
+@pytest.mark.slow
 def test_the_worker_loop_delivers_and_stops_cleanly_on_sigterm(app, tmp_path):
     """Does `mail-deliver --loop` deliver what is queued while it runs, at a lower CPU priority
     than the web workers, and exit 0 promptly on SIGTERM?"""
@@ -196,6 +200,7 @@ def test_the_worker_loop_delivers_and_stops_cleanly_on_sigterm(app, tmp_path):
     assert len(inbox.messages) == 2
 
 
+@pytest.mark.slow
 def test_the_service_announces_submissions_while_the_mail_server_hangs(app, client, demo,
                                                                         tmp_path):
     """With the mail server hung and a mail stuck in delivery, does the running service still
@@ -234,6 +239,7 @@ def test_the_service_announces_submissions_while_the_mail_server_hangs(app, clie
     assert worker.returncode == 0, err[-2000:]
 
 
+@pytest.mark.slow
 def test_two_workers_announce_each_submission_once(app, client, demo, tmp_path):
     """With two `mail-deliver` processes announcing one backlog of guest submissions at once,
     does every admin get exactly one notification and every guest exactly one receipt per

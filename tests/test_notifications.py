@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from models import Message, Notification, QueuedMail, db, utcnow
 from tests.helpers import SmtpInbox, free_port, fresh, gen_message, get_opd, get_sub, get_user
 
@@ -114,6 +116,7 @@ print(response.status_code)
 """
 
 
+@pytest.mark.slow
 def test_smtp_failure_neither_blocks_nor_loses_a_forward(app, demo, tmp_path):
     """With the SMTP server down, does a forward still commit, its mail stay queued (with the
     error once the worker tried), and a later `mail-deliver` with a working server deliver it?"""

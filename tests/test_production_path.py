@@ -1,7 +1,7 @@
 """The production path: gunicorn (gunicorn.conf.py) with several workers sharing rate limits
 through Redis, and the mail worker delivering to a real SMTP server.
 
-These tests start real servers (redis-server from Debian, gunicorn from requirements.txt,
+These tests start real servers (redis-server from Debian, gunicorn from requirements/,
 `flask --app wsgi mail-deliver --loop`) on loopback ports, as an operator would run them;
 the database is PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file.
 """
@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SilentSmtp, SmtpInbox, free_port
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -81,6 +81,7 @@ def _message_in_every_state(app):
         return [m.id for m in Message.query.all()], (rated, reopened, too_late)
 
 
+@pytest.mark.slow
 def test_every_listed_action_succeeds_and_every_other_is_refused(app, demo):
     """For every message state and every role: does perform accept exactly what
     allowed_actions lists (given complete input), and refuse every action it does not list?"""

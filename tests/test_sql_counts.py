@@ -84,6 +84,7 @@ def clients(app, demo):
     return made
 
 
+@pytest.mark.slow
 def test_statements_per_page_do_not_grow_with_the_table_or_the_timeline(app, clients):
     """Does every list and detail page send the same number of SQL statements after the table
     gained 30 messages (every status, ratings) and the shown message gained notes and files?"""

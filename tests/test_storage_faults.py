@@ -243,6 +243,7 @@ def submit_over_http(base: str, index: int) -> tuple[int | None, str | None]:
         return None, None
 
 
+@pytest.mark.slow
 def test_killing_a_worker_mid_way_loses_no_acknowledged_submission(gunicorn_two_workers):
     """With submissions in flight and one gunicorn worker killed with SIGKILL, is every
     acknowledged submission stored with both its files, no row half-written and no orphan

@@ -216,7 +216,7 @@ def test_a_model_file_of_the_wrong_kind_is_ignored(app, client, login_as, model_
     still working?"""
     import joblib
 
-    from models.triage import MODEL_FORMAT
+    from models.triage_learning import MODEL_FORMAT
 
     mid = new_message(app, "Jalan berlubang", "Jalan rusak.")
     login_as("admin")
@@ -368,11 +368,11 @@ def test_only_the_triaging_admin_sees_suggestions(app, client, login_as, runner,
 def test_categories_and_subcategories_listed_are_the_installations(app, demo):
     """Is every class of the model a row of this installation (nothing learned from
     elsewhere)?"""
-    from models import triage
+    from models import triage_learning
 
     gen_decisions(app)
     with app.app_context():
-        model = triage.train(triage.past_decisions())
+        model = triage_learning.train(triage_learning.past_decisions())
         assert set(model["classes"]["subcategory"]) <= {s.id for s in Subcategory.query}
         assert set(model["classes"]["category"]) <= {c.id for c in Category.query}
         assert set(model["classes"]["opd"]) <= {o.id for o in Opd.query}
