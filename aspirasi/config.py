@@ -137,6 +137,9 @@ class Config:
     MAIL_MAX_ATTEMPTS = 5
     # Mail a stranger can cause reaches one address at most this often (see services.mailer).
     MAIL_PER_RECIPIENT_LIMIT = int(os.environ.get("MAIL_PER_RECIPIENT_LIMIT", "5"))
+    # Mail about one's own account (reset, verification) is counted apart, with its own share,
+    # so notices anyone can cause never use it up (see services.mailer.MAIL_KINDS).
+    MAIL_ACCOUNT_PER_RECIPIENT_LIMIT = int(os.environ.get("MAIL_ACCOUNT_PER_RECIPIENT_LIMIT", "5"))
     MAIL_PER_RECIPIENT_WINDOW = timedelta(hours=1)
 
     BABEL_DEFAULT_LOCALE = "id"
@@ -174,6 +177,9 @@ class Config:
         "register": "5 per minute; 30 per hour",
         "resend": "10 per minute",
         "reset": "5 per minute",
+        # Per address typed, whether or not an account has it: below the account mail's share,
+        # so every reset /reset accepts is queued, and a refusal is said on the page.
+        "reset_address": "3 per hour",
         "submit": "5 per minute; 50 per day",
         "nik_tracking": "10 per minute",
         "open311_post": "30 per minute",

@@ -25,13 +25,22 @@ def error_response(code: int, error, description: str, headers=None, **page):
     return render_template(f"errors/{code}.html", error=error, **page), code, headers
 
 
+def limit_explanation(error) -> str | None:
+    """What a limit with its own words (Flask-Limiter's `error_message`) tells the person, or
+    None for the general explanation."""
+    limit = getattr(error, "limit", None)
+    return error.description if limit is not None and limit.error_message else None
+
+
 def register_errorhandlers(app: Flask) -> None:
     def http_error(code: int):
         def handler(error):
             if code == 500:
                 db.session.rollback()  # a failed flush would otherwise break the error page too
-            return error_response(code, error, getattr(error, "description", str(error)),
-                                  retry_after() if code == 429 else None)
+            if code == 429:
+                return error_response(code, error, error.description, retry_after(),
+                                      explanation=limit_explanation(error))
+            return error_response(code, error, getattr(error, "description", str(error)))
         return handler
 
     for code in (400, 403, 404, 413, 429, 500):

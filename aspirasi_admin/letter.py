@@ -1,5 +1,6 @@
 """The forwarding letter (surat penerusan) that goes with a message to its OPD, as a PDF."""
 import io
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date
@@ -12,16 +13,25 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from models import MessageEvent, Setting, db
 from models.base import utcnow
-from models.vocabulary import guest_kind_label
+from models.vocabulary import guest_kind_label, local_midnight_utc, local_time
 
 LETTER_CODE = "000.1.5"
 SUMMARY_LENGTH = 900
 
 
+def letter_date(value) -> str:
+    """A day as the letter writes it, "8 Desember 2026": a stored time's day in WITA (the
+    office's clock, the one its pages show), a plain day as it is."""
+    if value is None:
+        return "-"
+    return format_date(local_time(value) if isinstance(value, datetime) else value,
+                       "d MMMM yyyy", locale="id")
+
+
 def signature_rows(sent) -> list[list[str]]:
     """The signature block, from the superadmin's settings (title, name, NIP)."""
     nip = Setting.get_text("letter_signatory_nip")
-    rows = [["", "Samarinda, " + format_date(sent, "d MMMM yyyy", locale="id")],
+    rows = [["", "Samarinda, " + letter_date(sent)],
             ["", Setting.get_text("letter_signatory_title")],
             ["", ""], ["", ""],
             ["", Setting.get_text("letter_signatory_name")]]
@@ -36,8 +46,9 @@ def first_forward(message):
 
 
 def letter_sequence(event) -> int:
-    """The letter's running number: this forwarding's rank among the year's first forwardings."""
-    year_start = event.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    """The letter's running number: this forwarding's rank among the year's first forwardings
+    (the year in WITA, as the letter's date)."""
+    year_start = local_midnight_utc(date(local_time(event.created_at).year, 1, 1))
     firsts = (db.select(db.func.min(MessageEvent.id))
               .where(MessageEvent.action == "forward")
               .group_by(MessageEvent.message_id))
@@ -50,7 +61,7 @@ def letter_number(message) -> str:
     event = first_forward(message)
     when = event.created_at if event else (message.forwarded_at or utcnow())
     sequence = letter_sequence(event) if event else 0
-    return f"{LETTER_CODE}/{sequence}/ASPIRASI/{when.year}"
+    return f"{LETTER_CODE}/{sequence}/ASPIRASI/{local_time(when).year}"
 
 
 def guest_facts(message) -> list[list[str]]:
@@ -61,8 +72,7 @@ def guest_facts(message) -> list[list[str]]:
         with force_locale("id"):
             rows.append(["Kategori pelapor", guest_kind_label(message.guest_kind)])
     if message.event_date:
-        rows.append(["Tanggal kejadian", format_date(message.event_date, "d MMMM yyyy",
-                                                     locale="id")])
+        rows.append(["Tanggal kejadian", letter_date(message.event_date)])
     return rows
 
 
@@ -86,13 +96,13 @@ def forwarding_letter_pdf(message) -> bytes:
                             title=f"Surat Penerusan {message.tracking}", author="Aspirasi Kaltim")
     sent = message.forwarded_at or utcnow()
     place = (message.address, message.kabupaten)
-    due = format_date(message.answer_due_at, "d MMMM yyyy", locale="id") if message.answer_due_at else "-"
+    due = letter_date(message.answer_due_at)
     story = [
         Paragraph("PEMERINTAH PROVINSI KALIMANTAN TIMUR", head),
         Paragraph("Layanan Aspirasi dan Pengaduan Masyarakat (Aspirasi Kaltim)", styles["Heading4"]),
         Spacer(1, 0.4 * cm),
         Table([["Nomor", ":", letter_number(message)],
-               ["Tanggal", ":", format_date(sent, "d MMMM yyyy", locale="id")],
+               ["Tanggal", ":", letter_date(sent)],
                ["Sifat", ":", "Segera"],
                ["Perihal", ":", Paragraph(e("Penerusan aspirasi/pengaduan: " + message.perihal), body)]],
               colWidths=[3 * cm, 0.5 * cm, 12 * cm],
@@ -109,7 +119,7 @@ def forwarding_letter_pdf(message) -> bytes:
                   "kewenangan Saudara, dengan ringkasan sebagai berikut:", body),
         Spacer(1, 0.3 * cm),
         Table([["Nomor tracking", message.tracking],
-               ["Diterima", format_date(message.created_at, "d MMMM yyyy", locale="id")],
+               ["Diterima", letter_date(message.created_at)],
                ["Kategori", Paragraph(e(message.subcategory or message.category), body)],
                *guest_facts(message),
                ["Lokasi", Paragraph(e(", ".join(p for p in place if p)), body)],

@@ -16,6 +16,8 @@ version is unchanged.
   after a change, so a busy installation does not count after every submission. The figures
   most visits open (registered with `cache_warmer`) are counted again by the background worker
   (`refresh_cached_figures`) when the data changed and someone asked for them lately.
+  The person who just changed data is never among the others: after a write of theirs, their
+  next pages count the figures again (`changed_by_reader_since`).
 - `cached_page`: a page rendered for signed-out visitors, where many strangers ask for the same
   one (home, the public list, /kinerja), for the query arguments the page knows only.
 
@@ -40,7 +42,16 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import (
+    Response,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    make_response,
+    request,
+    session,
+)
 from flask_babel import force_locale, get_locale
 from flask_caching import Cache
 from flask_login import current_user
@@ -72,6 +83,44 @@ def cached_for_request(key: str, compute: Callable):
 @event.listens_for(Session, "after_rollback")
 def _forget_request_cache(session, *_):
     session.info.pop(_MEMO, None)
+
+
+# --- the reader's own changes -----------------------------------------------------------------
+
+_WROTE = "wrote"
+# When the signed-in person last committed a change, kept in their own session (seconds).
+OWN_CHANGE_AT = "own_change_at"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session_, *_):
+    session_.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_write(session_, *_):
+    session_.info.pop(_WROTE, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_own_change(session_):
+    """A signed-in person's committed change is noted in their session as the request ends
+    (no SQL may run here, and who is signed in may need some), so that their next pages show
+    figures that hold it (`cached_figure`)."""
+    if not (session_.info.pop(_WROTE, False) and has_request_context()):
+        return
+    moment = time.time()
+
+    @after_this_request
+    def remember(response):
+        if current_user.is_authenticated:
+            session[OWN_CHANGE_AT] = moment
+        return response
+
+
+def changed_by_reader_since(moment: float) -> bool:
+    """Whether the person reading committed a change after `moment` (a time.time())."""
+    return has_request_context() and session.get(OWN_CHANGE_AT, 0) > moment
 
 
 # --- the data version -------------------------------------------------------------------------
@@ -133,16 +182,18 @@ def cached_figure(key: str, compute: Callable, per_locale: bool = True, marks: t
     elif not cache.has(asked):
         return stored["value"] if stored is not None else None
     lock = f"{key}:recounting"
-    if stored is not None:
+    claimed = False
+    # Counted before the reader's own change: theirs to count again now, whatever the others do.
+    if stored is not None and not changed_by_reader_since(stored["at"]):
         max_age = 0 if refreshing else current_app.config["FIGURES_MAX_AGE"]
-        if time.time() - stored["at"] < max_age or not _claim(lock, RECOUNT_SECONDS):
+        if time.time() - stored["at"] < max_age or not (claimed := _claim(lock, RECOUNT_SECONDS)):
             g.outdated_figures = True  # a page showing them must not be stored as current
             return stored["value"]
     try:
         value = compute()
         cache.set(key, {"version": version, "at": time.time(), "value": value})
     finally:
-        if stored is not None:
+        if claimed:
             cache.delete(lock)
     if refreshing:
         g.refreshed_figures = g.get("refreshed_figures", 0) + 1

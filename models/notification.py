@@ -28,6 +28,9 @@ class Notification(db.Model):
 class QueuedMail(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     recipient = db.Column(db.String(255), nullable=False)
+    # What the per-recipient limit counts it with (services.mailer.MAIL_KINDS): "notice" for
+    # mail about a message, "account" and "reset" for mail about the recipient's own account.
+    kind = db.Column(db.String(16), nullable=False, default="notice", server_default="notice")
     subject = db.Column(db.String(255), nullable=False)
     body = db.Column(db.Text, nullable=False)
     html = db.Column(db.Text)

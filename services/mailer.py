@@ -20,7 +20,7 @@ once its lease runs out: a rare duplicate is preferred to a verification or rese
 silently never arrives (at-most-once would need to give those up).
 
 Mail a stranger can cause (account mails, the receipt of a guest or API submission) is
-limited per recipient address: see `recipient_saturated`.
+limited per recipient address, each kind of mail counted apart: see `recipient_saturated`.
 """
 from datetime import timedelta
 
@@ -32,39 +32,55 @@ from sqlalchemy import func
 
 from models import QueuedMail, db, utcnow
 
+# The kinds of mail the per-recipient limit counts apart, each with the setting that bounds it
+# in the window. Notices about a message (a guest's receipt, a status change) can be caused by
+# anyone who types the address; they never use up the share of the mail a person asks for
+# about their own account. A reset has a kind of its own: /reset is also limited per address
+# typed (RATE_LIMITS["reset_address"], below this share), so a reset that page accepts is
+# always queued, and a refused one is told on the page.
+MAIL_KINDS = {"notice": "MAIL_PER_RECIPIENT_LIMIT",
+              "account": "MAIL_ACCOUNT_PER_RECIPIENT_LIMIT",
+              "reset": "MAIL_ACCOUNT_PER_RECIPIENT_LIMIT"}
+# Flask-Security's mails by template name; every other one of its mails is an "account" mail.
+SECURITY_MAIL_KINDS = {"reset_instructions": "reset"}
 
-def recipient_saturated(recipient: str) -> bool:
-    """Has this address already been queued its share of mail in the current window?
 
-    Every queued row to the address counts, whatever caused it, so a stranger cannot turn
-    the service into a mail cannon aimed at one inbox, from however many client addresses.
+def recipient_saturated(recipient: str, kind: str = "notice") -> bool:
+    """Has this address already been queued its share of mail of this `kind` in the window?
+
+    Every queued row of the kind to the address counts, whatever caused it, so a stranger
+    cannot turn the service into a mail cannon aimed at one inbox, from however many client
+    addresses.
     """
-    most = current_app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    most = current_app.config[MAIL_KINDS[kind]]
     since = utcnow() - current_app.config["MAIL_PER_RECIPIENT_WINDOW"]
     queued = (QueuedMail.query
               .filter(func.lower(QueuedMail.recipient) == recipient.strip().lower(),
-                      QueuedMail.created_at >= since)
+                      QueuedMail.created_at >= since, QueuedMail.kind == kind)
               .count())
     return queued >= most
 
 
-def _over_limit(recipient: str, limited: bool) -> bool:
-    if limited and recipient_saturated(recipient):
-        current_app.logger.warning("mail to %s not queued: per-recipient limit reached", recipient)
+def _over_limit(recipient: str, limited: bool, kind: str) -> bool:
+    if limited and recipient_saturated(recipient, kind):
+        current_app.logger.warning("%s mail to %s not queued: per-recipient limit reached",
+                                   kind, recipient)
         return True
     return False
 
 
 def enqueue(recipient: str, subject: str, body: str, html: str | None = None,
-            limited: bool = False) -> QueuedMail | None:
-    """Queue one mail in the current session; the caller's commit makes it real.
+            limited: bool = False, kind: str = "notice") -> QueuedMail | None:
+    """Queue one mail of `kind` (MAIL_KINDS) in the current session; the caller's commit makes
+    it real.
 
     `limited` mail (caused by someone who has not proven they own the address) is dropped,
-    with a log line, once the address has had its share; the action itself goes on.
+    with a log line, once the address has had its share of that kind; the action itself goes
+    on.
     """
-    if not recipient or _over_limit(recipient, limited):
+    if not recipient or _over_limit(recipient, limited, kind):
         return None
-    row = QueuedMail(recipient=recipient, subject=str(subject), body=body, html=html)
+    row = QueuedMail(recipient=recipient, subject=str(subject), body=body, html=html, kind=kind)
     db.session.add(row)
     return row
 
@@ -72,7 +88,7 @@ def enqueue(recipient: str, subject: str, body: str, html: str | None = None,
 def enqueue_template(recipient: str, subject: str, template: str, limited: bool = False,
                      **context) -> QueuedMail | None:
     """Queue a mail rendered from templates/mail/<template>.txt (and .html when it exists)."""
-    if not recipient or _over_limit(recipient, limited):
+    if not recipient or _over_limit(recipient, limited, "notice"):
         return None
     body = render_template(f"mail/{template}.txt", **context)
     html_name = f"mail/{template}.html"
@@ -89,12 +105,16 @@ class QueuedMailUtil(MailUtil):
     """Flask-Security's mails go through the same queue as ours.
 
     They are all limited per recipient: registration, verification, reset and their notices
-    can be set off by anyone who types an address. The form's answer stays the same whether
-    or not a mail was queued, so the limit reveals nothing about accounts.
+    can be set off by anyone who types an address. They are counted apart from the notices
+    about messages (`MAIL_KINDS`), which anyone can cause with someone else's address. The
+    form's answer stays the same whether or not a mail was queued, so the limit reveals
+    nothing about accounts.
     """
 
     def send_mail(self, template, subject, recipient, sender, body, html, **kwargs):
-        if enqueue(str(recipient), str(subject), body or "", html, limited=True) is not None:
+        kind = SECURITY_MAIL_KINDS.get(template, "account")
+        if enqueue(str(recipient), str(subject), body or "", html, limited=True,
+                   kind=kind) is not None:
             # Flask-Security sends after its own commit; the row needs one of its own.
             db.session.commit()
 

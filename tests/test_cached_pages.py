@@ -10,7 +10,7 @@ import pytest
 from jinja2 import StrictUndefined
 
 from models import Category, Message, Opd, db
-from tests.helpers import app_config, counted, gen_message, in_app, log_in
+from tests.helpers import app_config, counted, gen_message, in_app, log_in, post_action
 
 
 def received(html: str) -> int:
@@ -239,3 +239,18 @@ def test_the_worker_leaves_alone_figures_nobody_asked_for(app, demo, runner):
         assert not any("GROUP BY" in statement for statement in sent)
     finally:
         app.config.update(FIGURES_REFRESH=0)
+
+
+def test_a_clerks_own_action_is_on_their_next_page(app, client, login_as, monkeypatch):
+    """With figures kept an hour after a change, does the operator who accepts their OPD's only
+    waiting message see none waiting on their very next dashboard?"""
+    monkeypatch.setitem(app.config, "FIGURES_MAX_AGE", 3600)
+    login_as("op-dlh")
+    assert 'data-figure="Menunggu diterima">1<' in client.get("/admin/").get_data(as_text=True)
+    with app.app_context():
+        waiting = Message.query.join(Opd).filter(Opd.code == "DLH",
+                                                 Message.status == "diteruskan").one().id
+    assert post_action(client, waiting, "accept").status_code == 302
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'data-figure="Menunggu diterima">0<' in page
+    assert 'data-figure="Sedang diproses">2<' in page

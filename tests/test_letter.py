@@ -1,9 +1,11 @@
 """The forwarding letter (surat penerusan) PDF, read back with pypdf."""
 import io
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from babel.dates import format_date
 from pypdf import PdfReader
 
+import models.base
 from models import Message, db
 from tests.helpers import gen_message
 
@@ -76,3 +78,51 @@ def test_letter_is_signed_by_the_official_the_superadmin_set(app, client, login_
     text = letter_text(client, mid)
     assert "Kepala Biro Umum" in text and "Dra. Siti Rahma" in text
     assert "NIP. 19700101 199503 2 001" in text
+
+
+def clock_at(moment: datetime):
+    """A stand-in for `datetime` whose now() is `moment` (naive UTC), for the app's clock."""
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment.replace(tzinfo=UTC).astimezone(tz) if tz else moment
+    return Frozen
+
+
+def forwarded_at(app, monkeypatch, moment: datetime) -> Message:
+    """A message submitted and forwarded to Diskominfo with the app's clock at `moment`."""
+    with monkeypatch.context() as patch:
+        patch.setattr(models.base, "datetime", clock_at(moment))
+        return gen_message(app, status="diteruskan")
+
+
+def test_the_letter_and_the_mails_give_days_in_wita(app, client, login_as, outbox, monkeypatch):
+    """Forwarded at 23:30 UTC on 6 December, 07:30 WITA on the 7th: do the letter (date,
+    received, deadline) and the mails to the operator and the reporter give the WITA days the
+    pages show?"""
+    message = forwarded_at(app, monkeypatch, datetime(2026, 12, 6, 23, 30))
+    with app.app_context():
+        due = db.session.get(Message, message.id).answer_due_at
+    login_as("admin")
+    text = " ".join(letter_text(client, message.id).split())
+    assert "Tanggal : 7 Desember 2026" in text
+    assert "Diterima 7 Desember 2026" in text
+    assert "Samarinda, 7 Desember 2026" in text
+    assert "6 Desember" not in text
+    due_day = format_date(due + timedelta(hours=8), "d MMMM yyyy", locale="id")
+    assert f"paling lambat {due_day}." in text
+    mails = {mail.to[0]: mail.body for mail in outbox if message.tracking in mail.subject
+             or message.tracking in mail.body}
+    assert "7 Des 2026 07:30 WITA" in mails["op-diskominfo@aspirasi.kaltimprov.go.id"]
+    assert "7 Des 2026 07:30 WITA" in mails["warga@example.com"]
+
+
+def test_a_letter_of_new_years_morning_is_numbered_in_the_new_year(app, client, login_as,
+                                                                   monkeypatch):
+    """Forwarded at 04:00 WITA on 1 January (20:00 UTC on 31 December): is the letter dated
+    1 Januari and numbered as the first of the new year?"""
+    message = forwarded_at(app, monkeypatch, datetime(2026, 12, 31, 20, 0))
+    login_as("admin")
+    text = " ".join(letter_text(client, message.id).split())
+    assert "000.1.5/1/ASPIRASI/2027" in text
+    assert "Tanggal : 1 Januari 2027" in text

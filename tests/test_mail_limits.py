@@ -1,12 +1,24 @@
 """Mail bombing: mail a stranger can cause reaches one address at most
-MAIL_PER_RECIPIENT_LIMIT times an hour, from however many client addresses; the actions
-themselves (a submission, the /confirm answer) are never lost or changed by the limit."""
+MAIL_PER_RECIPIENT_LIMIT times an hour, from however many client addresses, and mail about
+one's own account (MAIL_ACCOUNT_PER_RECIPIENT_LIMIT) is counted apart; the actions themselves
+(a submission, the /confirm answer) are never lost or changed by the limit."""
 from datetime import timedelta
 
 import pytest
+from flask_security import verify_password
 
-from models import ApiKey, Message, QueuedMail, db, utcnow
-from tests.helpers import GOOD_NIK, PASSWORD, announce_submissions, count_rows, get_opd, get_sub, post_action
+from models import ApiKey, Message, QueuedMail, User, db, utcnow
+from tests.helpers import (
+    GOOD_NIK,
+    PASSWORD,
+    announce_submissions,
+    count_rows,
+    first_link,
+    gen_citizen,
+    get_opd,
+    get_sub,
+    post_action,
+)
 
 TARGET = "korban@example.com"
 GUEST = {"guest_kind": "umum", "perihal": "Lampu jalan padam", "body": "Sudah sepekan gelap.",
@@ -39,7 +51,7 @@ def test_confirm_mails_one_address_at_most_the_limit_and_always_answers_the_same
         app, client, rate_limits_enabled):
     """Posting /confirm for one unverified address from many client addresses: are at most
     MAIL_PER_RECIPIENT_LIMIT mails queued in the hour, and is every answer the same page?"""
-    limit = app.config["MAIL_PER_RECIPIENT_LIMIT"]
+    limit = app.config["MAIL_ACCOUNT_PER_RECIPIENT_LIMIT"]
     assert client.post("/register", data={"email": TARGET, "username": "korban",
                                           "password": PASSWORD,
                                           "password_confirm": PASSWORD}).status_code == 302
@@ -116,3 +128,42 @@ def test_staff_actions_still_mail_a_citizen_over_the_limit(app, client, login_as
     response = post_action(client, message_id, "forward", **form)
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     assert mails_to(app, TARGET) == limit + 1
+
+
+def test_guest_receipts_never_hold_back_the_reset_a_person_asks_for(app, client, outbox):
+    """With the address's hour filled by guest receipts (anyone can cause those), is the reset
+    mail its owner asks for still sent, and does its link set a new password?"""
+    gen_citizen(app)
+    owner = "siti@example.com"
+    for _ in range(app.config["MAIL_PER_RECIPIENT_LIMIT"] + 1):
+        assert client.post("/lapor", data=dict(GUEST, email=owner)).status_code == 302
+    receipts = len([mail for mail in outbox if mail.to == [owner]])
+    assert receipts == app.config["MAIL_PER_RECIPIENT_LIMIT"]  # the hour is full
+    assert client.post("/reset", data={"email": owner}).status_code in (200, 302)
+    resets = [mail for mail in outbox if mail.to == [owner] and "Atur ulang" in mail.subject]
+    assert len(resets) == 1
+    link = first_link(resets[0].body, "/reset/").replace("http://localhost", "")
+    new = "Sandi-Baru-Sekali-7"
+    assert client.post(link, data={"password": new, "password_confirm": new}).status_code == 302
+    with app.app_context():
+        assert verify_password(new, User.query.filter_by(username="siti").one().password)
+
+
+def test_a_reset_held_by_its_limit_says_so_alike_for_every_address(app, outbox,
+                                                                   rate_limits_enabled):
+    """Asked for a fourth time in the hour, from other client addresses each time, does /reset
+    say that no new mail was sent, in the same words for a registered and an unknown address,
+    while each of the three resets it accepted was mailed?"""
+    gen_citizen(app)
+    refusals = []
+    for number, address in enumerate(("siti@example.com", "budi@example.com")):
+        answers = [from_address(app, number * 10 + attempt).post("/reset",
+                                                                 data={"email": address})
+                   for attempt in range(4)]
+        assert [answer.status_code in (200, 302) for answer in answers] == [True] * 3 + [False]
+        assert answers[3].status_code == 429
+        refusals.append(answers[3].get_data(as_text=True))
+    assert "terlalu sering" in refusals[0] and "tidak ada email baru" in refusals[0]
+    assert refusals[0] == refusals[1]
+    assert len([mail for mail in outbox if mail.to == ["siti@example.com"]]) == 3
+    assert not [mail for mail in outbox if mail.to == ["budi@example.com"]]
