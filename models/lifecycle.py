@@ -152,7 +152,12 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
             message.status = rule.target
         message.updated_at = utcnow()
         public = rule.public(message) if callable(rule.public) else rule.public
-        event = _event(message, action, actor, from_status, note=note, public=public)
+        staff_only = public and rule.note_for_staff and note and not data.get("publish_note")
+        event = _event(message, action, actor, from_status, note=None if staff_only else note,
+                       public=public)
+        if staff_only:
+            # The step stays public; what one officer wrote to another goes beside it, inside.
+            _event(message, "note", actor, message.status, note=note, public=False)
         for attachment in data.get("attachments") or ():
             attachment.event = event
         message_changed.send(message, action=action, actor=actor, event=event,
@@ -472,6 +477,9 @@ class Rule:
     precondition: Callable | None = None
     public: bool | Callable = True  # shown to the citizen; or (message after the action) -> bool
     settles: tuple = ()
+    # The note is written to other staff (the OPD): it is kept as an internal note beside the
+    # public step unless the actor chooses to publish it (`publish_note` in the data).
+    note_for_staff: bool = False
 
     @property
     def by_staff(self) -> bool:
@@ -483,8 +491,10 @@ _LIVE = ("baru", "diteruskan", "diproses", IN_REVIEW, "selesai", "ditutup")
 _WAITING_TRIAGE = ("baru", "dikembalikan")
 
 RULES = {
-    "forward": Rule(("baru",), "diteruskan", is_admin, _forward, settles=_WAITING_TRIAGE),
-    "reroute": Rule(("diteruskan",), "diteruskan", is_admin, _reroute, settles=("diteruskan",)),
+    "forward": Rule(("baru",), "diteruskan", is_admin, _forward, settles=_WAITING_TRIAGE,
+                    note_for_staff=True),
+    "reroute": Rule(("diteruskan",), "diteruskan", is_admin, _reroute, settles=("diteruskan",),
+                    note_for_staff=True),
     "answer": Rule(("baru",), "selesai", is_admin, _answer, settles=_WAITING_TRIAGE),
     "close": Rule(("baru",), "ditutup", is_admin, _close, settles=_WAITING_TRIAGE,
                   precondition=_refuse_unusable_original),
