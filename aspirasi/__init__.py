@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     register_proxy(app)
+    register_url_converters(app)
     register_extensions(app)
     register_i18n(app)
     register_blueprints(app)
@@ -42,6 +43,21 @@ def register_proxy(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before any route: `<int:...>` in every door takes only numbers an id column can hold.
+    A larger one is a 404 like any id that names no row, instead of a database error."""
+    from werkzeug.routing import IntegerConverter
+
+    from models.base import LARGEST_ID
+
+    class RowIdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", LARGEST_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = RowIdConverter
 
 
 def use_sqlite_wal(dbapi_connection, _record) -> None:

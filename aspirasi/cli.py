@@ -223,6 +223,7 @@ def _date_in_the_past(message, created, done):
     hours later and (when done) answered the next day."""
     when = {"submit": created, "forward": created + timedelta(hours=1),
             "accept": created + timedelta(hours=3), "reply": created + timedelta(days=1)}
+    when["note"] = when["forward"]  # the note for the OPD, written as it was forwarded
     db.session.flush()
     for event in message.events:
         event.created_at = when[event.action]

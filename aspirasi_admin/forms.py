@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from models import Category, Opd, Subcategory, db
 from models.errors import DomainError
+from models.field_checks import ANSWER_LENGTH, NOTE_LENGTH, at_most
 
 TRUE_VALUES = ("1", "on", "y", "true")
 
@@ -58,7 +59,7 @@ class ActionForm(FlaskForm):
     """Every action: the version the page was built from, and an optional note."""
 
     version = HiddenField()
-    note = TextAreaField()
+    note = TextAreaField(validators=[at_most(NOTE_LENGTH)])
 
     def checked(self):
         """This form, validated; raises InvalidForm when the input is refused."""
@@ -85,7 +86,8 @@ class TaxonomyForm(ActionForm):
 
 
 class ForwardForm(TaxonomyForm):
-    """Forwarding, with the privacy flags shown at their current values.
+    """Forwarding, with the privacy flags shown at their current values, and the note for the
+    OPD, kept internal unless `publish_note` is ticked.
 
     A ticked box always counts; an unticked one clears its flag only when the page showed
     the boxes (`flags_shown`), so forwarding never clears anonim or rahasia by omission.
@@ -93,6 +95,7 @@ class ForwardForm(TaxonomyForm):
     anonim = CheckboxField()
     rahasia = CheckboxField()
     flags_shown = HiddenField()
+    publish_note = CheckboxField()
 
     def lifecycle_data(self) -> dict:
         data = super().lifecycle_data()
@@ -100,26 +103,27 @@ class ForwardForm(TaxonomyForm):
         for flag in ("anonim", "rahasia"):
             if shown or getattr(self, flag).data:
                 data[flag] = getattr(self, flag).data
-        return data
+        return {**data, "publish_note": self.publish_note.data}
 
 
 class RerouteForm(ActionForm):
     opd_id = RowField(model=Opd, validators=[InputRequired(_l("Pilih OPD tujuan yang baru."))])
+    publish_note = CheckboxField()
 
     def lifecycle_data(self) -> dict:
-        return {"opd": self.opd_id.data}
+        return {"opd": self.opd_id.data, "publish_note": self.publish_note.data}
 
 
 class AnswerForm(TaxonomyForm):
-    answer = TextAreaField()
+    answer = TextAreaField(validators=[at_most(ANSWER_LENGTH)])
 
     def lifecycle_data(self) -> dict:
         return {**super().lifecycle_data(), "answer": self.answer.data or ""}
 
 
 class CloseForm(ActionForm):
-    reason = StringField()
-    duplicate_of = StringField()
+    reason = StringField(validators=[at_most(20)])
+    duplicate_of = StringField(validators=[at_most(40)])  # a tracking number
 
     def lifecycle_data(self) -> dict:
         return {"reason": self.reason.data, "duplicate_of": (self.duplicate_of.data or "").strip()}
@@ -135,7 +139,7 @@ class FlagsForm(ActionForm):
 
 
 class ReplyForm(ActionForm):
-    answer = TextAreaField()
+    answer = TextAreaField(validators=[at_most(ANSWER_LENGTH)])
     files = MultipleFileField()
 
     def lifecycle_data(self) -> dict:

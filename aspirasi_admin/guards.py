@@ -7,8 +7,11 @@ to enrol one (/tf-setup) before any back-office page opens.
 """
 from datetime import date, datetime
 
+import sqlalchemy
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose  # noqa: F401 - re-exported for view modules
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter
 from flask_admin.form import BaseForm
@@ -20,6 +23,7 @@ from markupsafe import Markup
 
 from models import db
 from models.access import visible_messages
+from models.base import as_row_id
 from models.cache import cached_for_request
 from models.vocabulary import date_text, time_text
 
@@ -132,6 +136,23 @@ class GuardedModelView(RoleGuard, ModelView):
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, db, *args, **kwargs)
+
+    # The database is never asked for an id its id column cannot hold (a 30-digit `?id=`):
+    # such an id names no row, and is answered as one.
+    def may_name_a_row(self, id) -> bool:
+        primary_key = sqlalchemy.inspect(self.model).primary_key
+        whole_number = len(primary_key) == 1 and isinstance(primary_key[0].type, sqlalchemy.Integer)
+        return not whole_number or as_row_id(id) is not None
+
+    def get_one(self, id):
+        """The row `?id=` names, or None (Flask-Admin's "no such record")."""
+        return super().get_one(id) if self.may_name_a_row(id) else None
+
+    @action("delete", admin_text("Delete"),
+            admin_text("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete (its own words), of the ids that may name a row."""
+        return super().action_delete(tuple(id for id in ids if self.may_name_a_row(id)))
 
 
 def scoped_messages():

@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models.contact import normalise_phone
-from models.field_checks import valid_email, valid_nik, valid_phone
+from models.field_checks import ANSWER_LENGTH, at_most, valid_email, valid_nik, valid_phone
 from models.region import KABUPATEN_KOTA
 from models.vocabulary import INTAKE_CHANNELS
 
@@ -37,7 +37,8 @@ class IntakeForm(FlaskForm):
         DataRequired(_l("Perihal wajib diisi.")),
         Length(max=200, message=_l("Perihal paling panjang 200 karakter."))])
     body = TextAreaField(filters=[stripped],
-                         validators=[DataRequired(_l("Isi pesan wajib diisi."))])
+                         validators=[DataRequired(_l("Isi pesan wajib diisi.")),
+                                     at_most(ANSWER_LENGTH)])
     kabupaten = SelectField(validate_choice=False, filters=[stripped], validators=[
         Optional(), one_of(KABUPATEN_KOTA, _l("Pilih kabupaten/kota dari daftar."))])
     address = StringField(filters=[stripped], validators=[

@@ -11,7 +11,7 @@ or the admin's action.
 import logging
 from dataclasses import dataclass, field
 
-from models import Category, Opd, Subcategory, db, triage, triage_learning
+from models import Category, Message, Opd, Subcategory, db, lifecycle, triage, triage_learning
 from models.duplicates import likely_duplicates
 from services import triage_store
 
@@ -36,6 +36,8 @@ class Panel:
     suggestions: triage_learning.Suggestions | None = None
     rows: dict = field(default_factory=dict)  # field -> the suggested row
     duplicates: list = field(default_factory=list)
+    originals: dict = field(default_factory=dict)  # duplicate id -> the original a close names
+    refusals: dict = field(default_factory=dict)  # duplicate id -> why it cannot be the original
     may_close: bool = False
     similar_subjects: bool = True
 
@@ -86,7 +88,26 @@ def triage_panel(message, user, allowed) -> Panel | None:
         panel.may_close = True
         panel.similar_subjects = triage_learning.available()
         panel.duplicates = likely_duplicates(user, message)
+        panel.originals, panel.refusals = duplicate_originals(user, message, panel.duplicates)
     return panel
+
+
+def duplicate_originals(user, message, duplicates) -> tuple[dict, dict]:
+    """({candidate id: the message a close as its duplicate names: the candidate, or the root
+    of its chain}, {candidate id: why the rules refuse it}): the page offers the button
+    exactly where `lifecycle.perform` would accept it."""
+    originals, refusals = {}, {}
+    if not duplicates:
+        return originals, refusals
+    rows = db.session.scalars(
+        db.select(Message).where(Message.id.in_([d.id for d in duplicates])))
+    for row in rows:
+        refusal = lifecycle.refusal(user, message, "close", reason="duplicate", duplicate_of=row)
+        if refusal is None:
+            originals[row.id] = lifecycle.original_of(row)
+        else:
+            refusals[row.id] = str(refusal)
+    return originals, refusals
 
 
 def record_choice(message, action, actor, shown_version) -> None:

@@ -132,7 +132,7 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
         raise TransitionError(_l("Tindakan tidak dikenal."))
     if not rule.may(actor, message):
         raise Forbidden()
-    refusal = _refusal(rule, message)
+    refusal = _refusal(rule, message, data)
     if expected_version is not None and str(expected_version) != str(message.version):
         # A citizen's page is out of date mostly because the citizen acted already (a second
         # click, another tab): what now forbids the action says that better than a change by
@@ -152,7 +152,12 @@ def perform(message: Message, action: str, actor, *, expected_version=None, note
             message.status = rule.target
         message.updated_at = utcnow()
         public = rule.public(message) if callable(rule.public) else rule.public
-        event = _event(message, action, actor, from_status, note=note, public=public)
+        staff_only = public and rule.note_for_staff and note and not data.get("publish_note")
+        event = _event(message, action, actor, from_status, note=None if staff_only else note,
+                       public=public)
+        if staff_only:
+            # The step stays public; what one officer wrote to another goes beside it, inside.
+            _event(message, "note", actor, message.status, note=note, public=False)
         for attachment in data.get("attachments") or ():
             attachment.event = event
         message_changed.send(message, action=action, actor=actor, event=event,
@@ -234,12 +239,8 @@ def _close(message, actor, note=None, **data):
         raise TransitionError(_l("Pilih alasan penutupan."))
     text = (note or "").strip()
     if reason == "duplicate":
-        original = data.get("duplicate_of")
-        if isinstance(original, str):
-            original = Message.query.filter_by(tracking=original.strip().upper()).first()
-        if original is None or original.id == message.id or original.status == "dicabut":
-            raise TransitionError(_l("Nomor tracking pesan asli tidak ditemukan."))
-        message.duplicate_of = original
+        # The precondition has refused every candidate that has no usable original.
+        message.duplicate_of = original_of(_named_message(data.get("duplicate_of")))
     elif not text:
         raise TransitionError(_l("Tuliskan alasan penutupan yang akan dibaca pelapor."))
     if reason == "spam":
@@ -387,7 +388,7 @@ def reopen_limit_workdays() -> int:
     return Setting.get_int("reopen_workdays")
 
 
-def _refuse_if_rated(message):
+def _refuse_if_rated(message, **_data):
     if message.rating is not None:
         return TransitionError(_l("Pesan ini sudah Anda nilai. Penilaian hanya dapat diberikan "
                                   "satu kali; penilaian Anda sebelumnya tetap tersimpan dan tidak "
@@ -395,13 +396,66 @@ def _refuse_if_rated(message):
     return None
 
 
-def _refuse_if_not_reopenable(message):
+def _refuse_if_not_reopenable(message, **_data):
     if message.reopen_count >= 1:
         return TransitionError(_l("Pesan hanya dapat dibuka kembali satu kali."), 409)
     limit = reopen_limit_workdays()
     if message.finished_at and workdays_since(message.finished_at, utcnow()) > limit:
         return TransitionError(_l("Batas %(days)s hari kerja untuk membuka kembali pesan telah "
                                   "lewat.", days=limit), 409)
+    return None
+
+
+def _named_message(candidate) -> Message | None:
+    """The message a close form names as the original: a row, or its tracking number."""
+    if isinstance(candidate, str):
+        number = candidate.strip().upper()
+        return Message.query.filter_by(tracking=number).first() if number else None
+    return candidate
+
+
+def _closed_as_duplicate(message: Message) -> bool:
+    return message.status == "ditutup" and message.duplicate_of_id is not None
+
+
+def original_of(candidate: Message) -> Message | None:
+    """The message a duplicate of `candidate` belongs to: `candidate` itself, or, when it is
+    closed as a duplicate, the root of its chain; None when the chain runs in a circle.
+
+    A clerk who sees that a complaint repeats B means the complaint B repeats: pointing at
+    the root keeps every duplicate one step from the message being handled, where the
+    citizen's link and the staff's work are."""
+    seen = set()
+    while _closed_as_duplicate(candidate):
+        if candidate.id in seen:
+            return None
+        seen.add(candidate.id)
+        candidate = candidate.duplicate_of
+    return candidate
+
+
+def _refuse_unusable_original(message, reason=None, duplicate_of=None, **_data):
+    """Closing as a duplicate needs an original that exists, is not this message (directly or
+    at the root of its chain) and is not withdrawn. Other closes need nothing more here."""
+    if reason != "duplicate":
+        return None
+    named = _named_message(duplicate_of)
+    if named is None or named.id == message.id:
+        return TransitionError(_l("Nomor tracking pesan asli tidak ditemukan."))
+    original = original_of(named)
+    if original is None:
+        return TransitionError(_l("Pesan %(named)s termasuk rangkaian duplikat yang melingkar "
+                                  "tanpa pesan asli; pilih pesan yang masih ditangani.",
+                                  named=named.tracking), 409)
+    if original.id == message.id:
+        return TransitionError(_l(
+            "Pesan %(named)s sudah ditutup sebagai duplikat dari pesan ini; pesan ini tidak "
+            "dapat menjadi duplikat dari duplikatnya sendiri.",
+            named=named.tracking), 409)
+    if original.status == "dicabut":
+        return TransitionError(_l("Pesan asli %(original)s telah dicabut pelapornya; pilih "
+                                  "pesan lain sebagai pesan asli.", original=original.tracking),
+                               409)
     return None
 
 
@@ -419,9 +473,13 @@ class Rule:
     target: str | None          # None: the status does not change
     may: Callable               # (user, message) -> bool
     handler: Callable
-    precondition: Callable | None = None   # (message) -> TransitionError | None
+    # (message, **data) -> TransitionError | None; without data it answers for any input
+    precondition: Callable | None = None
     public: bool | Callable = True  # shown to the citizen; or (message after the action) -> bool
     settles: tuple = ()
+    # The note is written to other staff (the OPD): it is kept as an internal note beside the
+    # public step unless the actor chooses to publish it (`publish_note` in the data).
+    note_for_staff: bool = False
 
     @property
     def by_staff(self) -> bool:
@@ -433,10 +491,13 @@ _LIVE = ("baru", "diteruskan", "diproses", IN_REVIEW, "selesai", "ditutup")
 _WAITING_TRIAGE = ("baru", "dikembalikan")
 
 RULES = {
-    "forward": Rule(("baru",), "diteruskan", is_admin, _forward, settles=_WAITING_TRIAGE),
-    "reroute": Rule(("diteruskan",), "diteruskan", is_admin, _reroute, settles=("diteruskan",)),
+    "forward": Rule(("baru",), "diteruskan", is_admin, _forward, settles=_WAITING_TRIAGE,
+                    note_for_staff=True),
+    "reroute": Rule(("diteruskan",), "diteruskan", is_admin, _reroute, settles=("diteruskan",),
+                    note_for_staff=True),
     "answer": Rule(("baru",), "selesai", is_admin, _answer, settles=_WAITING_TRIAGE),
-    "close": Rule(("baru",), "ditutup", is_admin, _close, settles=_WAITING_TRIAGE),
+    "close": Rule(("baru",), "ditutup", is_admin, _close, settles=_WAITING_TRIAGE,
+                  precondition=_refuse_unusable_original),
     "withdraw": Rule(("baru",), "dicabut", is_reporter_of, _withdraw, public=False,
                      settles=_WAITING_TRIAGE),
     "return": Rule(("diteruskan",), "baru", is_operator_of, _return, public=False,
@@ -463,12 +524,13 @@ STAFF_ACTIONS = tuple(name for name, rule in RULES.items() if rule.by_staff)
 CITIZEN_ACTIONS = tuple(name for name, rule in RULES.items() if not rule.by_staff)
 
 
-def _refusal(rule: Rule, message: Message):
-    """Why the message's state forbids the action now (status, then precondition), or None."""
+def _refusal(rule: Rule, message: Message, data=None):
+    """Why the message's state forbids the action now (status, then precondition, given the
+    action's `data` when known), or None."""
     if message.status not in rule.sources:
         return TransitionError(_l("Tindakan ini tidak dapat dilakukan pada pesan berstatus "
                                   "\"%(status)s\".", status=STATUS_LABELS[message.status]), 409)
-    return rule.precondition(message) if rule.precondition else None
+    return rule.precondition(message, **(data or {})) if rule.precondition else None
 
 
 def allowed_actions(user, message: Message) -> list[str]:
@@ -478,6 +540,18 @@ def allowed_actions(user, message: Message) -> list[str]:
     return [name for name, rule in RULES.items()
             if message.status in rule.sources and rule.may(user, message)
             and _refusal(rule, message) is None]
+
+
+def refusal(user, message: Message, action: str, **data) -> TransitionError | None:
+    """Why `perform` would refuse `user` taking `action` with `data` now, or None, as far as
+    the rules decide before the action's handler reads its input: the question a page asks
+    before offering a button that carries its data (closing as a duplicate of one message)."""
+    rule = RULES.get(action)
+    if rule is None:
+        return TransitionError(_l("Tindakan tidak dikenal."))
+    if not rule.may(user, message):
+        return Forbidden()
+    return _refusal(rule, message, data)
 
 
 def acknowledge(reprimand: Reprimand, actor) -> MessageEvent:

@@ -33,7 +33,8 @@ def test_operator_accepts_updates_and_replies_with_pdf(app, client, login_as):
     assert response.status_code == 302
     state = fresh(app, mid)
     assert state["status"] == "selesai" and state["answer"] == "Situs sudah pulih."
-    assert state["events"] == ["submit", "forward", "accept", "update", "update", "reply"]
+    assert state["events"] == ["submit", "forward", "note", "accept", "update", "update",
+                               "reply"]  # the forwarding note for the OPD is an internal step
     with app.app_context():
         attachment = Attachment.query.filter_by(message_id=mid).one()
         assert attachment.kind == "balasan" and attachment.event.action == "reply"
@@ -58,7 +59,8 @@ def test_message_page_lists_every_step_in_order_with_who_took_it(app, client, lo
         steps.append(('class="internal"' in item, label, who, note[1] if note else None))
     assert steps == [
         (False, "Pesan dikirim", "Budi Santoso", None),  # the reporter, by name
-        (False, "Diteruskan ke OPD", "admin", "Mohon segera ditinjau."),
+        (False, "Diteruskan ke OPD", "admin", None),
+        (True, "Catatan internal", "admin", "Mohon segera ditinjau."),  # written for the OPD
         (False, "Diterima OPD, sedang diproses", "op-diskominfo", None),
         (False, "Pembaruan status", "op-diskominfo", "Teknisi dijadwalkan"),
         (True, "Catatan internal", "op-diskominfo", "Stok kabel habis"),

@@ -34,7 +34,8 @@ def test_admin_forwards_with_subcategory_default_opd(app, client, login_as):
     state = fresh(app, mid)
     assert state["status"] == "diteruskan" and state["opd"] == "DISKOMINFO"
     assert state["rahasia"] is True and state["anonim"] is False
-    assert state["events"] == ["submit", "flags", "forward"]  # the flag change is its own step
+    # The flag change is its own step; the note for the OPD is an internal one.
+    assert state["events"] == ["submit", "flags", "forward", "note"]
     assert audit_actions(app, mid) == [("pesan.flags", "admin", "127.0.0.1"),
                                        ("pesan.forward", "admin", "127.0.0.1")]
 

@@ -43,7 +43,8 @@ def test_full_happy_path_appends_one_event_per_step(app, people):
     assert message.status == "selesai"
     actions = [e.action for e in MessageEvent.query.filter_by(message_id=message.id)
                .order_by(MessageEvent.id)]
-    assert actions == ["submit", "forward", "accept", "update", "reply"]
+    # The note written for the OPD when forwarding is an internal step of its own.
+    assert actions == ["submit", "forward", "note", "accept", "update", "reply"]
     assert message.answer == "Sudah diperbaiki."
 
 

@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from models import Message, db
-from tests.helpers import GOOD_NIK, advance, gen_citizen, gen_message
+from models import Message, db, lifecycle
+from tests.helpers import GOOD_NIK, gen_citizen, gen_message, get_opd, get_sub, get_user
 
 STATUSES = ("baru", "diteruskan", "diproses", "selesai", "ditutup", "dicabut")
 # Every combination of the three things that decide visibility, written out by hand.
@@ -70,14 +70,24 @@ def test_tracking_lookup_and_nik_lookup_show_subjects_of_public_messages_only(
         assert ("tidak ditemukan" in number_page) == (status == "dicabut"), tracking
 
 
+def forward_with_a_published_note(app, tracking):
+    with app.app_context():
+        message = Message.query.filter_by(tracking=tracking).one()
+        sub = get_sub("adu-pencemaran")
+        lifecycle.perform(message, "forward", get_user("admin"), category=sub.category,
+                          subcategory=sub, opd=get_opd("DLH"), note="Mohon segera ditinjau.",
+                          publish_note=True)
+        db.session.commit()
+
+
 def test_a_confidential_message_shows_no_timeline_notes(app, client, demo):
     """Does the public log of a rahasia message list its steps without their notes, while a
-    public one shows the forwarding note?"""
+    public one shows the forwarding note the admin published?"""
     gen_citizen(app)
     secret = gen_message(app, reporter="siti", perihal="Rahasia diteruskan", rahasia=True).tracking
     public = gen_message(app, reporter="siti", perihal="Terbuka diteruskan").tracking
-    advance(app, secret, "forward", opd="DLH", sub="adu-pencemaran")
-    advance(app, public, "forward", opd="DLH", sub="adu-pencemaran")
+    forward_with_a_published_note(app, secret)
+    forward_with_a_published_note(app, public)
     secret_page = client.get(f"/tracking/{secret}").get_data(as_text=True)
     public_page = client.get(f"/tracking/{public}").get_data(as_text=True)
     assert "Diteruskan ke OPD" in secret_page and "Mohon segera ditinjau." not in secret_page

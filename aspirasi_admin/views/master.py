@@ -19,6 +19,7 @@ from aspirasi_admin.settings_forms import (
 )
 from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
+from models.field_checks import ANSWER_LENGTH, at_most
 from models.settings import DEFAULTS, TEXT_DEFAULTS
 
 
@@ -80,7 +81,8 @@ class ResponseTemplateView(AuditedModelView):
     column_list = ("title", "category")
     column_labels = {"title": _l("Judul"), "category": _l("Kategori"), "body": _l("Isi")}
     form_columns = ("category", "title", "body")
-    form_args = {"category": {"blank_text": _l("— semua kategori —")}}
+    form_args = {"category": {"blank_text": _l("— semua kategori —")},
+                 "body": {"validators": [at_most(ANSWER_LENGTH)]}}
 
 
 class HolidayView(AuditedModelView):
