@@ -1,7 +1,7 @@
 """notes for the OPD stay internal: a forwarding note moves to an internal note step
 
 Revision ID: e7a4c1d9b2f0
-Revises: d5f3b8e0a2c4
+Revises: e6a4c9d1b2f7
 Create Date: 2026-12-08 01:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7a4c1d9b2f0'
-down_revision = 'd5f3b8e0a2c4'
+down_revision = 'e6a4c9d1b2f7'
 branch_labels = None
 depends_on = None
 
