@@ -171,6 +171,9 @@ class Config:
         # per account (the identity typed in): guessing one account's password is what it stops.
         "login": "60 per minute",
         "login_account": "10 per minute; 50 per hour",
+        # Wrong second-factor codes: per sign-in round (one password entry) and per account.
+        "tf_code_round": "5 per 15 minutes",
+        "tf_code_account": "10 per 15 minutes; 30 per day",
         "register": "5 per minute; 30 per hour",
         "resend": "10 per minute",
         "reset": "5 per minute",

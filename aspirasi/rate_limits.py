@@ -2,10 +2,20 @@
 
 Flask-Security's views are not ours to decorate, so their limits are attached to the view
 functions once the app has them. Our own views carry theirs as decorators."""
-from flask import Flask, request
+import secrets
+from functools import wraps
 
+from flask import Flask, flash, request, session
+from flask_babel import gettext as _
+from flask_security import current_user
+
+from aspirasi import errors
 from aspirasi.accounts import normalised_identity
 from aspirasi.extensions import limiter
+
+# The views that take a second-factor code during sign-in: the authenticator's code and a
+# recovery code. They share their counters, so switching between them gains nothing.
+SECOND_FACTOR_VIEWS = ("security.two_factor_token_validation", "security.mf_recovery")
 
 
 def register_rate_limits(app: Flask) -> None:
@@ -28,6 +38,66 @@ def register_rate_limits(app: Flask) -> None:
         app.view_functions["security.login"] = limiter.limit(
             limits["login_account"], methods=["POST"], key_func=login_account_key,
             scope="login-account")(login)
+        app.view_functions["security.login"] = start_sign_in_round(
+            app.view_functions["security.login"])
+    limit_second_factor(app, limits)
+
+
+def limit_second_factor(app: Flask, limits: dict) -> None:
+    """A six-digit code falls to guessing if it may be tried without end. Only wrong codes
+    count (the half-finished sign-in still waits after the request), per sign-in round (one
+    password entry) and per account, so a person who mistypes is not refused for it. Past
+    either limit the half-finished sign-in is dropped: the person starts again with the
+    password, and a code sent after that completes nothing."""
+    for endpoint in SECOND_FACTOR_VIEWS:
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        for limit, scope, key in ((limits["tf_code_round"], "tf-code-round", sign_in_round_key),
+                                  (limits["tf_code_account"], "tf-code-account", half_signed_in_key)):
+            view = limiter.shared_limit(
+                limit, scope=scope, key_func=key, methods=["POST"],
+                exempt_when=lambda: current_user.is_authenticated,
+                deduct_when=lambda _response: "tf_user_id" in session,
+                on_breach=drop_half_sign_in, error_message=too_many_codes)(view)
+        app.view_functions[endpoint] = view
+
+
+def start_sign_in_round(login):
+    """Mark each password entry that leads on to the second factor with a fresh round: the
+    per-round count of wrong codes starts there."""
+    @wraps(login)
+    def view(*args, **kwargs):
+        response = login(*args, **kwargs)
+        if request.method == "POST" and "tf_user_id" in session:
+            session["tf_round"] = secrets.token_urlsafe(16)
+        return response
+    return view
+
+
+def half_signed_in_key() -> str:
+    """The account waiting for its second factor ("" skips the limit: nothing is waiting)."""
+    account = session.get("tf_user_id")
+    return f"account:{account}" if account else ""
+
+
+def sign_in_round_key() -> str:
+    round_id = session.get("tf_round")
+    return f"round:{round_id}" if round_id else half_signed_in_key()
+
+
+def too_many_codes() -> str:
+    return _("Terlalu banyak kode yang salah. Proses masuk dibatalkan: tunggu beberapa menit, "
+             "lalu masuk lagi dengan kata sandi Anda.")
+
+
+def drop_half_sign_in(_limit) -> None:
+    """Forget the half-finished sign-in (every `tf_` entry of the session) and say why: the
+    refusal page that follows shows the message (a JSON client reads it as the error)."""
+    for key in [key for key in session if key.startswith("tf_")]:
+        session.pop(key)
+    if not errors.wants_json():
+        flash(too_many_codes(), "error")
 
 
 def login_account_key() -> str:
