@@ -23,7 +23,7 @@ def _file_written_once(filename: str, make) -> str:
     fails for all but the first; a file is never seen half written."""
     path = INSTANCE / filename
     if not path.exists():
-        INSTANCE.mkdir(parents=True, exist_ok=True)
+        INSTANCE.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database: owner only
         handle, own = tempfile.mkstemp(dir=INSTANCE, prefix=f".{filename}.")  # mode 0600
         try:
             with os.fdopen(handle, "w") as written:

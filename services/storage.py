@@ -6,6 +6,9 @@ session commits, the file is moved to its real name, and when it rolls back, the
 file is removed. A crash between the two leaves only a temporary file, which `storage-sweep`
 finishes (its row was committed) or removes (it was not).
 
+Uploads, like backups and the database, are readable by the service's own user only: files
+0600, folders 0700 (`private_folder`, `open_private`), since they hold citizens' documents.
+
 Photos are cleaned on the way in: a JPEG carrying metadata (EXIF with a phone's GPS position,
 comments, anything after the image) or more pixels than needed is re-encoded, turned upright
 first, so nothing but the picture is kept.
@@ -151,16 +154,55 @@ def clean_jpeg(data: bytes) -> bytes:
         return out.getvalue()
 
 
+# --- owner-only files and folders ------------------------------------------------------------
+
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def private_folder(path: Path) -> None:
+    """`path` as a folder, each level this call creates readable by this user only; folders
+    that already exist keep their mode (the operator chose it)."""
+    path = Path(path)
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            folder.mkdir(mode=PRIVATE_FOLDER)
+
+
+def open_private(path: Path, exclusive: bool = False) -> int:
+    """A descriptor writing `path` from its start, a file readable by this user only: a new
+    file is created so, one already there (a restore's target) is narrowed to it."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by this user only, unless it exists (then it is left
+    as it is): a database file made so before SQLite first opens it keeps that mode."""
+    private_folder(Path(path).parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
 # --- writing with the transaction ------------------------------------------------------------
 
 def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
+    private_folder(path)
     return path
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    fd = open_private(path, exclusive=True)
     try:
         view = memoryview(data)
         while view:
@@ -178,7 +220,7 @@ def keep_file(relative_name: str, data: bytes) -> None:
     final = upload_dir() / relative_name
     temp = final.with_name(TEMP_PREFIX + final.name)
     try:
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(final.parent)
         _write_synced(temp, data)
     except OSError:
         current_app.logger.exception("upload folder cannot take %s", relative_name)
