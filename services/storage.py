@@ -219,9 +219,9 @@ def open_private(path: Path, exclusive: bool = False) -> int:
 
 def create_private_file(path: Path) -> None:
     """Create `path` empty and readable by this user only, unless it exists (then it is left
-    as it is): a database file made so before SQLite first opens it keeps that mode."""
-    private_folder(Path(path).parent)
-    with contextlib.suppress(FileExistsError):
+    as it is): a database file made so before SQLite first opens it keeps that mode. A missing
+    or read-only folder is left alone: whoever opens the file then reports it."""
+    with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
 
 
