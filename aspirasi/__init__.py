@@ -76,6 +76,22 @@ def use_sqlite_wal(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def keep_sqlite_file_private(app: Flask) -> None:
+    """A SQLite database file that does not exist yet is created readable by this user only,
+    before SQLite first opens it (SQLite then keeps that mode, and gives it to its log)."""
+    from sqlalchemy.engine import make_url
+
+    from services.storage import create_private_file
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    database = url.database or ""
+    if (url.get_backend_name() != "sqlite" or database in ("", ":memory:")
+            or database.startswith("file:") or url.query.get("uri") in ("true", "1")):
+        return
+    # Flask-SQLAlchemy reads a relative path from the instance folder.
+    create_private_file(Path(app.instance_path) / database)
+
+
 def register_extensions(app: Flask) -> None:
     from flask_security import Security
 
@@ -93,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     from services import notify  # noqa: F401 - connects the lifecycle signal receivers
     from services.mailer import QueuedMailUtil
 
+    keep_sqlite_file_private(app)
     db.init_app(app)
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)

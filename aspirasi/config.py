@@ -23,7 +23,7 @@ def _file_written_once(filename: str, make) -> str:
     fails for all but the first; a file is never seen half written."""
     path = INSTANCE / filename
     if not path.exists():
-        INSTANCE.mkdir(parents=True, exist_ok=True)
+        INSTANCE.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys and the database: owner only
         handle, own = tempfile.mkstemp(dir=INSTANCE, prefix=f".{filename}.")  # mode 0600
         try:
             with os.fdopen(handle, "w") as written:
@@ -174,6 +174,9 @@ class Config:
         # per account (the identity typed in): guessing one account's password is what it stops.
         "login": "60 per minute",
         "login_account": "10 per minute; 50 per hour",
+        # Wrong second-factor codes: per sign-in round (one password entry) and per account.
+        "tf_code_round": "5 per 15 minutes",
+        "tf_code_account": "10 per 15 minutes; 30 per day",
         "register": "5 per minute; 30 per hour",
         "resend": "10 per minute",
         "reset": "5 per minute",

@@ -10,6 +10,7 @@ import uuid
 from datetime import date, datetime
 
 from models import db
+from models.access import downloadable_attachments
 from models.audit import AuditLog, record
 from models.base import utcnow
 from models.feedback import Rating
@@ -45,7 +46,7 @@ MESSAGE_FIELDS = ("tracking", "status", "channel", "perihal", "body", "kabupaten
                   "close_reason", "created_at", "updated_at", "finished_at")
 
 
-def _message(message: Message) -> dict:
+def _message(user: User, message: Message) -> dict:
     data = _row(message, *MESSAGE_FIELDS)
     data["category"] = message.category.name if message.category else None
     data["subcategory"] = message.subcategory.name if message.subcategory else None
@@ -53,8 +54,10 @@ def _message(message: Message) -> dict:
     # The timeline as the citizen reads it on /riwayat: public steps, without staff names.
     data["timeline"] = [{**_row(e, "created_at", "action", "from_status", "to_status", "note"),
                          "opd": e.opd.name if e.opd else None} for e in message.public_events]
+    # The files as /riwayat lists them: an OPD's reply files wait, like its reply, for the check.
     data["attachments"] = [{**_row(a, "filename", "kind", "content_type", "size", "created_at"),
-                            "file": attachment_archive_name(a)} for a in message.attachments]
+                            "file": attachment_archive_name(a)}
+                           for a in downloadable_attachments(user, message)]
     return data
 
 
@@ -75,7 +78,7 @@ def personal_data(user: User) -> dict:
     )).order_by(AuditLog.id).all()
     return {
         "profile": profile,
-        "messages": [_message(m) for m in own_messages(user)],
+        "messages": [_message(user, m) for m in own_messages(user)],
         "ratings": [{**_row(r, "stars", "comment", "created_at"),
                      "tracking": r.message.tracking} for r in ratings],
         "notifications": [{**_row(n, "kind", "text", "created_at", "read_at"),
@@ -96,7 +99,7 @@ def personal_files(user: User, upload_dir) -> list[tuple[str, object]]:
     if user.photo_path and (upload_dir / user.photo_path).is_file():
         files.append((PHOTO_ARCHIVE_NAME, upload_dir / user.photo_path))
     for message in own_messages(user):
-        for attachment in message.attachments:
+        for attachment in downloadable_attachments(user, message):
             path = upload_dir / attachment.stored_name
             if path.is_file():
                 files.append((attachment_archive_name(attachment), path))

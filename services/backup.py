@@ -11,6 +11,10 @@ an attachment is written (under a temporary name) before the row that names it i
 moved to its name right after, and never changed afterwards; the backup waits for moves still
 under way, so every file the snapshot refers to is there when the folder is read. Temporary
 files belong to no committed row and are left out.
+
+The archive, every member in it, and what a restore writes (the database file, the upload
+files and folders) are readable by the service's own user only: they hold every citizen's
+data.
 """
 import hashlib
 import io
@@ -160,6 +164,7 @@ def _restore_sqlite(dump: Path) -> None:
     db.session.remove()
     db.engine.dispose()  # pooled connections would keep the old schema cached
     source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+    _narrow_sqlite_files(db.engine.url)
     target = _sqlite_connect(db.engine.url)
     try:
         # The backup API replaces the whole target file in one transaction.
@@ -167,6 +172,19 @@ def _restore_sqlite(dump: Path) -> None:
     finally:
         target.close()
         source.close()
+
+
+def _narrow_sqlite_files(url) -> None:
+    """The restored database file, and its write-ahead log beside it, readable by this user
+    only (a file named by a `file:` URI is left as it is)."""
+    database = url.database or ""
+    if database.startswith("file:") or url.query.get("uri") in ("true", "1"):
+        return
+    path = Path(database)
+    storage.create_private_file(path)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, storage.PRIVATE_FILE)
 
 
 def _restore_postgresql(dump: Path) -> None:
@@ -199,9 +217,16 @@ def _size_and_sha256(handle) -> tuple[int, str]:
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
-    info.mode = 0o600
+    info.mode = storage.PRIVATE_FILE
     info.mtime = int(datetime.now(UTC).timestamp())
     tar.addfile(info, io.BytesIO(data))
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> None:
+    info = tar.gettarinfo(path, arcname=name)
+    info.mode = storage.PRIVATE_FILE
+    with path.open("rb") as handle:
+        tar.addfile(info, handle)
 
 
 def upload_files() -> list[tuple[str, Path]]:
@@ -217,17 +242,18 @@ def upload_files() -> list[tuple[str, Path]]:
 def create(destination: Path) -> dict:
     """Write the archive to `destination` (atomically) and return its manifest."""
     destination = Path(destination).resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    storage.private_folder(destination.parent)
     members = []
     with tempfile.TemporaryDirectory(prefix="aspirasi-backup-") as work:
         snapshot = take_snapshot(Path(work))
         partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
         try:
-            with tarfile.open(partial, "w:gz") as tar:
+            with (os.fdopen(storage.open_private(partial), "wb") as raw,
+                  tarfile.open(fileobj=raw, mode="w:gz") as tar):
                 db_member = DB_MEMBERS[snapshot.kind]
                 members.append({"name": db_member, "size": snapshot.path.stat().st_size,
                                 "sha256": _sha256_of_file(snapshot.path)})
-                tar.add(snapshot.path, arcname=db_member, recursive=False)
+                _add_file(tar, db_member, snapshot.path)
                 storage.wait_for_moves()
                 for relative, path in upload_files():
                     # Read once: the bytes hashed are the bytes archived.
@@ -324,7 +350,7 @@ def restore(archive: Path, force: bool = False) -> dict:
             f"Basis data tujuan tidak kosong ({existing['messages']} pesan, {existing['users']} "
             "pengguna). Pemulihan akan menimpanya; ulangi dengan --force bila memang itu maksudnya.")
     upload_root = Path(current_app.config["UPLOAD_DIR"])
-    upload_root.mkdir(parents=True, exist_ok=True)
+    storage.private_folder(upload_root)
     files = 0
     with tempfile.TemporaryDirectory(prefix="aspirasi-restore-") as work:
         dump = Path(work) / "database"
@@ -349,12 +375,12 @@ def restore(archive: Path, force: bool = False) -> dict:
 
 def _extract_checked(tar: tarfile.TarFile, entry: dict, destination: Path) -> None:
     """Write one member under a temporary name, check its SHA-256, then move it into place."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    storage.private_folder(destination.parent)
     handle = tar.extractfile(entry["name"])
     temporary = destination.with_name(f".{destination.name}.restoring")
     digest = hashlib.sha256()
     try:
-        with temporary.open("wb") as out:
+        with os.fdopen(storage.open_private(temporary), "wb") as out:
             for chunk in iter(lambda: handle.read(CHUNK), b""):
                 digest.update(chunk)
                 out.write(chunk)

@@ -6,6 +6,9 @@ session commits, the file is moved to its real name, and when it rolls back, the
 file is removed. A crash between the two leaves only a temporary file, which `storage-sweep`
 finishes (its row was committed) or removes (it was not).
 
+Uploads, like backups and the database, are readable by the service's own user only: files
+0600, folders 0700 (`private_folder`, `open_private`), since they hold citizens' documents.
+
 Photos are cleaned on the way in: a JPEG carrying metadata (EXIF with a phone's GPS position,
 comments, anything after the image) or more pixels than needed is re-encoded, turned upright
 first, so nothing but the picture is kept.
@@ -30,6 +33,8 @@ JPEG, PDF = "image/jpeg", "application/pdf"
 EXTENSIONS = {JPEG: ".jpg", PDF: ".pdf"}
 TEMP_PREFIX = ".tmp-"
 MAX_PIXELS = 40_000_000   # a phone photo is ~12 MP; more is a mistake or an attack
+MAX_PIXELS_PER_REQUEST = 100_000_000  # what the photos of one request may claim together
+PIXELS_PER_BYTE = 1024    # at most, for a JPEG: half of what its smallest coding can hold
 MAX_SIDE = 2560           # plenty to read a photo of a road or a letter
 PENDING = "aspirasi_pending_files"
 
@@ -63,9 +68,10 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _pixels(data: bytes) -> int:
+def _claimed_size(data: bytes) -> tuple[int, int]:
+    """The width and height a JPEG's header claims (read without decoding the picture)."""
     with Image.open(io.BytesIO(data)) as image:
-        return image.width * image.height
+        return image.size
 
 
 def clean_name(filename: str) -> str:
@@ -85,7 +91,7 @@ def read_uploads(files, allowed=(JPEG, PDF)) -> list[tuple[str, bytes, str]]:
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     if len(files) > max_files:
         raise UploadError(_l("Paling banyak %(n)s berkas lampiran.", n=max_files))
-    result = []
+    checked, pixels = [], 0
     for storage in files:
         data = storage.read(max_bytes + 1)
         name = clean_name(storage.filename)
@@ -100,15 +106,38 @@ def read_uploads(files, allowed=(JPEG, PDF)) -> list[tuple[str, bytes, str]]:
             raise UploadError(_l("Berkas \"%(name)s\" bukan %(kinds)s yang sah. Hanya %(kinds)s "
                                  "yang diterima.", name=name, kinds=kinds))
         if kind == JPEG:
-            if _pixels(data) > MAX_PIXELS:
-                raise UploadError(_l("Foto \"%(name)s\" terlalu besar (lebih dari %(mp)s "
-                                     "megapiksel).", name=name, mp=MAX_PIXELS // 1_000_000))
+            pixels += _check_claimed_size(name, data)
+        checked.append((name, data, kind))
+    # Every header is read before any picture is decoded: what a request may cost is known first.
+    if pixels > MAX_PIXELS_PER_REQUEST:
+        raise UploadError(_l("Foto-foto dalam satu kiriman terlalu besar bersama-sama (lebih dari "
+                             "%(mp)s megapiksel). Kirim lebih sedikit foto atau foto yang lebih "
+                             "kecil.", mp=MAX_PIXELS_PER_REQUEST // 1_000_000))
+    result = []
+    for name, data, kind in checked:
+        if kind == JPEG:
             try:
                 data = clean_jpeg(data)
             except (OSError, ValueError, SyntaxError):
                 raise UploadError(_l("Berkas \"%(name)s\" bukan JPG yang sah.", name=name)) from None
         result.append((name, data, kind))
     return result
+
+
+def _check_claimed_size(name: str, data: bytes) -> int:
+    """The pixels a JPEG claims, refused (UploadError) when too many, or when its bytes are too
+    few to hold them: a JPEG spends at least one bit on every 8×8 block (one byte for 512
+    pixels), so data below half of that ends before its picture does."""
+    width, height = _claimed_size(data)
+    pixels = width * height
+    if pixels > MAX_PIXELS:
+        raise UploadError(_l("Foto \"%(name)s\" terlalu besar (lebih dari %(mp)s "
+                             "megapiksel).", name=name, mp=MAX_PIXELS // 1_000_000))
+    if pixels > len(data) * PIXELS_PER_BYTE:
+        raise UploadError(_l("Foto \"%(name)s\" rusak: isinya terlalu sedikit untuk gambar "
+                             "%(width)s×%(height)s piksel yang disebutkannya.", name=name,
+                             width=width, height=height))
+    return pixels
 
 
 # --- cleaning photos --------------------------------------------------------------------------
@@ -140,6 +169,12 @@ def clean_jpeg(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
         if not _carries_more_than_pixels(data) and max(image.size) <= MAX_SIDE:
             return data
+        if max(image.size) > MAX_SIDE:
+            # Decoded straight at a half, quarter or eighth of its size where that still
+            # leaves MAX_SIDE: a fraction of the memory and time of the full picture.
+            longest = max(image.size)
+            image.draft(None, (-(-image.width * MAX_SIDE // longest),
+                               -(-image.height * MAX_SIDE // longest)))
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -151,16 +186,55 @@ def clean_jpeg(data: bytes) -> bytes:
         return out.getvalue()
 
 
+# --- owner-only files and folders ------------------------------------------------------------
+
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def private_folder(path: Path) -> None:
+    """`path` as a folder, each level this call creates readable by this user only; folders
+    that already exist keep their mode (the operator chose it)."""
+    path = Path(path)
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            folder.mkdir(mode=PRIVATE_FOLDER)
+
+
+def open_private(path: Path, exclusive: bool = False) -> int:
+    """A descriptor writing `path` from its start, a file readable by this user only: a new
+    file is created so, one already there (a restore's target) is narrowed to it."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by this user only, unless it exists (then it is left
+    as it is): a database file made so before SQLite first opens it keeps that mode. A missing
+    or read-only folder is left alone: whoever opens the file then reports it."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
 # --- writing with the transaction ------------------------------------------------------------
 
 def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
+    private_folder(path)
     return path
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    fd = open_private(path, exclusive=True)
     try:
         view = memoryview(data)
         while view:
@@ -178,7 +252,7 @@ def keep_file(relative_name: str, data: bytes) -> None:
     final = upload_dir() / relative_name
     temp = final.with_name(TEMP_PREFIX + final.name)
     try:
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(final.parent)
         _write_synced(temp, data)
     except OSError:
         current_app.logger.exception("upload folder cannot take %s", relative_name)

@@ -156,3 +156,45 @@ def test_reply_files_wait_for_the_check_too(app, client, demo):
     log_in(client, "warga")
     assert "berita-acara.pdf" in client.get(f"/riwayat/{message.tracking}").get_data(as_text=True)
     assert client.get(download).status_code == 200
+
+
+def _my_data(client) -> tuple[dict, dict[str, bytes]]:
+    """The citizen's personal-data download, read back: its JSON and every file in it."""
+    import io
+    import json
+    import zipfile
+
+    response = client.get("/settings/data-saya")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    files = {name: archive.read(name) for name in archive.namelist()}
+    return json.loads(files["data-saya.json"]), files
+
+
+def test_personal_data_download_waits_for_the_check_like_the_history(app, client, demo):
+    """With the check on, does /settings/data-saya leave out the OPD's reply text and file
+    while the reply waits (as /riwayat does), and hold both once it is released?"""
+    from tests.helpers import pdf_bytes, upload
+
+    _switch_review_on(client)
+    message = gen_message(app, status="diproses")
+    log_in(client, "op-diskominfo")
+    assert post_action(client, message.id, "reply", answer=ANSWER,
+                       files=upload(pdf_bytes(), "berita-acara.pdf")).status_code == 302
+    log_in(client, "warga")
+    data, files = _my_data(client)
+    mine = next(m for m in data["messages"] if m["tracking"] == message.tracking)
+    assert mine["status"] == "diperiksa" and mine["attachments"] == []
+    everything = b"".join(files.values())
+    assert ANSWER.encode() not in everything and b"berita-acara" not in everything
+    assert pdf_bytes() not in files.values()
+
+    log_in(client, "admin")
+    assert post_action(client, message.id, "release").status_code == 302
+    log_in(client, "warga")
+    data, files = _my_data(client)
+    mine = next(m for m in data["messages"] if m["tracking"] == message.tracking)
+    assert mine["answer"] == ANSWER
+    [reply_file] = mine["attachments"]
+    assert reply_file["file"].endswith("berita-acara.pdf")
+    assert files[reply_file["file"]] == pdf_bytes()

@@ -260,3 +260,67 @@ def test_restore_refuses_an_archive_of_another_database_kind(archive, fresh_targ
     assert result.exit_code != 0
     assert f"basis data {other_kind}" in result.output
     assert f"tujuan adalah {own_kind}" in result.output
+
+
+def mode_of(path) -> int:
+    return Path(path).stat().st_mode & 0o777
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most systems give (0022): what is owner-only must be so by its own doing."""
+    import os
+
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def test_archive_and_restore_are_readable_by_the_owner_only(runner, installation, fresh_target,
+                                                           tmp_path, usual_umask):
+    """Are the archive (in the folder `backup create` makes), every member in it, and what a
+    restore writes (database file, upload files and folders) owner-only: 0600 files, 0700
+    folders, even where the target database file was readable by others before?"""
+    path = tmp_path / "cadangan-baru" / "cadangan.tar.gz"
+    created = runner.invoke(args=["backup", "create", str(path)])
+    assert created.exit_code == 0, created.output
+    assert mode_of(path) == 0o600 and mode_of(path.parent) == 0o700
+    with tarfile.open(path, "r:gz") as tar:
+        modes = {info.name: info.mode for info in tar}
+    assert set(modes.values()) == {0o600}, modes
+    assert any(name.startswith("database/") for name in modes)
+
+    target_url = make_url(fresh_target.config["SQLALCHEMY_DATABASE_URI"])
+    sqlite_file = Path(target_url.database) if target_url.get_backend_name() == "sqlite" else None
+    if sqlite_file:
+        sqlite_file.chmod(0o644)
+    restored = fresh_target.test_cli_runner().invoke(args=["backup", "restore", str(path)])
+    assert restored.exit_code == 0, restored.output
+    uploads = Path(fresh_target.config["UPLOAD_DIR"])
+    files = [p for p in uploads.rglob("*") if p.is_file()]
+    folders = [uploads, *(p for p in uploads.rglob("*") if p.is_dir())]
+    assert len(files) >= 3 and any(p.parent != uploads for p in files)
+    assert {mode_of(p) for p in files} == {0o600}
+    assert {mode_of(p) for p in folders} == {0o700}
+    if sqlite_file:
+        assert mode_of(sqlite_file) == 0o600
+
+
+def test_db_upgrade_makes_an_owner_only_database(tmp_path, usual_umask):
+    """Does `flask db upgrade` on a fresh installation create instance/ as 0700 and its
+    SQLite database as 0600?"""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    instance = tmp_path / "instance"
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "CACHE_REDIS_URL")}
+    env["INSTANCE_PATH"] = str(instance)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    database = instance / "aspirasi.db"
+    assert database.stat().st_size > 0
+    assert mode_of(instance) == 0o700 and mode_of(database) == 0o600

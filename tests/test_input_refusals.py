@@ -114,6 +114,46 @@ def test_a_decompression_bomb_is_refused(app, client):
     assert stored(app) == (0, 0, 0)
 
 
+def claims(width: int, height: int, size: int) -> bytes:
+    """A JPEG of `size` bytes whose header claims `width`×`height`: an 8×8 picture, padded
+    with a comment, its size field rewritten (the decoder would fill the rest)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    padding = size - len(data) - 4
+    assert padding >= 0
+    return bytes(data[:2] + b"\xff\xfe" + (padding + 2).to_bytes(2, "big") + b" " * padding
+                 + data[2:])
+
+
+def test_a_tiny_file_claiming_a_huge_picture_is_refused(app, client):
+    """Is a 677-byte JPEG claiming 6300×6300 (under the megapixel limit) refused as damaged,
+    naming the file, with nothing stored?"""
+    data = claims(6300, 6300, 677)
+    assert len(data) == 677
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (6300, 6300)
+    response = client.post("/lapor", data={**GUEST, "foto": [upload(data, "kecil.jpg")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "kecil.jpg" in page and "rusak" in page and "6300×6300" in page
+    assert stored(app) == (0, 0, 0)
+
+
+def test_photos_of_one_request_are_bounded_together(app, client):
+    """Are three honest-sized photos that claim 36 megapixels each (108 together) refused in
+    one request, before any is decoded, with nothing stored?"""
+    photos = [upload(claims(6000, 6000, 40_000), f"foto{n}.jpg") for n in range(3)]
+    response = client.post("/lapor", data={**GUEST, "foto": photos},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "100 megapiksel" in response.get_data(as_text=True)
+    assert stored(app) == (0, 0, 0)
+
+
 @pytest.mark.parametrize("field", ["perihal", "body", "guest_name", "phone", "email"])
 def test_a_nul_byte_in_a_text_field_is_refused(app, client, field):
     """Is a NUL (or other control character) in any text field refused with a clear message?"""

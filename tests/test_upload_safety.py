@@ -82,6 +82,13 @@ def test_a_very_large_photo_is_scaled_down(app, demo, client):
         assert max(image.size) == 2560 and image.size[0] > image.size[1]
 
 
+def test_a_photo_decoded_at_a_fraction_still_keeps_2560_pixels(app, demo, client):
+    """Is a 6000×4000 photo (decoded at half its size) kept at exactly 2560×1707?"""
+    assert guest_upload(client, upload(jpeg_bytes(6000, 4000), "lebar.jpg")).status_code == 302
+    with Image.open(io.BytesIO(download_first(app, client).data)) as image:
+        assert image.size == (2560, 1707)
+
+
 def test_a_pdf_is_always_a_download(app, citizen, demo):
     """Is a PDF (which may carry /OpenAction JavaScript) served as an attachment, never inline?"""
     pdf = pdf_bytes().replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
