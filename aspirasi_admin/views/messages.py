@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_, case, literal, or_, select, union_all
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import load_only
 
 from aspirasi_admin.guards import GuardedView, expose
@@ -200,43 +200,10 @@ def pages_shown(page: int, last: int) -> list:
     return shown
 
 
-def needs_now_first(query, conditions: list, tiers: list, column, descending: bool,
-                    page: int, size: int) -> list:
-    """The rows of page `page` (from 1) of a list opened in its own order: first the rows of
-    `tiers` (clauses, the most pressing first), then the rest, each part ordered by `column`.
-
-    Each part is read on its own and only as far as the page reaches (`page * size` rows at
-    most, itself within models.paging's bound), so the database finds the few pressing rows
-    through the status and deadline indexes and walks the rest along the list's date index;
-    ordering the whole list by "is it pressing" instead would sort every matching row."""
-    reach = page * size
-    pressing = or_(*tiers)
-    rank = case(*((tier, number) for number, tier in enumerate(tiers)), else_=len(tiers))
-    ordered = column.desc() if descending else column
-    first = (select(Message.id, rank.label("tier"), column.label("sort_key"))
-             .where(*conditions, pressing).order_by(rank, ordered).limit(reach))
-    # IS NOT TRUE: a row whose deadline is empty is not pressing, and is still listed.
-    rest = (select(Message.id, literal(len(tiers)).label("tier"), column.label("sort_key"))
-            .where(*conditions, pressing.is_not(True)).order_by(ordered).limit(reach))
-    both = union_all(select(first.subquery()), select(rest.subquery())).subquery()
-    key = both.c.sort_key.desc() if descending else both.c.sort_key
-    return (query.join(both, Message.id == both.c.id).order_by(both.c.tier, key, both.c.id)
-            .limit(size).offset((page - 1) * size).all())
-
-
 class MessageListView(GuardedView):
-    """Every message the user may see, with filters and search.
-
-    Opened without a `sort`, a list shows first what needs its reader now (`needs_now`), then
-    the rest in `default_sort`; a `sort` chosen from a column head orders by that column alone.
-    Here: overdue messages first, then the newest, which is what a person scanning every
-    message looks for."""
+    """Every message the user may see, with filters and search."""
     roles = ("admin", "evaluator")
     default_sort = "-created_at"  # newest first
-
-    def needs_now(self, now) -> list:
-        """Clauses of the rows this reader should act on first, the most pressing first."""
-        return [Message.overdue_clause(now)]
 
     def scope(self, now) -> list:
         """The SQL conditions (from `models.access`) that choose this list's rows."""
@@ -321,14 +288,8 @@ class MessageListView(GuardedView):
             notes.append(_("Halaman %(page)s tidak ada; yang tampil halaman terakhir, %(last)s.",
                            page=format_number(choice.page), last=format_number(last)))
             choice.page = last
-        if choice.sort:
-            rows = (query.options(load_only(*ROW_FIELDS)).order_by(self.order(choice))
-                    .limit(choice.page_size).offset((choice.page - 1) * choice.page_size).all())
-        else:
-            rows = needs_now_first(
-                Message.query.options(load_only(*ROW_FIELDS)), conditions, self.needs_now(now),
-                SORTABLE[self.default_sort.lstrip("-")], self.default_sort.startswith("-"),
-                choice.page, choice.page_size)
+        rows = (query.options(load_only(*ROW_FIELDS)).order_by(self.order(choice))
+                .limit(choice.page_size).offset((choice.page - 1) * choice.page_size).all())
         texts, locale = label_texts(), get_locale()
         page = self.render(
             "admin/pesan_list.html", choice=choice, notes=notes, found=found,
@@ -351,12 +312,7 @@ def audit_contact_search(text: str) -> None:
 
 
 class InboxView(MessageListView):
-    """`baru` messages: the admin's triage queue (SOP step 3), overdue first, then oldest first.
-
-    A triage clerk works the queue in the order it came: the oldest waiting message is the next
-    to pass its triage deadline, so it comes before a newer one, which can wait. Newest first
-    would bury exactly the messages about to be late. Those already late lead the page even
-    where a deadline does not follow arrival (a message an OPD returned has a new one)."""
+    """`baru` messages oldest first: the admin's triage queue (SOP step 3)."""
     roles = ("admin",)
     default_sort = "created_at"
 
@@ -368,41 +324,33 @@ class InboxView(MessageListView):
 
 
 class OverdueView(MessageListView):
-    """Messages past their SLA deadline, within what the user may see: those nobody has taken
-    up yet (not triaged, not accepted by the OPD) first, then the newest."""
+    """Messages past their SLA deadline, within what the user may see."""
     roles = ("admin", "evaluator", "operator")
+    default_sort = "created_at"
 
     def scope(self, now):
         return [*super().scope(now), Message.overdue_clause(now)]
-
-    def needs_now(self, now):
-        return [Message.status.in_(("baru", "diteruskan"))]
 
     def scope_export_params(self):
         return {"status": "terlambat"}
 
 
 class OpdMessageView(MessageListView):
-    """An operator's own OPD's messages (also for a user who is a monitor too): those waiting
-    to be accepted first (the OPD's next step, and its clock is running), then the overdue,
-    then the newest."""
+    """An operator's own OPD's messages (also for a user who is a monitor too)."""
     roles = ("operator",)
+    default_sort = "created_at"
 
     def scope(self, now):
         # One grant of the viewer's scope (models.access); no OPD of one's own: nothing is
         # "mine", not the unrouted either.
         return [opd_grant(current_user)]
 
-    def needs_now(self, now):
-        return [Message.status == "diteruskan", Message.overdue_clause(now)]
-
     def scope_export_params(self):
         return {"opd": operated_opd_id(current_user) or 0}
 
 
 class MonitorView(MessageListView):
-    """A monitor's sub categories, whatever OPD handles them: read-only; overdue first, then
-    the newest.
+    """A monitor's sub categories, whatever OPD handles them: read-only.
 
     The rows come from several sub categories. The database reads them newest first, a page's
     worth from each sub category's stretch of ix_message_subcategory_id_created_at, only when
