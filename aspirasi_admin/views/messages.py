@@ -28,6 +28,7 @@ from aspirasi_admin.guards import GuardedView, expose
 from models import Category, Message, Opd, db, utcnow
 from models.access import may_search_by_reporter, monitor_grant, opd_grant, staff_message_scope
 from models.audit import record
+from models.base import as_row_id
 from models.paging import AtLeast, bounded_count, last_page
 from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
@@ -99,8 +100,9 @@ def read_id(args, name: str, known: dict, label, choice: ListChoice) -> int | No
     value = args.get(name, "").strip()
     if not value:
         return None
-    if value.isdigit() and len(value) <= 9 and int(value) in known:
-        return int(value)
+    row_id = as_row_id(value)
+    if row_id in known:
+        return row_id
     choice.problems.append(unknown(label, value))
     return None
 
