@@ -327,7 +327,7 @@ def fixtures(conn, t) -> dict:
     nik = conn.execute(select(users.c.nik).where(users.c.id == busy)).scalar()
     year = (newest or utcnow()).year - 1
     return {"tracking": rich, "detail_id": detail, "operator_detail_id": op_detail, "nik": nik,
-            "public_messages": total_public, "deep_page": max(1, total_public // 20 // 2),
+            "public_messages": total_public,
             "year": year, "diskominfo_id": diskominfo,
             "messages": conn.execute(select(func.count()).select_from(msg)).scalar()}
 
