@@ -174,8 +174,9 @@ def trackable_message(tracking: str, with_timeline: bool = False) -> Message | N
     query = Message.query.filter(Message.tracking == tracking, trackable_clause())
     if with_timeline:
         query = query.options(
-            joinedload(Message.category), joinedload(Message.opd), joinedload(Message.reporter),
-            joinedload(Message.duplicate_of),
+            joinedload(Message.category), joinedload(Message.opd),
+            # A stranger sees the reporter's name at most: not the account's roles.
+            joinedload(Message.reporter).lazyload(User.roles), joinedload(Message.duplicate_of),
             selectinload(Message.events).joinedload(MessageEvent.opd))
     return query.first()
 

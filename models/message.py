@@ -86,7 +86,11 @@ class Message(db.Model):
         db.Index("ix_message_status_created_at", "status", "created_at"),
         db.Index("ix_message_subcategory_id_created_at", "subcategory_id", "created_at"),
         db.Index("ix_message_opd_id_created_at", "opd_id", "created_at"),
-        db.Index("ix_message_opd_id_status", "opd_id", "status"),
+        db.Index("ix_message_opd_id_status_answer_due_at", "opd_id", "status", "answer_due_at"),
+        db.Index("ix_message_subcategory_id_status_triage_due_at",
+                 "subcategory_id", "status", "triage_due_at"),
+        db.Index("ix_message_subcategory_id_status_answer_due_at",
+                 "subcategory_id", "status", "answer_due_at"),
         db.Index("ix_message_status_triage_due_at", "status", "triage_due_at"),
         db.Index("ix_message_status_answer_due_at", "status", "answer_due_at"),
         db.Index("ix_message_guest_nik_created_at", "guest_nik", "created_at"),
@@ -128,6 +132,17 @@ class Message(db.Model):
             db.and_(cls.status == "baru", cls.triage_due_at < now),
             db.and_(cls.status.in_(AT_OPD_STATUSES), cls.answer_due_at < now),
         )
+
+    @classmethod
+    def deadline_column(cls, status: str):
+        """The deadline that runs in `status` ("baru" or one of AT_OPD_STATUSES)."""
+        return cls.triage_due_at if status == "baru" else cls.answer_due_at
+
+    @classmethod
+    def overdue_in_clause(cls, status: str, now):
+        """`overdue_clause` within one status: one status and its deadline, which an index on
+        (status, deadline) reads as one range, in deadline order."""
+        return db.and_(cls.status == status, cls.deadline_column(status) < now)
 
     @property
     def nik(self):

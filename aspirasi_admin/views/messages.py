@@ -32,7 +32,15 @@ from models.base import as_row_id
 from models.paging import AtLeast, bounded_count, last_page
 from models.reporter_lookup import audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
-from models.vocabulary import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES, label_texts, time_text
+from models.vocabulary import (
+    AT_OPD_STATUSES,
+    CHANNEL_LABELS,
+    CHANNELS,
+    STATUS_LABELS,
+    STATUSES,
+    label_texts,
+    time_text,
+)
 from services.report_figures import FilterError, Period, parse_date
 
 PAGE_SIZES = (25, 50, 100)
@@ -202,10 +210,52 @@ def pages_shown(page: int, last: int) -> list:
     return shown
 
 
+def needs_now_first(conditions: list, tiers: list, rest_order, descending: bool,
+                    reach: int) -> list:
+    """The ids of the first `reach` rows of a list opened in its own order: first the rows of
+    each of `tiers` ((clause, deadline column) pairs, the most pressing first) in order of
+    that deadline, then the rest in `rest_order`; `descending` for the list's direction.
+
+    Each part is its own small query, read only as far as the page reaches. A tier is one
+    status and its deadline, which the (status, deadline) indexes (with the OPD or the sub
+    category first, for those lists) read in order. The rest walks the list's date index past
+    the pressing rows, and is read only when these are fewer than the page reaches, so it
+    skips fewer than that. Ordering every matching row by "is it pressing" instead would sort
+    them all on every page."""
+    ids, earlier = [], []
+    for clause, column in [*tiers, (None, rest_order)]:
+        wanted = reach - len(ids)
+        if wanted <= 0:
+            break
+        # IS NOT TRUE: a row whose deadline is empty is not pressing, and is still listed.
+        where = [*conditions, *(earlier_clause.is_not(True) for earlier_clause in earlier)]
+        if clause is not None:
+            where.append(clause)
+            earlier.append(clause)
+        order = (column.desc(), Message.id.desc()) if descending else (column, Message.id)
+        ids += db.session.scalars(select(Message.id).where(*where).order_by(*order)
+                                  .limit(wanted))
+    return ids
+
+
+def overdue_tiers(statuses, now) -> list:
+    """`needs_now` tiers of the messages overdue in each of `statuses`."""
+    return [(Message.overdue_in_clause(status, now), Message.deadline_column(status))
+            for status in statuses]
+
+
 class MessageListView(GuardedView):
-    """Every message the user may see, with filters and search."""
+    """Every message the user may see, with filters and search.
+
+    Opened without a `sort`, a list shows first what needs its reader now (`needs_now`), then
+    the rest in `default_sort`; a `sort` chosen from a column head orders by that column alone.
+    Here: the overdue (not yet triaged, then at an OPD), then the newest."""
     roles = ("admin", "evaluator")
     default_sort = "-created_at"  # newest first
+
+    def needs_now(self, now) -> list:
+        """The tiers (see `needs_now_first`) of rows this reader should act on first."""
+        return overdue_tiers(("baru", *AT_OPD_STATUSES), now)
 
     def scope(self, now) -> list:
         """The SQL conditions (from `models.access`) that choose this list's rows."""
@@ -290,8 +340,18 @@ class MessageListView(GuardedView):
             notes.append(_("Halaman %(page)s tidak ada; yang tampil halaman terakhir, %(last)s.",
                            page=format_number(choice.page), last=format_number(last)))
             choice.page = last
-        rows = (query.options(load_only(*ROW_FIELDS)).order_by(self.order(choice))
-                .limit(choice.page_size).offset((choice.page - 1) * choice.page_size).all())
+        offset = (choice.page - 1) * choice.page_size
+        if choice.sort:
+            rows = (query.options(load_only(*ROW_FIELDS)).order_by(self.order(choice))
+                    .limit(choice.page_size).offset(offset).all())
+        else:
+            column = SORTABLE[self.default_sort.lstrip("-")]
+            ids = needs_now_first(conditions, self.needs_now(now), column,
+                                  self.default_sort.startswith("-"),
+                                  offset + choice.page_size)[offset:]
+            position = {row_id: index for index, row_id in enumerate(ids)}
+            rows = sorted(Message.query.options(load_only(*ROW_FIELDS))
+                          .filter(Message.id.in_(ids)), key=lambda row: position[row.id])
         texts, locale = label_texts(), get_locale()
         page = self.render(
             "admin/pesan_list.html", choice=choice, notes=notes, found=found,
@@ -314,9 +374,18 @@ def audit_contact_search(text: str) -> None:
 
 
 class InboxView(MessageListView):
-    """`baru` messages oldest first: the admin's triage queue (SOP step 3)."""
+    """`baru` messages, the admin's triage queue (SOP step 3): the overdue first, then the
+    oldest first.
+
+    A triage clerk works the queue in the order it came: the oldest waiting message is the next
+    to pass its triage deadline, so it comes before a newer one, which can wait. Those already
+    late lead the page even where a deadline does not follow arrival (a message an OPD
+    returned has a new one)."""
     roles = ("admin",)
     default_sort = "created_at"
+
+    def needs_now(self, now):
+        return overdue_tiers(("baru",), now)
 
     def scope(self, now):
         return [*super().scope(now), Message.status == "baru"]
@@ -326,9 +395,12 @@ class InboxView(MessageListView):
 
 
 class OverdueView(MessageListView):
-    """Messages past their SLA deadline, within what the user may see."""
+    """Messages past their SLA deadline, within what the user may see: those nobody has taken
+    up yet (not triaged, not accepted by the OPD) first, then the newest."""
     roles = ("admin", "evaluator", "operator")
-    default_sort = "created_at"
+
+    def needs_now(self, now):
+        return overdue_tiers(("baru", "diteruskan"), now)
 
     def scope(self, now):
         return [*super().scope(now), Message.overdue_clause(now)]
@@ -338,9 +410,14 @@ class OverdueView(MessageListView):
 
 
 class OpdMessageView(MessageListView):
-    """An operator's own OPD's messages (also for a user who is a monitor too)."""
+    """An operator's own OPD's messages (also for a user who is a monitor too): those waiting
+    to be accepted first (the OPD's next step, and its clock is running), then the overdue,
+    then the newest."""
     roles = ("operator",)
-    default_sort = "created_at"
+
+    def needs_now(self, now):
+        waiting = (Message.status == "diteruskan", Message.answer_due_at)
+        return [waiting, *overdue_tiers(("diproses",), now)]
 
     def scope(self, now):
         # One grant of the viewer's scope (models.access); no OPD of one's own: nothing is
@@ -352,7 +429,8 @@ class OpdMessageView(MessageListView):
 
 
 class MonitorView(MessageListView):
-    """A monitor's sub categories, whatever OPD handles them: read-only.
+    """A monitor's sub categories, whatever OPD handles them: read-only; the overdue first,
+    then the newest.
 
     The rows come from several sub categories. The database reads them newest first, a page's
     worth from each sub category's stretch of ix_message_subcategory_id_created_at, only when
