@@ -5,14 +5,25 @@ account's choice). Flask-Babel translates our strings, in Python and in template
 `gettext`, `ngettext`, `{% trans %}` through Jinja's i18n extension, which Flask-Babel
 installs); WTForms' and Flask-Admin's form messages come from our own wtforms catalog.
 """
-from babel import support
 from flask import Flask, has_request_context, request, session
-from flask_babel import Domain, get_locale
+from flask_babel import Domain
 from flask_login import current_user
 
 from aspirasi.extensions import babel
 
 LANGUAGES = ("id", "en")
+
+# WTForms' own messages ("This field is required.") in our catalog: WTForms ships none in
+# Indonesian. The app's translation folders (BABEL_TRANSLATION_DIRECTORIES), domain "wtforms".
+WTFORMS_CATALOG = Domain(domain="wtforms")
+
+
+class WtformsCatalogMeta:
+    """A form's `Meta` (WTForms' documented hook) reading WTForms' messages from our catalog
+    in the request's language."""
+
+    def get_translations(self, form):
+        return WTFORMS_CATALOG.get_translations()
 
 
 def select_locale() -> str:
@@ -32,24 +43,11 @@ def select_locale() -> str:
 def register_i18n(app: Flask) -> None:
     """Flask-Babel for our strings; WTForms' own messages from our catalog.
 
-    WTForms ships no Indonesian catalog, so its validation messages ("This field is
-    required.") come from translations/<lang>/LC_MESSAGES/wtforms.mo: Flask-WTF looks for a
-    catalog already attached to the request before loading its own, and Flask-Admin's forms
-    read a module-level domain that we point at the same folder.
+    Flask-WTF looks for a catalog already attached to the request before loading WTForms' own
+    (which has no Indonesian); Flask-Admin's forms take theirs from `WtformsCatalogMeta`.
     """
     babel.init_app(app, locale_selector=select_locale)
-    folder = app.config["BABEL_TRANSLATION_DIRECTORIES"]
-
-    catalogs = {}  # per locale: the files do not change while the app runs
 
     @app.before_request
     def attach_wtforms_catalog():
-        locale = str(get_locale())
-        if locale not in catalogs:
-            catalogs[locale] = support.Translations.load(folder, [locale], domain="wtforms")
-        request.wtforms_translations = catalogs[locale]
-
-    import flask_admin.babel as admin_babel
-
-    if hasattr(admin_babel, "wtforms_domain"):
-        admin_babel.wtforms_domain = Domain(folder, domain="wtforms")
+        request.wtforms_translations = WTFORMS_CATALOG.get_translations()

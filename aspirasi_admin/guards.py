@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from aspirasi.i18n import WtformsCatalogMeta
 from models import db
 from models.access import visible_messages
 from models.base import as_row_id
@@ -79,7 +80,11 @@ class GuardedView(RoleGuard, BaseView):
 
 class AdminForm(BaseForm, FlaskForm):
     """Flask-Admin's form with Flask-WTF's CSRF token: the same token the app-wide CSRFProtect
-    checks, so model forms pass it (Flask-Admin's own SecureForm token would not)."""
+    checks, so model forms pass it (Flask-Admin's own SecureForm token would not); WTForms'
+    messages in the reader's language."""
+
+    class Meta(WtformsCatalogMeta):
+        pass
 
 
 def local_datetime(view, value, name=None) -> str:

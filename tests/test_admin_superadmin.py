@@ -151,3 +151,17 @@ def test_superadmin_keeps_the_holiday_calendar(app, client, login_as):
         assert AuditLog.query.filter_by(action="libur.buat").count() == 1
     listing = client.get("/admin/hari-libur/").get_data(as_text=True)
     assert "Hari Suci Nyepi" in listing and "19 Mar 2026" in listing
+
+
+def test_a_master_data_form_speaks_the_readers_language(app, client, login_as):
+    """Does an OPD form sent without a name say so in Indonesian, and in English for an English
+    reader, with nothing created?"""
+    login_as("superadmin")
+    with app.app_context():
+        before = Opd.query.count()
+    for lang, words in (("id", "Isian ini wajib diisi."), ("en", "This field is required.")):
+        client.get(f"/admin/?lang={lang}")
+        response = client.post("/admin/opd/new/", data={"code": "KOSONG", "name": ""})
+        assert response.status_code == 200 and words in response.get_data(as_text=True), lang
+    with app.app_context():
+        assert Opd.query.count() == before
