@@ -101,7 +101,10 @@ def _note_write(session_, *_):
 
 @event.listens_for(Session, "after_rollback")
 def _forget_write(session_, *_):
+    """What a transaction rolled back wrote is no change: neither the reader's own nor one to
+    master data (below)."""
     session_.info.pop(_WROTE, None)
+    session_.info.pop(_MASTER_CHANGED, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -142,11 +145,6 @@ def _note_master_change(session_, *_):
     changed = (*session_.new, *session_.dirty, *session_.deleted)
     if any(getattr(row, "__tablename__", None) in MASTER_TABLES for row in changed):
         session_.info[_MASTER_CHANGED] = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_master_change(session_, *_):
-    session_.info.pop(_MASTER_CHANGED, None)
 
 
 @event.listens_for(Session, "after_commit")
