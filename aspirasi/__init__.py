@@ -99,6 +99,7 @@ def register_extensions(app: Flask) -> None:
         SECURITY_FORMS,
         AccountDatastore,
         AccountPasswordUtil,
+        AccountUsernameUtil,
         ReplayGuardedTotp,
         apply_security_messages,
         keep_registration_signed_out,
@@ -122,7 +123,7 @@ def register_extensions(app: Flask) -> None:
     datastore = AccountDatastore(db, User, Role)
     apply_security_messages(app)
     Security(app, datastore, mail_util_cls=QueuedMailUtil, password_util_cls=AccountPasswordUtil,
-             totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)
+             username_util_cls=AccountUsernameUtil, totp_cls=ReplayGuardedTotp, **SECURITY_FORMS)
     register_verification_guard(app)
     keep_registration_signed_out(app)
     register_account_audit(app)

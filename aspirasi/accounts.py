@@ -21,6 +21,7 @@ from flask_security import (
     SendConfirmationForm,
     SQLAlchemyUserDatastore,
     Totp,
+    UsernameUtil,
 )
 from flask_security.signals import (
     password_changed,
@@ -187,6 +188,19 @@ class AccountPasswordUtil(PasswordUtil):
             username, email = getattr(user, "username", None), getattr(user, "email", None)
             others = [getattr(user, "full_name", None) or ""]
         return password_problems(normalised, username, email, others) or None, normalised
+
+
+class AccountUsernameUtil(UsernameUtil):
+    """Flask-Security's username check, plus one rule: the letters a-z only. A letter of
+    another alphabet can look exactly like a Latin one ("wаrga" with a Cyrillic а), and an
+    account named so could pass for another."""
+
+    def validate(self, username):
+        problem, normalised = super().validate(username)
+        if problem is None and normalised and not normalised.isascii():
+            return _("Username hanya boleh memakai huruf Latin a-z dan angka 0-9; huruf yang "
+                     "mirip dari abjad lain tidak diterima."), None
+        return problem, normalised
 
 
 def check_password(password: str, username=None, email=None, full_name=None) -> list[str]:

@@ -161,6 +161,14 @@ class Config:
     # again at its next visit, and older files are removed from the folder by the worker.
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
 
+    # The key that signs every backup archive's manifest (services.backup): verify and
+    # restore refuse an archive it did not sign. Unset, the first `backup create` makes one
+    # in BACKUP_SIGNING_KEY_FILE (owner-only); either way it must be kept apart from the
+    # archives, with the other secrets, to rebuild a lost machine.
+    BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY")
+    BACKUP_SIGNING_KEY_FILE = os.environ.get("BACKUP_SIGNING_KEY_FILE",
+                                             str(INSTANCE / "backup_signing_key"))
+
     # The triage suggestions' model file (services.triage_store); unset: under instance/.
     TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
 

@@ -38,6 +38,7 @@ needs nothing above `models`: Flask, Flask-Caching, Flask-Babel, Flask-Login and
 """
 import hashlib
 import os
+import secrets
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -47,6 +48,7 @@ from flask import (
     after_this_request,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     make_response,
     request,
@@ -99,7 +101,10 @@ def _note_write(session_, *_):
 
 @event.listens_for(Session, "after_rollback")
 def _forget_write(session_, *_):
+    """What a transaction rolled back wrote is no change: neither the reader's own nor one to
+    master data (below)."""
     session_.info.pop(_WROTE, None)
+    session_.info.pop(_MASTER_CHANGED, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -123,6 +128,31 @@ def changed_by_reader_since(moment: float) -> bool:
     return has_request_context() and session.get(OWN_CHANGE_AT, 0) > moment
 
 
+# --- master data ------------------------------------------------------------------------------
+
+# The tables whose rows public pages and figures name or count by (an OPD's and a category's
+# names, a sub category's SLA, the holidays the SLA skips). They hold no `updated_at`; a
+# commit that changed any of them writes a new token to the shared cache instead, and the
+# token is part of the data version. It is written after the commit: a page rendered from
+# the old rows meanwhile is stored under the old token and never served again.
+MASTER_TABLES = frozenset({"opd", "category", "subcategory", "holiday"})
+MASTER_VERSION = "master-data-version"
+_MASTER_CHANGED = "master_changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_master_change(session_, *_):
+    changed = (*session_.new, *session_.dirty, *session_.deleted)
+    if any(getattr(row, "__tablename__", None) in MASTER_TABLES for row in changed):
+        session_.info[_MASTER_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_master_version(session_):
+    if session_.info.pop(_MASTER_CHANGED, False) and has_app_context():
+        cache.set(MASTER_VERSION, secrets.token_hex(8), timeout=0)  # 0: never expires
+
+
 # --- the data version -------------------------------------------------------------------------
 
 def _newest(table_name: str, column_name: str):
@@ -136,15 +166,16 @@ _NEWEST = select(_newest("message", "updated_at"), _newest("message", "id"),
 
 def data_version() -> tuple:
     """Changes whenever a message, rating or teguran is added or a message changes (every
-    UPDATE sets `updated_at`), and whenever a setting changes (the footer's contacts and the
-    home pictures are settings; the table holds a few dozen short rows)."""
+    UPDATE sets `updated_at`), whenever a setting changes (the footer's contacts and the
+    home pictures are settings; the table holds a few dozen short rows), and whenever master
+    data changes (`MASTER_TABLES`: one read of the shared cache)."""
     from models.settings import Setting  # models.settings itself uses the memo above
 
     newest = tuple(str(value) for value in db.session.execute(_NEWEST).one())
     # The page's own footer reads the same settings: Setting.stored() asks once per request.
     settings = hashlib.blake2b(repr(sorted(Setting.stored().items())).encode(),
                                digest_size=8).hexdigest()
-    return (*newest, settings)
+    return (*newest, settings, str(cache.get(MASTER_VERSION)))
 
 
 # --- figures ----------------------------------------------------------------------------------

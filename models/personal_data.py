@@ -3,11 +3,17 @@ and closing the account.
 
 Closing erases who the citizen is (name, NIK, contact, address, birth data, photo, sign-in)
 while the messages stay on record for the government's accountability, shown as anonymous to
-everyone from then on (`access.reporter_view` reads `User.closed_at`).
+everyone from then on (`access.reporter_view` reads `User.closed_at`). What else named them
+goes too: mail to them (waiting mail is dropped, sent mail keeps only when it went out), their
+name and contact in mail still waiting for others, and the audit's traces of them (their
+username, the masked NIK, phone or email a staff search for them kept).
 """
+import re
 import secrets
 import uuid
 from datetime import date, datetime
+
+from sqlalchemy import func, or_
 
 from models import db
 from models.access import downloadable_attachments
@@ -16,7 +22,10 @@ from models.base import utcnow
 from models.feedback import Rating
 from models.message import Message
 from models.notification import Notification, QueuedMail
+from models.reporter_lookup import SEARCH_ACTION, audit_lines_of, phone_spellings
 from models.user import User
+
+ERASED = "[dihapus: akun ditutup]"
 
 
 def _plain(value):
@@ -117,19 +126,15 @@ def close_account(user: User, upload_dir):
     The caller commits, then deletes the returned photo file (None: no photo): deleting it
     only after the commit means a failed commit never leaves a profile without its photo.
     """
-    old_email = user.email
     photo = upload_dir / user.photo_path if user.photo_path else None
     record("akun.tutup", user, detail="akun ditutup oleh pemiliknya; data pribadi dihapus",
            user=user)
     placeholder = closed_email(user)
     for message in own_messages(user):
         message.anonim = True
-    # Mail not yet sent to the old address would reach someone who asked to be forgotten.
-    QueuedMail.query.filter_by(recipient=old_email, sent_at=None).delete()
-    QueuedMail.query.filter_by(recipient=old_email).update({"recipient": placeholder})
+    _erase_from_mail(user, placeholder)
     Notification.query.filter_by(user_id=user.id).delete()
-    # The audit trail keeps what happened and the account's id, not the name it had.
-    AuditLog.query.filter_by(user_id=user.id).update({"username": f"closed-{user.id}"})
+    _erase_from_audit(user)
     user.email = placeholder
     for field in ("username", "nik", "full_name", "birth_place", "birth_date", "religion",
                   "gender", "phone", "address", "photo_path", "last_login_ip",
@@ -139,3 +144,55 @@ def close_account(user: User, upload_dir):
     user.fs_uniquifier = uuid.uuid4().hex + secrets.token_hex(8)  # ends every open session
     user.closed_at = utcnow()
     return photo
+
+
+def _identity(user: User) -> list[str]:
+    """The values that name the person: what a mail or an audit line could hold of them."""
+    values = [user.full_name, user.username, user.email, user.nik, user.address,
+              *(phone_spellings(user.phone) if user.phone else [])]
+    return [value.strip() for value in values if value and len(value.strip()) >= 3]
+
+
+def _without(text: str | None, identity: list[str]) -> str | None:
+    """`text` with each whole occurrence of the identity's values (any case) erased."""
+    if not text:
+        return text
+    longest_first = sorted(identity, key=len, reverse=True)
+    pattern = "|".join(re.escape(value) for value in longest_first)
+    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", ERASED, text, flags=re.IGNORECASE)
+
+
+def _erase_from_mail(user: User, placeholder: str) -> None:
+    own = func.lower(QueuedMail.recipient) == user.email.lower()
+    # Mail not yet sent to the old address would reach someone who asked to be forgotten.
+    QueuedMail.query.filter(own, QueuedMail.sent_at.is_(None)).delete(synchronize_session=False)
+    # Mail sent stays on record (when each notice went out), without what it said to them.
+    QueuedMail.query.filter(own).update(
+        {"recipient": placeholder, "subject": ERASED, "body": ERASED, "html": None},
+        synchronize_session=False)
+    # Mail still waiting for someone else goes out, without what names this person.
+    identity = _identity(user)
+    naming = [column.icontains(value, autoescape=True) for value in identity
+              for column in (QueuedMail.subject, QueuedMail.body, QueuedMail.html)]
+    for mail in QueuedMail.query.filter(QueuedMail.sent_at.is_(None), or_(*naming)):
+        mail.subject = _without(mail.subject, identity)
+        mail.body = _without(mail.body, identity)
+        mail.html = _without(mail.html, identity)
+
+
+def _erase_from_audit(user: User) -> None:
+    """The audit trail keeps what happened and the account's id, not who the person was."""
+    identity = _identity(user)
+    about = or_(AuditLog.user_id == user.id,
+                db.and_(AuditLog.object_type == "User", AuditLog.object_id == str(user.id)))
+    for row in AuditLog.query.filter(about):
+        row.detail = _without(row.detail, identity)
+        if row.user_id == user.id:
+            row.username = f"closed-{user.id}"
+    # A search by their contact keeps it masked, still enough to recognise them: it goes. A
+    # search for someone else whose masked value looks the same loses it too.
+    searched = {line.lower() for line in audit_lines_of(user.nik, user.email, user.phone)}
+    for row in AuditLog.query.filter(AuditLog.action == SEARCH_ACTION,
+                                     func.lower(AuditLog.detail).in_(searched)):
+        kind = row.detail.partition(":")[0]
+        row.detail = f"{kind}: {ERASED}"

@@ -15,6 +15,8 @@ from models.nik import looks_like_nik
 from models.user import User
 
 KINDS = ("nik", "telepon", "email")
+# The audit action of a search by a reporter's contact (its detail: `audit_line`).
+SEARCH_ACTION = "pesan.cari_pelapor"
 
 
 def contact_kind(term: str | None) -> str | None:
@@ -69,9 +71,17 @@ def hidden_middle(term: str) -> str:
     if kind == "nik":
         return mask_nik(term)
     if kind == "email":
-        name, _at, domain = term.partition("@")
+        name, _at, domain = term.lower().partition("@")
         return f"{name[:2]}***@{domain}"
-    return term[:4] + "*" * max(len(term) - 7, 0) + term[-3:]
+    # A number as it is stored, however it was typed: one number is kept one way per prefix.
+    number = normalise_phone(term) if kind == "telepon" else term
+    return number[:4] + "*" * max(len(number) - 7, 0) + number[-3:]
+
+
+def audit_lines_of(nik: str | None, email: str | None, phone: str | None) -> set[str]:
+    """The audit details a search for this NIK, email or phone number (any prefix) leaves."""
+    terms = [nik, email, *(phone_spellings(phone) if phone else [])]
+    return {audit_line(term) for term in terms if term and contact_kind(term)}
 
 
 def audit_line(term: str) -> str:

@@ -4,6 +4,8 @@ Only public messages are ever served: never confidential (rahasia), hidden or wi
 and never the sender's identity. A submission becomes an ordinary guest message (channel
 "api") through the lifecycle, so it is triaged like every other.
 """
+import re
+
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -265,13 +267,15 @@ def _text(name: str, limit: int) -> str | None:
 
 
 def _coordinate(name: str, bound: float):
-    raw = _text(name, 32)
+    """A degree written as a plain decimal ("-0.502"): ASCII digits, an optional sign and
+    fraction, nothing around it. Python's float would also read "1_0", full-width digits,
+    padding, exponents and "nan"; a client sending those is told so rather than guessed at."""
+    raw = request.values.get(name) or None
     if raw is None:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise GeoReportError(_("%(name)s harus berupa angka desimal.", name=name)) from None
+    if len(raw) > 32 or not re.fullmatch(r"[+-]?[0-9]{1,3}(?:\.[0-9]+)?", raw):
+        raise GeoReportError(_("%(name)s harus berupa angka desimal.", name=name))
+    value = float(raw)
     if not -bound <= value <= bound:
         raise GeoReportError(_("%(name)s di luar rentang yang sah.", name=name))
     return value

@@ -39,6 +39,16 @@ def not_in_future(form, field):
         raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
 
 
+# The earliest day a reported event can have happened on: the republic's own first year. An
+# older date is a slip of the keyboard or the date picker, not a report.
+EARLIEST_EVENT = date(1945, 1, 1)
+
+
+def not_before_1945(form, field):
+    if field.data and field.data < EARLIEST_EVENT:
+        raise ValidationError(_l("Tanggal kejadian tidak boleh sebelum tahun 1945."))
+
+
 def one_of(values, message):
     """A choice check with an Indonesian message (for forged values of selects and radios)."""
     def check(form, field):
@@ -135,7 +145,8 @@ class GuestForm(QueueableForm):
                         validators=[Optional(), valid_email])
     event_date = DateField(_l("Tanggal kejadian"),
                            validators=[DataRequired(_l("Tanggal kejadian wajib diisi.")),
-                                       not_in_future])
+                                       not_before_1945, not_in_future],
+                           render_kw={"min": EARLIEST_EVENT.isoformat()})
     foto = MultipleFileField(_l("Foto (JPG, paling banyak 5, masing-masing paling besar 5 MB)"),
                              render_kw={"accept": ".jpg,.jpeg,image/jpeg"})
 

@@ -12,14 +12,23 @@ moved to its name right after, and never changed afterwards; the backup waits fo
 under way, so every file the snapshot refers to is there when the folder is read. Temporary
 files belong to no committed row and are left out.
 
+The manifest is signed (HMAC-SHA256, `manifest.sig`) with a key kept outside the archive:
+BACKUP_SIGNING_KEY, else the file BACKUP_SIGNING_KEY_FILE made at the first backup. The
+checksums only show that the members match the manifest, and anyone who alters a member can
+compute them again; the signature shows that the manifest is the one this installation
+wrote. `verify` and `restore` refuse an archive the key did not sign unless the operator
+vouches for it (`--trust`).
+
 The archive, every member in it, and what a restore writes (the database file, the upload
 files and folders) are readable by the service's own user only: they hold every citizen's
 data.
 """
 import hashlib
+import hmac
 import io
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -39,6 +48,8 @@ from models import db
 from services import storage
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
 FORMAT = 1
 DB_MEMBERS = {"sqlite": "database/aspirasi.sqlite3", "postgresql": "database/aspirasi.pgdump"}
 UPLOADS = "uploads/"
@@ -239,9 +250,90 @@ def upload_files() -> list[tuple[str, Path]]:
                   and not path.name.startswith((".healthz-", storage.TEMP_PREFIX)))
 
 
+# -- the signature -----------------------------------------------------------------------
+
+def _key_file() -> Path:
+    return Path(current_app.config["BACKUP_SIGNING_KEY_FILE"])
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new random key to `path`, readable by this user only. Two backups starting
+    together on a fresh installation agree on one key: each writes its own whole under another
+    name and links it into place, which fails for all but the first."""
+    storage.private_folder(path.parent)
+    own = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        with os.fdopen(storage.open_private(own, exclusive=True), "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(own, path)
+        except FileExistsError:
+            pass  # another backup was first: its key is the one read
+    finally:
+        own.unlink(missing_ok=True)
+
+
+def signing_key(make: bool = False) -> bytes | None:
+    """This installation's key: BACKUP_SIGNING_KEY, else the key file's text; None when there
+    is neither, unless `make` (a backup being written), which makes the file."""
+    configured = current_app.config.get("BACKUP_SIGNING_KEY")
+    if configured:
+        return configured.strip().encode()
+    path = _key_file()
+    if not path.exists():
+        if not make:
+            return None
+        _make_key_file(path)
+    key = path.read_text().strip()
+    if not key:
+        raise BackupError(f"Berkas kunci tanda tangan cadangan {path} kosong.")
+    return key.encode()
+
+
+def key_id(key: bytes) -> str:
+    """A short name of a key that tells two keys apart without revealing either."""
+    return hmac.new(key, b"aspirasi backup key id", hashlib.sha256).hexdigest()[:16]
+
+
+def _signature(key: bytes, manifest: bytes) -> bytes:
+    return json.dumps({"algorithm": SIGNATURE_ALGORITHM, "key_id": key_id(key),
+                       "signature": hmac.new(key, manifest, hashlib.sha256).hexdigest()},
+                      indent=2).encode()
+
+
+_TRUST_HINT = ("Pastikan asal arsip ini; bila Anda yakin arsip ini asli dan utuh, ulangi "
+               "dengan --trust.")
+
+
+def signature_problem(manifest: bytes, signature: bytes | None) -> str | None:
+    """Why the manifest's bytes are not known to be this installation's (None: they are)."""
+    if signature is None:
+        return ("Arsip tidak bertanda tangan: tidak dapat dipastikan bahwa manifest-nya "
+                "dibuat oleh instalasi ini.")
+    key = signing_key()
+    if key is None:
+        return ("Instalasi ini belum punya kunci tanda tangan cadangan (BACKUP_SIGNING_KEY "
+                f"atau berkas {_key_file()}). Pasang kunci dari instalasi asal arsip ini "
+                "(lihat docs/operations.md).")
+    try:
+        signed = json.loads(signature)
+        claimed, digest = str(signed["key_id"]), str(signed["signature"])
+    except (ValueError, TypeError, KeyError):
+        return f"Tanda tangan arsip ({SIGNATURE}) rusak."
+    if claimed != key_id(key):
+        return (f"Arsip ditandatangani dengan kunci lain (kunci {claimed}; kunci instalasi ini "
+                f"{key_id(key)}).")
+    if not hmac.compare_digest(digest, hmac.new(key, manifest, hashlib.sha256).hexdigest()):
+        return "Tanda tangan manifest tidak cocok: manifest diubah setelah arsip dibuat."
+    return None
+
+
+# -- create, verify, restore --------------------------------------------------------------
+
 def create(destination: Path) -> dict:
     """Write the archive to `destination` (atomically) and return its manifest."""
     destination = Path(destination).resolve()
+    key = signing_key(make=True)
     storage.private_folder(destination.parent)
     members = []
     with tempfile.TemporaryDirectory(prefix="aspirasi-backup-") as work:
@@ -270,7 +362,9 @@ def create(destination: Path) -> dict:
                     "counts": snapshot.counts,
                     "members": members,
                 }
-                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+                written = json.dumps(manifest, indent=2).encode()
+                _add_bytes(tar, MANIFEST, written)
+                _add_bytes(tar, SIGNATURE, _signature(key, written))
             os.replace(partial, destination)
         finally:
             partial.unlink(missing_ok=True)
@@ -282,13 +376,23 @@ def _safe_member_name(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and name == path.as_posix()
 
 
-def read_manifest(archive: Path) -> dict:
+def _member_bytes(tar: tarfile.TarFile, name: str) -> bytes | None:
+    try:
+        handle = tar.extractfile(name)
+    except KeyError:
+        return None
+    return handle.read() if handle is not None else None
+
+
+def read_manifest(archive: Path) -> tuple[dict, str | None]:
+    """The manifest, and why its signature does not hold (None when it does)."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            handle = tar.extractfile(MANIFEST)
-            if handle is None:
+            written = _member_bytes(tar, MANIFEST)
+            if written is None:
                 raise KeyError(MANIFEST)
-            manifest = json.loads(handle.read())
+            signature = _member_bytes(tar, SIGNATURE)
+            manifest = json.loads(written)
     except FileNotFoundError:
         raise BackupError(f"Arsip {archive} tidak ditemukan.") from None
     except KeyError:
@@ -299,21 +403,23 @@ def read_manifest(archive: Path) -> dict:
         raise BackupError(f"{MANIFEST} dalam arsip bukan JSON yang sah.") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), list):
         raise BackupError(f"{MANIFEST} dalam arsip tidak berisi daftar anggota.")
-    return manifest
+    return manifest, signature_problem(written, signature)
 
 
-def verify(archive: Path) -> tuple[dict, list[str]]:
-    """The manifest and the list of problems (empty when every member matches it)."""
-    manifest = read_manifest(archive)
+def verify(archive: Path, trust: bool = False) -> tuple[dict, list[str], str | None]:
+    """The manifest, the list of problems (empty when every member matches it and the key
+    signed it) and the signature's problem. With `trust` the operator vouches for the
+    archive: the signature's problem is returned but is not one of the problems."""
+    manifest, unsigned = read_manifest(archive)
     expected = {m["name"]: m for m in manifest["members"]}
-    problems, seen = [], set()
+    problems, seen = [] if trust or unsigned is None else [f"{unsigned} {_TRUST_HINT}"], set()
     db_member = (manifest.get("database") or {}).get("member")
     if db_member not in expected:
         problems.append("manifest tidak mencantumkan snapshot basis data")
     try:
         with tarfile.open(archive, "r:gz") as tar:
             for info in tar:
-                if info.name == MANIFEST:
+                if info.name in (MANIFEST, SIGNATURE):
                     continue
                 if not info.isfile() or not _safe_member_name(info.name):
                     problems.append(f"anggota tidak sah: {info.name}")
@@ -330,12 +436,13 @@ def verify(archive: Path) -> tuple[dict, list[str]]:
         problems.append(f"arsip rusak: {error}")
     for name in sorted(set(expected) - seen):
         problems.append(f"hilang: {name}")
-    return manifest, problems
+    return manifest, problems, unsigned
 
 
-def restore(archive: Path, force: bool = False) -> dict:
-    """Rebuild the configured database and upload folder from a verified archive."""
-    manifest, problems = verify(archive)
+def restore(archive: Path, force: bool = False, trust: bool = False) -> dict:
+    """Rebuild the configured database and upload folder from a verified archive (`trust`:
+    one the key did not sign, see `verify`)."""
+    manifest, problems, unsigned = verify(archive, trust=trust)
     if problems:
         raise BackupError("Arsip gagal diperiksa, pemulihan dibatalkan:\n  - "
                           + "\n  - ".join(problems))
@@ -370,7 +477,7 @@ def restore(archive: Path, force: bool = False) -> dict:
             _restore_postgresql(dump)
     return {"kind": kind, "revision": manifest.get("alembic_revision"),
             "counts": manifest.get("counts", {}), "files": files, "upload_dir": str(upload_root),
-            "created_at": manifest.get("created_at")}
+            "created_at": manifest.get("created_at"), "unsigned": unsigned}
 
 
 def _extract_checked(tar: tarfile.TarFile, entry: dict, destination: Path) -> None:
@@ -423,33 +530,51 @@ def create_command(file):
     click.echo(f"  berkas unggahan: {uploads}")
 
 
+TRUST = click.option("--trust", is_flag=True,
+                     help="Take an archive this installation's key did not sign.")
+
+
+def _warn_trusted(unsigned: str | None) -> None:
+    if unsigned:
+        click.echo(f"Peringatan (--trust): {unsigned}", err=True)
+
+
 @backup_commands.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def verify_command(file):
-    """Check every member of an archive against its manifest; exit 1 on any difference."""
+@TRUST
+def verify_command(file, trust):
+    """Check an archive's signature and every member against its manifest; exit 1 on any
+    difference."""
     try:
-        manifest, problems = verify(file)
+        manifest, problems, unsigned = verify(file, trust=trust)
     except FAILURES as error:
         raise _refuse(error) from None
+    if trust:
+        _warn_trusted(unsigned)
     if problems:
         click.echo(f"Arsip {file} TIDAK utuh ({len(problems)} masalah):", err=True)
         for problem in problems:
             click.echo(f"  - {problem}", err=True)
         raise SystemExit(1)
-    click.echo(f"Arsip {file} utuh: {len(manifest['members'])} anggota cocok dengan manifest "
-               f"(dibuat {manifest.get('created_at')}).")
+    signed = ("tanda tangan tidak diandalkan (--trust)" if unsigned
+              else "ditandatangani dengan kunci instalasi ini")
+    click.echo(f"Arsip {file} utuh: {len(manifest['members'])} anggota cocok dengan manifest, "
+               f"{signed} (dibuat {manifest.get('created_at')}).")
 
 
 @backup_commands.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
-def restore_command(file, force):
+@TRUST
+def restore_command(file, force, trust):
     """Rebuild the database and the upload folder from a verified archive."""
     target = db.engine.url.render_as_string(hide_password=True)
     try:
-        result = restore(file, force=force)
+        result = restore(file, force=force, trust=trust)
     except FAILURES as error:
         raise _refuse(error) from None
+    if trust:
+        _warn_trusted(result["unsigned"])
     counts = result["counts"]
     click.echo(f"Dipulihkan dari {file} (dibuat {result['created_at']}):")
     click.echo(f"  basis data {result['kind']} {target} (revisi {result['revision']}): "

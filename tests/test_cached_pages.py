@@ -254,3 +254,41 @@ def test_a_clerks_own_action_is_on_their_next_page(app, client, login_as, monkey
     page = client.get("/admin/").get_data(as_text=True)
     assert 'data-figure="Menunggu diterima">0<' in page
     assert 'data-figure="Sedang diproses">2<' in page
+
+
+def test_renamed_master_data_shows_at_once_on_the_public_pages(app, client, demo):
+    """After the superadmin renames an OPD and a category in the back office, do /pesan,
+    /kinerja and /tracking/<nomor>, each visited (and so cached) just before, show the new
+    names at once, and the old ones nowhere?"""
+    message = gen_message(app, status="diteruskan", perihal="Nama yang berganti", opd="DISKOMINFO")
+    with in_app(app):
+        opd = Opd.query.filter_by(code="DISKOMINFO").one()
+        category = db.session.get(Message, message.id).category
+        opd_id, old_opd = opd.id, opd.name
+        category_id, category_code, old_category = category.id, category.code, category.name
+    pages = ["/pesan", "/kinerja", f"/tracking/{message.tracking}"]
+    for url in pages:
+        assert shows(client.get(url), old_opd), url
+    assert shows(client.get("/pesan"), old_category)
+
+    staff = app.test_client()
+    log_in(staff, "superadmin")
+    renamed = staff.post(f"/admin/opd/edit/?id={opd_id}", data={
+        "code": "DISKOMINFO", "name": "Dinas Kominfo Bernama Baru", "email": "",
+        "address": "", "head_name": "", "active": "y"})
+    assert renamed.status_code == 302
+    renamed = staff.post(f"/admin/kategori/edit/?id={category_id}", data={
+        "code": category_code, "name": "Kategori Bernama Baru"})
+    assert renamed.status_code == 302
+
+    for url in pages:
+        page = client.get(url)
+        assert shows(page, "Dinas Kominfo Bernama Baru") and not shows(page, old_opd), url
+    for url in ("/pesan", f"/tracking/{message.tracking}"):
+        page = client.get(url)
+        assert shows(page, "Kategori Bernama Baru") and not shows(page, old_category), url
+
+
+def shows(response, name: str) -> bool:
+    """Whether the page shows `name` as the whole text of an element (a cell, an option)."""
+    return re.search(rf">\s*{re.escape(name)}\s*<", response.get_data(as_text=True)) is not None

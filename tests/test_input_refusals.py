@@ -245,3 +245,97 @@ def test_a_huge_row_id_in_a_staff_action_is_refused(app, client, demo):
                            data={"version": version, "opd_id": HUGE})
     assert response.status_code == 400
     assert "opd_id" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day, fragment", [("1800-01-01", "sebelum tahun 1945"),
+                                           ("2999-01-01", "masa depan")])
+def test_a_guest_event_date_outside_a_sensible_range_is_refused(app, client, day, fragment):
+    """Is an event date before 1945 or in the future refused at /lapor with a clear message
+    (in English too), storing nothing?"""
+    response = client.post("/lapor", data={**GUEST, "event_date": day},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert fragment in response.get_data(as_text=True)
+    assert stored(app) == (0, 0, 0)
+    english = client.post("/lapor?lang=en", data={**GUEST, "event_date": "1800-01-01"},
+                          content_type="multipart/form-data")
+    assert english.status_code == 400
+    assert "before 1945" in english.get_data(as_text=True)
+    assert stored(app) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("lat", ["1_0", "\uff11\uff12", " 1.5 ", "1.5 ", "1e1", "+-1", "1.",
+                                 ".5", "nan", "0x1"])
+def test_open311_takes_a_coordinate_only_as_a_plain_decimal(app, client, demo, lat):
+    """Is a lat that Python's float would read (underscores, full-width digits, spaces, an
+    exponent) refused as not a decimal number, storing nothing?"""
+    from models import ApiKey
+
+    with app.app_context():
+        _row, key = ApiKey.issue("Aplikasi Koordinat")
+        db.session.commit()
+    data = {"api_key": key, "service_code": "adu-pencemaran", "lat": lat, "long": "117.153",
+            "description": "Sungai berbau menyengat di dekat pasar."}
+    before = count_rows(app, Message)
+    response = client.post("/open311/v2/requests.json", data=data)
+    assert response.status_code == 400
+    assert "lat harus berupa angka desimal" in response.get_json()[0]["description"]
+    assert count_rows(app, Message) == before
+    accepted = client.post("/open311/v2/requests.json", data={**data, "lat": "-0.502"})
+    assert accepted.status_code == 201
+
+
+def test_an_opd_email_must_be_an_address(app, client, demo):
+    """Is an OPD saved with the email "nope" refused at the field, the OPD unchanged?"""
+    from models import Opd
+
+    log_in(client, "superadmin")
+    with app.app_context():
+        opd = Opd.query.filter_by(code="DLH").one()
+        opd_id, name, email = opd.id, opd.name, opd.email
+    response = client.post(f"/admin/opd/edit/?id={opd_id}", data={
+        "code": "DLH", "name": name, "email": "nope", "address": "", "head_name": "",
+        "active": "y"})
+    assert response.status_code == 200
+    assert "Alamat email tidak valid" in response.get_data(as_text=True)
+    response = client.post("/admin/opd/new/", data={"code": "BARU", "name": "OPD Baru",
+                                                    "email": "nope", "active": "y"})
+    assert "Alamat email tidak valid" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Opd, opd_id).email == email
+        assert Opd.query.filter_by(code="BARU").count() == 0
+
+
+@pytest.mark.parametrize("username", ["w\u0430rga", "\u0440eter", "budi\u0455"])
+def test_a_username_with_look_alike_letters_is_refused(app, client, demo, username):
+    """Is a username mixing Latin with Cyrillic or other look-alike letters ("wаrga" with a
+    Cyrillic а) refused at registration with a clear message, creating no account?"""
+    from models import User
+
+    users = count_rows(app, User)
+    response = client.post("/register", data={
+        "email": "mirip@example.com", "username": username, "password": "Sandi-Demo-2026",
+        "password_confirm": "Sandi-Demo-2026"})
+    assert response.status_code == 200
+    assert "huruf Latin" in response.get_data(as_text=True)
+    assert count_rows(app, User) == users
+
+
+@pytest.mark.parametrize("hours", ["1e20", "100000000000000000000", "2147483648"])
+def test_a_huge_sla_is_a_field_error(app, client, demo, hours):
+    """Is a sub category's SLA of 1e20 hours (or any number past the column) a clear field
+    error, the sub category unchanged?"""
+    from models import Subcategory
+
+    log_in(client, "superadmin")
+    with app.app_context():
+        sub = Subcategory.query.filter_by(code="adu-pencemaran").one()
+        sub_id, before = sub.id, sub.sla_hours
+        data = {"category": sub.category_id, "code": sub.code, "name": sub.name,
+                "description": sub.description or "", "default_opd": sub.default_opd_id or "",
+                "sla_hours": hours, "active": "y"}
+    response = client.post(f"/admin/subkategori/edit/?id={sub_id}", data=data)
+    assert response.status_code == 200
+    assert "SLA harus bilangan bulat positif" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Subcategory, sub_id).sla_hours == before

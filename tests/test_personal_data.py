@@ -168,3 +168,55 @@ def test_settings_links_to_both_pages(app, client):
     page = log_in(client, "siti").get("/settings").get_data(as_text=True)
     assert 'href="/settings/data-saya"' in page and 'href="/settings/tutup-akun"' in page
     assert log_in(client, "siti").get("/settings/tutup-akun").status_code == 200
+
+
+def test_closing_leaves_no_trace_in_queued_mail_or_the_audit(app, client, demo):
+    """After mail greeting Siti by name was sent and more still waits (to her, and naming her
+    to someone else), and an admin searched for her by NIK, phone and email: does closing the
+    account leave her name, username, NIK, phone and email, and the masked values the
+    searches kept, in no queued mail and no audit row?"""
+    import re
+
+    from models import QueuedMail
+    from models.reporter_lookup import audit_line
+    from tests.helpers import deliver_queue
+
+    siti_with_everything(app, client)
+    with app.app_context():
+        email = get_user("siti").email
+    log_in(client, None)
+    assert client.post("/reset", data={"email": email}).status_code in (200, 302)
+    deliver_queue(app)  # sent: kept on record
+    assert client.post("/reset", data={"email": email}).status_code in (200, 302)
+    client.post("/register", data={"email": "orang.lain@example.com", "username": "siti",
+                                   "password": PASSWORD, "password_confirm": PASSWORD})
+    searches = [GOOD_NIK, PROFILE["phone"], "+62 812-5550-1234", email.upper()]
+    log_in(client, "admin")
+    for term in searches:
+        assert client.get("/admin/pesan/", query_string={"q": term}).status_code == 200
+    with app.app_context():
+        texts = [f"{m.subject}\n{m.body}\n{m.html or ''}" for m in QueuedMail.query]
+        assert any(re.search(r"\bsiti\b", text) for text in texts)  # the setup greets her
+        assert sum(m.sent_at is None for m in QueuedMail.query) >= 2
+        masked = [audit_line(term).split(": ", 1)[1] for term in searches]
+        details = [row.detail or "" for row in AuditLog.query]
+        assert all(any(mask in detail for detail in details) for mask in masked)
+
+    log_in(client, "siti")
+    assert client.post("/settings/tutup-akun", data={"password": PASSWORD}).status_code == 302
+
+    traces = [PROFILE["full_name"], GOOD_NIK, PROFILE["phone"], "0812-5550-1234", email,
+              PROFILE["address"], *masked]
+    with app.app_context():
+        for mail in QueuedMail.query:
+            text = f"{mail.recipient}\n{mail.subject}\n{mail.body}\n{mail.html or ''}"
+            assert not re.search(r"\bsiti\b", text, re.IGNORECASE), text
+            for trace in traces:
+                assert trace.lower() not in text.lower(), (trace, text)
+        searched = AuditLog.query.filter_by(action="pesan.cari_pelapor").all()
+        assert len(searched) == len(searches)  # the searches stay on record, without her
+        for row in AuditLog.query:
+            text = f"{row.username}\n{row.detail}"
+            assert not re.search(r"\bsiti\b", text, re.IGNORECASE), text
+            for trace in traces:
+                assert trace.lower() not in text.lower(), (trace, text)

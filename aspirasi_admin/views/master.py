@@ -19,7 +19,7 @@ from aspirasi_admin.settings_forms import (
 )
 from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Setting, Subcategory, User, db
 from models.audit import record
-from models.field_checks import ANSWER_LENGTH, at_most
+from models.field_checks import ANSWER_LENGTH, at_most, valid_email
 from models.settings import DEFAULTS, TEXT_DEFAULTS
 
 
@@ -43,6 +43,7 @@ class OpdView(AuditedModelView):
                      "active": _l("Aktif"), "address": _l("Alamat")}
     column_searchable_list = ("code", "name")
     form_columns = ("code", "name", "email", "address", "head_name", "active")
+    form_args = {"email": {"validators": [valid_email]}}
 
 
 class CategoryView(AuditedModelView):
@@ -50,6 +51,11 @@ class CategoryView(AuditedModelView):
     column_list = ("code", "name", "is_informasi")
     column_labels = {"code": _l("Kode"), "name": _l("Nama"), "is_informasi": _l("Kategori Informasi")}
     form_columns = ("code", "name", "is_informasi")
+
+
+# A sub category's SLA in hours is at most a year: a longer one is a typing slip, and the
+# deadline it gives must stay within the calendar and the column.
+LONGEST_SLA_HOURS = 365 * 24
 
 
 def monitor_users():
@@ -69,8 +75,9 @@ class SubcategoryView(AuditedModelView):
     form_columns = ("category", "code", "name", "description", "default_opd", "sla_hours",
                     "monitors", "active")
     form_args = {
-        "sla_hours": {"validators": [Optional(), NumberRange(min=1, message=_l(
-            "SLA harus bilangan bulat positif (jam); kosongkan untuk memakai pengaturan umum."))]},
+        "sla_hours": {"validators": [Optional(), NumberRange(min=1, max=LONGEST_SLA_HOURS, message=_l(
+            "SLA harus bilangan bulat positif (jam), paling banyak %(max)d (setahun); kosongkan "
+            "untuk memakai pengaturan umum."))]},
         "monitors": {"query_factory": monitor_users},
         "default_opd": {"blank_text": _l("— tanpa OPD bawaan —")},
     }

@@ -30,7 +30,7 @@ from models.access import may_search_by_reporter, monitor_grant, opd_grant, staf
 from models.audit import record
 from models.base import as_row_id
 from models.paging import AtLeast, bounded_count, last_page
-from models.reporter_lookup import audit_line, reporter_contact_clause
+from models.reporter_lookup import SEARCH_ACTION, audit_line, reporter_contact_clause
 from models.roles import operated_opd_id
 from models.vocabulary import (
     AT_OPD_STATUSES,
@@ -369,7 +369,7 @@ class MessageListView(GuardedView):
 def audit_contact_search(text: str) -> None:
     """One audit row per search by a reporter's NIK, phone or email, kept at once: reading a
     list changes nothing else, so nothing else would commit it."""
-    record("pesan.cari_pelapor", detail=audit_line(text))
+    record(SEARCH_ACTION, detail=audit_line(text))
     db.session.commit()
 
 
