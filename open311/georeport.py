@@ -121,7 +121,27 @@ def service_definition(code, fmt):
 
 def _public_requests():
     return (Message.query.filter(public_clause())
-            .options(joinedload(Message.subcategory), joinedload(Message.opd)))
+            .options(joinedload(Message.subcategory), joinedload(Message.suggested_subcategory),
+                     joinedload(Message.opd)))
+
+
+def _service_of(message: Message) -> tuple[str | None, str | None]:
+    """(service_code, service_name): the admin's sub category once triage set one, else the
+    code the reporter suggested when submitting through this API."""
+    if message.subcategory:
+        return message.subcategory.code, message.subcategory.name
+    if message.suggested_service_code:
+        suggested = message.suggested_subcategory
+        return message.suggested_service_code, suggested.name if suggested else None
+    return None, None
+
+
+def _service_code_clause(codes: list[str]):
+    """The SQL twin of `_service_of`, for ?service_code=."""
+    classified = db.select(Subcategory.id).where(Subcategory.code.in_(codes))
+    return db.or_(Message.subcategory_id.in_(classified),
+                  db.and_(Message.subcategory_id.is_(None),
+                          Message.suggested_service_code.in_(codes)))
 
 
 def _latest_public_notes(message_ids) -> dict:
@@ -144,13 +164,13 @@ def _expected(message: Message):
 
 
 def _request_row(message: Message, notes: dict) -> dict:
-    sub = message.subcategory
+    service_code, service_name = _service_of(message)
     return {
         "service_request_id": message.tracking,
         "status": "open" if message.status in OPEN_STATUSES else "closed",
         "status_notes": notes.get(message.id),
-        "service_name": sub.name if sub else None,
-        "service_code": sub.code if sub else None,
+        "service_name": service_name,
+        "service_code": service_code,
         # The subject only, as on the public portal: the body may carry personal details the
         # citizen wrote for the government's eyes, and is published nowhere.
         "description": message.perihal,
@@ -208,7 +228,7 @@ def _filtered_requests():
         query = query.filter(Message.tracking.in_(ids))
     codes = _comma_list("service_code")
     if codes:
-        query = query.join(Message.subcategory).filter(Subcategory.code.in_(codes))
+        query = query.filter(_service_code_clause(codes))
     start, end = _date_arg("start_date"), _date_arg("end_date")
     if start and end and start > end:
         raise GeoReportError(_("start_date harus sebelum end_date."))
@@ -322,8 +342,9 @@ def create_request(fmt):
     if key is None:
         raise GeoReportError(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
     fields, sub = _submission()
-    # The code is the client's hint; the admin still classifies at triage.
-    message = Message(channel="api", **fields)
+    # The code is the reporter's suggestion, kept beside the message and reported as its
+    # service until the admin classifies it at triage.
+    message = Message(channel="api", suggested_service_code=sub.code, **fields)
     lifecycle.submit(message, actor=None)
     db.session.flush()
     record("open311_submit", message,

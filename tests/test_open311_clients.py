@@ -1,0 +1,111 @@
+"""Open311 GeoReport v2 as a client written elsewhere uses it: discovery, the default window
+and its limits, lookups by id, the service and the media a submission names, keys, the
+jurisdiction and the language of errors. Everything goes through HTTP; answers are parsed as
+JSON and XML."""
+import json
+from datetime import timedelta
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from models import ApiKey, Message, db, utcnow
+from tests.helpers import get_opd, get_sub, log_in, post_action
+
+V2 = "/open311/v2"
+
+
+@pytest.fixture
+def api_key(app, demo):
+    with app.app_context():
+        _row, key = ApiKey.issue("Aplikasi Warga Kota")
+        db.session.commit()
+        return key
+
+
+@pytest.fixture
+def public_base_url(app):
+    """Lets a test set PUBLIC_BASE_URL and puts the session app's value back afterwards."""
+    before = app.config.get("PUBLIC_BASE_URL")
+    yield lambda value: app.config.__setitem__("PUBLIC_BASE_URL", value)
+    app.config["PUBLIC_BASE_URL"] = before
+
+
+def answer(response):
+    """(status, body) of a JSON or XML answer, the body parsed as its content type says."""
+    if response.content_type.startswith("text/xml"):
+        return response.status_code, ET.fromstring(response.data)
+    assert response.content_type.startswith("application/json"), response.content_type
+    return response.status_code, json.loads(response.data)
+
+
+def post(client, api_key, fmt="json", **fields):
+    data = {"api_key": api_key, "service_code": "adu-pencemaran",
+            "description": "Sungai berbau menyengat di dekat pasar.",
+            "address_string": "Jl. Slamet Riyadi, Samarinda"}
+    data.update(fields)
+    return client.post(f"{V2}/requests.{fmt}", data={k: v for k, v in data.items() if v is not None})
+
+
+def submitted(client, api_key, **fields) -> str:
+    response = post(client, api_key, **fields)
+    assert response.status_code == 201, response.data
+    return json.loads(response.data)[0]["service_request_id"]
+
+
+def listed(client, fmt="json", **args) -> list[str]:
+    status, body = answer(client.get(f"{V2}/requests.{fmt}", query_string=args))
+    assert status == 200, body
+    if fmt == "xml":
+        return [r.findtext("service_request_id") for r in body.findall("request")]
+    return [r["service_request_id"] for r in body]
+
+
+def add_messages(app, ages_in_days, **fields) -> list[str]:
+    """Public messages created `ages_in_days` days ago, newest change now; their numbers."""
+    now = utcnow()
+    with app.app_context():
+        messages = [Message(perihal=f"Uji {i}", body="Isi", status="baru", channel="web",
+                            created_at=now - timedelta(days=age), updated_at=now, **fields)
+                    for i, age in enumerate(ages_in_days)]
+        db.session.add_all(messages)
+        db.session.commit()
+        return [m.tracking for m in messages]
+
+
+def w3c_days_ago(days: float) -> str:
+    return (utcnow() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- 22: the service a client names -----------------------------------------------------------
+
+def test_a_posted_service_code_is_reported_until_triage_decides(app, client, api_key):
+    """Does a POSTed service_code come back as the request's service (single request, list,
+    XML, ?service_code=) while the admin has not classified it, and give way to the admin's
+    sub category at triage?"""
+    tracking = submitted(client, api_key)
+    _status, body = answer(client.get(f"{V2}/requests/{tracking}.json"))
+    assert (body[0]["service_code"], body[0]["service_name"]) == ("adu-pencemaran",
+                                                                  "Pencemaran Lingkungan")
+    _status, root = answer(client.get(f"{V2}/requests/{tracking}.xml"))
+    assert root.findtext("request/service_code") == "adu-pencemaran"
+    assert root.findtext("request/service_name") == "Pencemaran Lingkungan"
+    assert tracking in listed(client, service_code="adu-pencemaran")
+    assert tracking in listed(client, "xml", service_code="adu-pencemaran")
+    assert tracking not in listed(client, service_code="adu-lahan")
+
+    with app.app_context():
+        message_id = Message.query.filter_by(tracking=tracking).one().id
+    log_in(client, "admin")
+    page = client.get(f"/admin/detail/{message_id}").get_data(as_text=True)
+    assert "Layanan pilihan pelapor" in page and "Pencemaran Lingkungan" in page
+    with app.app_context():
+        sub, opd = get_sub("adu-lahan"), get_opd("DISHUT")
+        fields = {"category_id": sub.category_id, "subcategory_id": sub.id, "opd_id": opd.id}
+    assert post_action(client, message_id, "forward", **fields).status_code == 302
+    log_in(client, None)
+
+    _status, body = answer(client.get(f"{V2}/requests/{tracking}.json"))
+    assert (body[0]["service_code"], body[0]["service_name"]) == ("adu-lahan",
+                                                                  "Permasalahan Lahan")
+    assert tracking in listed(client, service_code="adu-lahan")
+    assert tracking not in listed(client, service_code="adu-pencemaran")
