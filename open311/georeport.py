@@ -223,9 +223,6 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
 
 def _filtered_requests():
     query = _public_requests()
-    ids = [i.upper() for i in _comma_list("service_request_id")]
-    if ids:
-        query = query.filter(Message.tracking.in_(ids))
     codes = _comma_list("service_code")
     if codes:
         query = query.filter(_service_code_clause(codes))
@@ -247,10 +244,16 @@ def _filtered_requests():
 
 @bp.get("/v2/requests.<any(json,xml):fmt>")
 def list_requests(fmt):
+    newest_first = (Message.created_at.desc(), Message.id.desc())
+    ids = [i.upper() for i in _comma_list("service_request_id")]
+    if ids:  # as the GeoReport v2 text says, ids override every other argument, paging too
+        messages = (_public_requests().filter(Message.tracking.in_(ids))
+                    .order_by(*newest_first).all())
+        return respond(fmt, _rows(messages), "service_requests", "request")
     query = _filtered_requests()
     page = _int_arg("page", 1)
     page_size = _int_arg("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    messages = (query.order_by(Message.created_at.desc(), Message.id.desc())
+    messages = (query.order_by(*newest_first)
                 .offset((page - 1) * page_size).limit(page_size).all())
     return respond(fmt, _rows(messages), "service_requests", "request")
 

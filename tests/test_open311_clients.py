@@ -109,3 +109,23 @@ def test_a_posted_service_code_is_reported_until_triage_decides(app, client, api
                                                                   "Permasalahan Lahan")
     assert tracking in listed(client, service_code="adu-lahan")
     assert tracking not in listed(client, service_code="adu-pencemaran")
+
+
+# --- 24: asking for requests by id ------------------------------------------------------------
+
+def test_service_request_ids_override_every_other_filter(app, client, demo):
+    """Does service_request_id=<a>,<b> return exactly those requests, whatever status, dates
+    or window come with it?"""
+    old_open, recent_closed = add_messages(app, [400, 5])
+    other, = add_messages(app, [3])
+    with app.app_context():
+        Message.query.filter_by(tracking=recent_closed).one().status = "selesai"
+        db.session.commit()
+    ids = f"{old_open},{recent_closed.lower()}"
+    for fmt in ("json", "xml"):
+        assert sorted(listed(client, fmt, service_request_id=ids)) == sorted([old_open, recent_closed])
+        assert sorted(listed(client, fmt, service_request_id=ids, status="open",
+                             start_date=w3c_days_ago(2), end_date=w3c_days_ago(1),
+                             service_code="adu-lahan", page_size=1, page=5)) \
+            == sorted([old_open, recent_closed])
+    assert other not in listed(client, service_request_id=ids)
