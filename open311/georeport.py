@@ -4,12 +4,14 @@ Only public messages are ever served: never confidential (rahasia), hidden or wi
 and never the sender's identity. A submission becomes an ordinary guest message (channel
 "api") through the lifecycle, so it is triaged like every other.
 """
+from datetime import timedelta
+
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter, retry_after
-from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
+from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle, utcnow
 from models.access import public_clause
 from models.audit import record
 from models.contact import email_problem, normalise_email, normalise_phone, phone_problem
@@ -27,8 +29,10 @@ from open311.formats import FORMATS, error, parse_w3c, respond, w3c
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+# As the GeoReport v2 text says: a list without dates covers the last 90 days, no list spans
+# more than 90 days, and one answer holds up to 1,000 requests.
+WINDOW = timedelta(days=90)
+PAGE_SIZE = 1000
 STATUS_GROUPS = {"open": OPEN_STATUSES,
                  "closed": tuple(s for s in CLOSED_STATUSES if s in SHOWN_STATUSES)}
 
@@ -218,7 +222,27 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
         return default
     if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:  # 10 digits would overflow an offset
         raise GeoReportError(_("%(name)s harus bilangan bulat positif.", name=name))
-    return min(int(raw), maximum) if maximum else int(raw)
+    if maximum and int(raw) > maximum:  # said, never cut silently
+        raise GeoReportError(_("%(name)s paling besar %(n)s.", name=name, n=maximum))
+    return int(raw)
+
+
+def _window() -> tuple:
+    """(start, end) of the list, naive UTC: the dates asked for, at most WINDOW apart; one date
+    alone reaches WINDOW from it; no date, the last WINDOW up to now (end None)."""
+    start, end = _date_arg("start_date"), _date_arg("end_date")
+    if start and end:
+        if start > end:
+            raise GeoReportError(_("start_date harus sebelum end_date."))
+        if end - start > WINDOW:
+            raise GeoReportError(_("start_date dan end_date paling jauh %(days)s hari.",
+                                   days=WINDOW.days))
+        return start, end
+    if start:
+        return start, start + WINDOW
+    if end:
+        return end - WINDOW, end
+    return utcnow() - WINDOW, None
 
 
 def _filtered_requests():
@@ -226,11 +250,8 @@ def _filtered_requests():
     codes = _comma_list("service_code")
     if codes:
         query = query.filter(_service_code_clause(codes))
-    start, end = _date_arg("start_date"), _date_arg("end_date")
-    if start and end and start > end:
-        raise GeoReportError(_("start_date harus sebelum end_date."))
-    if start:
-        query = query.filter(Message.created_at >= start)
+    start, end = _window()
+    query = query.filter(Message.created_at >= start)
     if end:
         query = query.filter(Message.created_at <= end)
     groups = [s.lower() for s in _comma_list("status")]
@@ -252,7 +273,7 @@ def list_requests(fmt):
         return respond(fmt, _rows(messages), "service_requests", "request")
     query = _filtered_requests()
     page = _int_arg("page", 1)
-    page_size = _int_arg("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    page_size = _int_arg("page_size", PAGE_SIZE, PAGE_SIZE)
     messages = (query.order_by(*newest_first)
                 .offset((page - 1) * page_size).limit(page_size).all())
     return respond(fmt, _rows(messages), "service_requests", "request")

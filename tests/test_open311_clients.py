@@ -111,6 +111,50 @@ def test_a_posted_service_code_is_reported_until_triage_decides(app, client, api
     assert tracking not in listed(client, service_code="adu-pencemaran")
 
 
+# --- 23: the default window and its limits ----------------------------------------------------
+
+def test_without_dates_the_list_holds_the_last_90_days(app, client, demo):
+    """Does a bare requests.json (and .xml) hold the last 90 days only, not every year?"""
+    recent, old = add_messages(app, [10, 120])
+    for fmt in ("json", "xml"):
+        found = listed(client, fmt)
+        assert recent in found and old not in found
+    assert old in listed(client, start_date=w3c_days_ago(150), end_date=w3c_days_ago(100))
+
+
+def test_one_date_opens_a_window_of_90_days_from_it(app, client, demo):
+    """Does a start_date alone reach 90 days forward, and an end_date alone 90 days back?"""
+    day_200, day_150, day_50 = add_messages(app, [200, 150, 50])
+    assert set(listed(client, start_date=w3c_days_ago(210))) & {day_200, day_150, day_50} \
+        == {day_200, day_150}
+    assert set(listed(client, end_date=w3c_days_ago(140))) & {day_200, day_150, day_50} \
+        == {day_200, day_150}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_span_longer_than_90_days_is_a_400_error(client, demo, fmt):
+    """Is a start_date/end_date span of more than 90 days refused with the error array?"""
+    args = {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-02T00:00:00Z"}
+    status, body = answer(client.get(f"{V2}/requests.{fmt}", query_string=args))
+    assert status == 400
+    text = body[0]["description"] if fmt == "json" else body.findtext("error/description")
+    code = body[0]["code"] if fmt == "json" else int(body.findtext("error/code"))
+    assert code == 400 and "90 hari" in text
+    args["end_date"] = "2026-04-01T00:00:00Z"  # exactly 90 days
+    assert client.get(f"{V2}/requests.{fmt}", query_string=args).status_code == 200
+
+
+def test_up_to_a_thousand_rows_and_a_larger_page_size_is_refused(app, client, demo):
+    """Does a bare list give up to 1,000 rows, page_size reach 1,000, and a larger page_size
+    get a clear error instead of being cut silently?"""
+    add_messages(app, [1 + i / 100 for i in range(1001)])
+    assert len(listed(client)) == 1000
+    assert len(listed(client, page_size=1000)) == 1000
+    assert len(listed(client, page_size=1000, page=2)) >= 1
+    status, body = answer(client.get(f"{V2}/requests.json", query_string={"page_size": 1001}))
+    assert status == 400 and "1000" in body[0]["description"]
+
+
 # --- 24: asking for requests by id ------------------------------------------------------------
 
 def test_service_request_ids_override_every_other_filter(app, client, demo):
