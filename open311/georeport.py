@@ -5,6 +5,7 @@ and never the sender's identity. A submission becomes an ordinary guest message 
 "api") through the lifecycle, so it is triaged like every other.
 """
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
@@ -187,6 +188,7 @@ def _request_row(message: Message, notes: dict) -> dict:
         "zipcode": None,
         "lat": message.latitude,
         "long": message.longitude,
+        "media_url": message.media_url,
     }
 
 
@@ -321,6 +323,23 @@ def _coordinate(name: str, bound: float):
     return value
 
 
+def _media_url() -> str | None:
+    """A link to the request's picture: an absolute http(s) address without credentials,
+    whitespace or control characters, kept as sent and never fetched by the server."""
+    url = _text("media_url", Message.media_url.type.length)
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        sound = (parts.scheme.lower() in ("http", "https") and parts.hostname
+                 and parts.username is None and parts.port != 0)
+    except ValueError:  # an unreadable host or port
+        sound = False
+    if not sound or any(c.isspace() or not c.isprintable() for c in url):
+        raise GeoReportError(_("media_url harus berupa alamat http:// atau https:// yang lengkap."))
+    return url
+
+
 def _submission() -> tuple[dict, Subcategory]:
     """Check a POSTed request; raise GeoReportError before anything is written."""
     code = _text("service_code", 40)
@@ -352,7 +371,8 @@ def _submission() -> tuple[dict, Subcategory]:
     if len(perihal) > 200:
         perihal = perihal[:197] + "..."
     return dict(perihal=perihal, body=description, latitude=lat, longitude=lon, address=address,
-                guest_email=email, guest_phone=phone, guest_name=name), sub
+                guest_email=email, guest_phone=phone, guest_name=name,
+                media_url=_media_url()), sub
 
 
 def _open311_post_limit() -> str:

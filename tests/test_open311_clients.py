@@ -3,13 +3,15 @@ and its limits, lookups by id, the service and the media a submission names, key
 jurisdiction and the language of errors. Everything goes through HTTP; answers are parsed as
 JSON and XML."""
 import json
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from xml.etree import ElementTree as ET
 
 import pytest
 
 from models import ApiKey, Message, db, utcnow
-from tests.helpers import get_opd, get_sub, log_in, post_action
+from tests.helpers import count_rows, get_opd, get_sub, log_in, post_action
 
 V2 = "/open311/v2"
 
@@ -173,3 +175,66 @@ def test_service_request_ids_override_every_other_filter(app, client, demo):
                              service_code="adu-lahan", page_size=1, page=5)) \
             == sorted([old_open, recent_closed])
     assert other not in listed(client, service_request_id=ids)
+
+
+# --- 25: the media a client links to ----------------------------------------------------------
+
+class CountingHandler(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        CountingHandler.hits += 1
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def media_server():
+    """A picture server on loopback that counts every request it gets."""
+    server = HTTPServer(("127.0.0.1", 0), CountingHandler)
+    CountingHandler.hits = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/foto/sungai.jpg?ukuran=besar&x=1"
+    server.shutdown()
+
+
+def test_media_url_is_kept_returned_and_shown_to_staff_unfetched(app, client, api_key,
+                                                                  media_server):
+    """Is a POSTed media_url returned in JSON and XML, shown to the staff who see the message
+    as a labelled unverified link, hidden from staff who do not, and never fetched?"""
+    tracking = submitted(client, api_key, media_url=media_server)
+    _status, body = answer(client.get(f"{V2}/requests/{tracking}.json"))
+    assert body[0]["media_url"] == media_server
+    _status, root = answer(client.get(f"{V2}/requests/{tracking}.xml"))
+    assert root.findtext("request/media_url") == media_server
+    assert media_server in [r["media_url"] for r in json.loads(client.get(f"{V2}/requests.json").data)]
+
+    with app.app_context():
+        message_id = Message.query.filter_by(tracking=tracking).one().id
+    log_in(client, "admin")
+    page = client.get(f"/admin/detail/{message_id}").get_data(as_text=True)
+    escaped = media_server.replace("&", "&amp;")
+    link = next(tag for tag in page.split("<a ")[1:] if f'href="{escaped}"' in tag)
+    assert 'rel="noopener noreferrer nofollow"' in link
+    assert "belum diperiksa" in page
+    log_in(client, "op-diskominfo")  # not the OPD of a message still waiting for triage
+    response = client.get(f"/admin/detail/{message_id}")
+    assert response.status_code in (403, 404)
+    assert "127.0.0.1" not in response.get_data(as_text=True)
+    assert CountingHandler.hits == 0
+
+
+@pytest.mark.parametrize("media_url", [
+    "javascript:alert(1)", "ftp://example.com/foto.jpg", "http://", "foto.jpg",
+    "https://example.com/" + "a" * 2048, "https://example.com/foto sungai.jpg",
+])
+def test_a_bad_media_url_is_refused_and_nothing_is_stored(app, client, api_key, media_url):
+    """Is a media_url that is not an http(s) address of bounded length a 400 naming it?"""
+    before = count_rows(app, Message)
+    status, body = answer(post(client, api_key, media_url=media_url))
+    assert status == 400 and "media_url" in body[0]["description"]
+    assert count_rows(app, Message) == before
