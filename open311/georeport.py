@@ -7,7 +7,7 @@ and never the sender's identity. A submission becomes an ordinary guest message 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -27,6 +27,7 @@ from models.vocabulary import (
 )
 from open311 import bp
 from open311.formats import FORMATS, error, parse_w3c, respond, w3c
+from services.notify import public_url
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"
@@ -69,6 +70,7 @@ def too_many(exc):
 # --- discovery and services ------------------------------------------------------------------
 
 @bp.get("/discovery.<any(json,xml):fmt>")
+@bp.get("/v2/discovery.<any(json,xml):fmt>")
 def discovery(fmt):
     payload = {
         "changeset": CHANGESET,
@@ -76,7 +78,7 @@ def discovery(fmt):
         "key_service": _("Kunci API diberikan oleh pengelola Aspirasi Kaltim (superadmin)."),
         "endpoints": [{
             "specification": SPECIFICATION,
-            "url": url_for("open311.index", _external=True).rstrip("/"),
+            "url": public_url("open311.index").rstrip("/"),
             "changeset": CHANGESET,
             "type": "production",
             "formats": ["application/json", "text/xml"],

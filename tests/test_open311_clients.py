@@ -238,3 +238,19 @@ def test_a_bad_media_url_is_refused_and_nothing_is_stored(app, client, api_key, 
     status, body = answer(post(client, api_key, media_url=media_url))
     assert status == 400 and "media_url" in body[0]["description"]
     assert count_rows(app, Message) == before
+
+
+# --- 26a: discovery ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/open311/discovery", "/open311/v2/discovery"])
+def test_discovery_answers_at_both_addresses_from_the_public_base_url(client, demo,
+                                                                     public_base_url, path):
+    """Does discovery answer at /open311/ and /open311/v2/, advertising the endpoint on
+    PUBLIC_BASE_URL whatever Host the request came with?"""
+    public_base_url("https://aspirasi.example.go.id")
+    status, body = answer(client.get(f"{path}.json", base_url="http://penyerang.example"))
+    assert status == 200
+    assert body["endpoints"][0]["url"] == "https://aspirasi.example.go.id/open311/v2"
+    status, root = answer(client.get(f"{path}.xml", headers={"Host": "penyerang.example"}))
+    assert status == 200
+    assert root.findtext("endpoints/endpoint/url") == "https://aspirasi.example.go.id/open311/v2"
