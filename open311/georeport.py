@@ -384,7 +384,12 @@ def _open311_post_limit() -> str:
 @bp.post("/v2/requests.<any(json,xml):fmt>")
 @limiter.limit(_open311_post_limit, methods=["POST"])
 def create_request(fmt):
-    key = ApiKey.find_active(request.values.get("api_key"))
+    # A key in the address lands in every access log and proxy on the way; only the body is
+    # private to the service, so a key anywhere else is refused before anything is read.
+    if "api_key" in request.args:
+        raise GeoReportError(_("api_key hanya diterima di body POST, tidak di alamat (query "
+                               "string): alamat tercatat di log server."))
+    key = ApiKey.find_active(request.form.get("api_key"))
     if key is None:
         raise GeoReportError(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
     fields, sub = _submission()

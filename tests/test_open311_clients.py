@@ -254,3 +254,23 @@ def test_discovery_answers_at_both_addresses_from_the_public_base_url(client, de
     status, root = answer(client.get(f"{path}.xml", headers={"Host": "penyerang.example"}))
     assert status == 200
     assert root.findtext("endpoints/endpoint/url") == "https://aspirasi.example.go.id/open311/v2"
+
+
+# --- 26b: where the key goes ------------------------------------------------------------------
+
+def test_an_api_key_in_the_query_string_is_refused(app, client, api_key):
+    """Is a POST carrying api_key in its address refused with a clear error, creating nothing,
+    even when the body carries it too?"""
+    before = count_rows(app, Message)
+    for body_key in (None, api_key):
+        response = client.post(f"{V2}/requests.json?api_key={api_key}",
+                               data={"api_key": body_key, "service_code": "adu-pencemaran",
+                                     "description": "Sungai berbau",
+                                     "address_string": "Jl. Pahlawan"} if body_key else
+                               {"service_code": "adu-pencemaran", "description": "Sungai berbau",
+                                "address_string": "Jl. Pahlawan"})
+        status, body = answer(response)
+        assert status == 400
+        assert "api_key" in body[0]["description"] and "body" in body[0]["description"]
+    assert count_rows(app, Message) == before
+    assert post(client, api_key).status_code == 201  # in the body it works
