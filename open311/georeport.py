@@ -49,6 +49,15 @@ def _fmt() -> str:
     return fmt if fmt in FORMATS else "json"
 
 
+@bp.before_request
+def known_jurisdiction():
+    """A jurisdiction_id, when one is given, names this installation's government; any other
+    is a 404, as the GeoReport v2 text says. Without one, the installation's is meant."""
+    asked = (request.values.get("jurisdiction_id") or "").strip()
+    if asked and asked.lower() != current_app.config["MAIN_INSTANSI"].lower():
+        raise GeoReportError(_("jurisdiction_id \"%(id)s\" tidak dikenal.", id=asked[:60]), 404)
+
+
 @bp.errorhandler(DomainError)
 def refused(exc):
     """Every domain refusal on this door, ours or the lifecycle's, as the spec's error array."""

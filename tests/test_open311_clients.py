@@ -274,3 +274,22 @@ def test_an_api_key_in_the_query_string_is_refused(app, client, api_key):
         assert "api_key" in body[0]["description"] and "body" in body[0]["description"]
     assert count_rows(app, Message) == before
     assert post(client, api_key).status_code == 201  # in the body it works
+
+
+# --- 26c: the jurisdiction --------------------------------------------------------------------
+
+def test_a_wrong_jurisdiction_is_a_404(app, client, api_key):
+    """Is an unknown jurisdiction_id a 404 error array on every call, and the installation's
+    own one accepted?"""
+    own = app.config["MAIN_INSTANSI"]
+    for url in (f"{V2}/services.json", f"{V2}/requests.json", f"{V2}/services/adu-lahan.json"):
+        status, body = answer(client.get(url, query_string={"jurisdiction_id": "atlantis"}))
+        assert status == 404 and "jurisdiction_id" in body[0]["description"], url
+        assert client.get(url, query_string={"jurisdiction_id": own}).status_code == 200
+    status, root = answer(client.get(f"{V2}/services.xml",
+                                     query_string={"jurisdiction_id": "atlantis"}))
+    assert status == 404 and root.findtext("error/code") == "404"
+    before = count_rows(app, Message)
+    assert post(client, api_key, jurisdiction_id="atlantis").status_code == 404
+    assert count_rows(app, Message) == before
+    assert post(client, api_key, jurisdiction_id=own).status_code == 201
