@@ -58,6 +58,13 @@ def known_jurisdiction():
         raise GeoReportError(_("jurisdiction_id \"%(id)s\" tidak dikenal.", id=asked[:60]), 404)
 
 
+@bp.after_request
+def vary_by_language(response):
+    """Error descriptions follow Accept-Language, so a cache must keep one answer per language."""
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.errorhandler(DomainError)
 def refused(exc):
     """Every domain refusal on this door, ours or the lifecycle's, as the spec's error array."""

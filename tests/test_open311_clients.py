@@ -293,3 +293,37 @@ def test_a_wrong_jurisdiction_is_a_404(app, client, api_key):
     assert post(client, api_key, jurisdiction_id="atlantis").status_code == 404
     assert count_rows(app, Message) == before
     assert post(client, api_key, jurisdiction_id=own).status_code == 201
+
+
+# --- 26d: the language of errors --------------------------------------------------------------
+
+@pytest.mark.parametrize("language, expected", [
+    ("en-US,en;q=0.9", "status must be open or closed."),
+    ("en", "status must be open or closed."),
+    ("fr-FR", "status harus open atau closed."),
+    (None, "status harus open atau closed."),
+])
+def test_errors_speak_the_language_the_client_asks_for(client, demo, language, expected):
+    """Are error descriptions in English when Accept-Language asks for it, else Indonesian?"""
+    headers = {"Accept-Language": language} if language else {}
+    for fmt in ("json", "xml"):
+        response = client.get(f"{V2}/requests.{fmt}", headers=headers,
+                              query_string={"status": "pending"})
+        status, body = answer(response)
+        assert status == 400
+        text = body[0]["description"] if fmt == "json" else body.findtext("error/description")
+        assert text == expected
+        assert "Accept-Language" in response.vary  # a cache keeps one answer per language
+
+
+def test_english_errors_for_a_submission_and_a_missing_request(client, api_key):
+    """Are a refused submission and an unknown request described in English on request?"""
+    english = {"Accept-Language": "en"}
+    response = client.post(f"{V2}/requests.json", headers=english,
+                           data={"api_key": api_key, "service_code": "adu-pencemaran",
+                                 "description": "Sungai", "address_string": "Jl. Pahlawan",
+                                 "media_url": "ftp://x/y"})
+    assert "media_url" in json.loads(response.data)[0]["description"]
+    assert "harus" not in json.loads(response.data)[0]["description"]
+    response = client.get(f"{V2}/requests/ASP-TIDAKADA.json", headers=english)
+    assert json.loads(response.data)[0]["description"] == 'Service request "ASP-TIDAKADA" not found.'
