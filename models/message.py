@@ -10,6 +10,9 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_PREFIX = "ASP-"
 
 GUEST_KINDS = ("umum", "layanan")
+# The longest link a client may send as a request's media_url: what browsers and servers
+# commonly accept in an address.
+MEDIA_URL_LENGTH = 2048
 
 
 def new_tracking_number() -> str:
@@ -48,7 +51,7 @@ class Message(db.Model):
     suggested_service_code = db.Column(db.String(40))
     # A link an Open311 client sent (a photo elsewhere). Never fetched by the server: staff
     # see it as an unverified link, and the API returns it as it came.
-    media_url = db.Column(db.String(2048))
+    media_url = db.Column(db.String(MEDIA_URL_LENGTH))
 
     # Two separate flags: anonim hides the name, rahasia hides the whole message publicly.
     anonim = db.Column(db.Boolean, nullable=False, default=False)

@@ -17,6 +17,7 @@ from models.access import public_clause
 from models.audit import record
 from models.contact import email_problem, normalise_email, normalise_phone, phone_problem
 from models.errors import DomainError
+from models.message import MEDIA_URL_LENGTH
 from models.vocabulary import (
     AT_OPD_STATUSES,
     CLOSED_STATUSES,
@@ -344,7 +345,7 @@ def _coordinate(name: str, bound: float):
 def _media_url() -> str | None:
     """A link to the request's picture: an absolute http(s) address without credentials,
     whitespace or control characters, kept as sent and never fetched by the server."""
-    url = _text("media_url", Message.media_url.type.length)
+    url = _text("media_url", MEDIA_URL_LENGTH)
     if url is None:
         return None
     try:
