@@ -129,6 +129,9 @@ class Config:
     # The address people reach the service at, for links in mail (services.notify); unset,
     # mail queued in a request links to that request's host, and the CLI's to localhost:5000.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The slug of the government this installation serves: what an Open311 client names as
+    # jurisdiction_id (any other one is answered 404).
+    MAIN_INSTANSI = os.environ.get("MAIN_INSTANSI", "kaltim")
     # How many reverse proxies stand in front (gunicorn behind nginx: 1). Only then are the
     # X-Forwarded-* headers believed, for the client's address in rate limits and the audit.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))

@@ -1,9 +1,10 @@
 """The language of a request, and the catalogs that speak it.
 
 Indonesian unless the person chose English (`?lang=en`, kept in the session, or their
-account's choice). Flask-Babel translates our strings, in Python and in templates (`_`,
-`gettext`, `ngettext`, `{% trans %}` through Jinja's i18n extension, which Flask-Babel
-installs); WTForms' and Flask-Admin's form messages come from our own wtforms catalog.
+account's choice); an Open311 client chooses per request, with `?lang=` or Accept-Language.
+Flask-Babel translates our strings, in Python and in templates (`_`, `gettext`, `ngettext`,
+`{% trans %}` through Jinja's i18n extension, which Flask-Babel installs); WTForms' and
+Flask-Admin's form messages come from our own wtforms catalog.
 """
 from flask import Flask, has_request_context, request, session
 from flask_babel import Domain
@@ -30,6 +31,12 @@ def select_locale() -> str:
     if not has_request_context():
         return "id"  # CLI and background work speak Indonesian
     chosen = request.args.get("lang")
+    if request.blueprint == "open311":
+        # Other systems' clients keep no session: each request says its language, with ?lang=
+        # or the standard Accept-Language header.
+        if chosen in LANGUAGES:
+            return chosen
+        return request.accept_languages.best_match(LANGUAGES, default="id")
     if chosen in LANGUAGES:
         session["lang"] = chosen
         return chosen

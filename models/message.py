@@ -10,6 +10,9 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_PREFIX = "ASP-"
 
 GUEST_KINDS = ("umum", "layanan")
+# The longest link a client may send as a request's media_url: what browsers and servers
+# commonly accept in an address.
+MEDIA_URL_LENGTH = 2048
 
 
 def new_tracking_number() -> str:
@@ -43,6 +46,12 @@ class Message(db.Model):
     longitude = db.Column(db.Float)
     event_date = db.Column(db.Date)
     guest_kind = db.Column(db.String(10))  # the guest's own umum/layanan choice, a hint only
+    # The service code an Open311 client sent: the reporter's suggestion, a hint only (the
+    # admin classifies at triage). Kept as sent, a code and not a key, like every hint.
+    suggested_service_code = db.Column(db.String(40))
+    # A link an Open311 client sent (a photo elsewhere). Never fetched by the server: staff
+    # see it as an unverified link, and the API returns it as it came.
+    media_url = db.Column(db.String(MEDIA_URL_LENGTH))
 
     # Two separate flags: anonim hides the name, rahasia hides the whole message publicly.
     anonim = db.Column(db.Boolean, nullable=False, default=False)
@@ -105,6 +114,9 @@ class Message(db.Model):
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     category = db.relationship("Category")
     subcategory = db.relationship("Subcategory")
+    suggested_subcategory = db.relationship(
+        "Subcategory", primaryjoin="foreign(Message.suggested_service_code) == Subcategory.code",
+        viewonly=True)
     opd = db.relationship("Opd")
     duplicate_of = db.relationship("Message", remote_side=[id])
     attachments = db.relationship("Attachment", back_populates="message",

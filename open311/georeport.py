@@ -5,17 +5,20 @@ and never the sender's identity. A submission becomes an ordinary guest message 
 "api") through the lifecycle, so it is triaged like every other.
 """
 import re
+from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aspirasi.extensions import limiter, retry_after
-from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle
+from models import ApiKey, Category, Message, MessageEvent, Subcategory, db, lifecycle, utcnow
 from models.access import public_clause
 from models.audit import record
 from models.contact import email_problem, normalise_email, normalise_phone, phone_problem
 from models.errors import DomainError
+from models.message import MEDIA_URL_LENGTH
 from models.vocabulary import (
     AT_OPD_STATUSES,
     CLOSED_STATUSES,
@@ -26,11 +29,14 @@ from models.vocabulary import (
 )
 from open311 import bp
 from open311.formats import FORMATS, error, parse_w3c, respond, w3c
+from services.notify import public_url
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+# As the GeoReport v2 text says: a list without dates covers the last 90 days, no list spans
+# more than 90 days, and one answer holds up to 1,000 requests.
+WINDOW = timedelta(days=90)
+PAGE_SIZE = 1000
 STATUS_GROUPS = {"open": OPEN_STATUSES,
                  "closed": tuple(s for s in CLOSED_STATUSES if s in SHOWN_STATUSES)}
 
@@ -43,6 +49,22 @@ class GeoReportError(DomainError):
 def _fmt() -> str:
     fmt = (request.view_args or {}).get("fmt") or request.path.rsplit(".", 1)[-1]
     return fmt if fmt in FORMATS else "json"
+
+
+@bp.before_request
+def known_jurisdiction():
+    """A jurisdiction_id, when one is given, names this installation's government; any other
+    is a 404, as the GeoReport v2 text says. Without one, the installation's is meant."""
+    asked = (request.values.get("jurisdiction_id") or "").strip()
+    if asked and asked.lower() != current_app.config["MAIN_INSTANSI"].lower():
+        raise GeoReportError(_("jurisdiction_id \"%(id)s\" tidak dikenal.", id=asked[:60]), 404)
+
+
+@bp.after_request
+def vary_by_language(response):
+    """Error descriptions follow Accept-Language, so a cache must keep one answer per language."""
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.errorhandler(DomainError)
@@ -66,6 +88,7 @@ def too_many(exc):
 # --- discovery and services ------------------------------------------------------------------
 
 @bp.get("/discovery.<any(json,xml):fmt>")
+@bp.get("/v2/discovery.<any(json,xml):fmt>")
 def discovery(fmt):
     payload = {
         "changeset": CHANGESET,
@@ -73,7 +96,7 @@ def discovery(fmt):
         "key_service": _("Kunci API diberikan oleh pengelola Aspirasi Kaltim (superadmin)."),
         "endpoints": [{
             "specification": SPECIFICATION,
-            "url": url_for("open311.index", _external=True).rstrip("/"),
+            "url": public_url("open311.index").rstrip("/"),
             "changeset": CHANGESET,
             "type": "production",
             "formats": ["application/json", "text/xml"],
@@ -123,7 +146,27 @@ def service_definition(code, fmt):
 
 def _public_requests():
     return (Message.query.filter(public_clause())
-            .options(joinedload(Message.subcategory), joinedload(Message.opd)))
+            .options(joinedload(Message.subcategory), joinedload(Message.suggested_subcategory),
+                     joinedload(Message.opd)))
+
+
+def _service_of(message: Message) -> tuple[str | None, str | None]:
+    """(service_code, service_name): the admin's sub category once triage set one, else the
+    code the reporter suggested when submitting through this API."""
+    if message.subcategory:
+        return message.subcategory.code, message.subcategory.name
+    if message.suggested_service_code:
+        suggested = message.suggested_subcategory
+        return message.suggested_service_code, suggested.name if suggested else None
+    return None, None
+
+
+def _service_code_clause(codes: list[str]):
+    """The SQL twin of `_service_of`, for ?service_code=."""
+    classified = db.select(Subcategory.id).where(Subcategory.code.in_(codes))
+    return db.or_(Message.subcategory_id.in_(classified),
+                  db.and_(Message.subcategory_id.is_(None),
+                          Message.suggested_service_code.in_(codes)))
 
 
 def _latest_public_notes(message_ids) -> dict:
@@ -146,13 +189,13 @@ def _expected(message: Message):
 
 
 def _request_row(message: Message, notes: dict) -> dict:
-    sub = message.subcategory
+    service_code, service_name = _service_of(message)
     return {
         "service_request_id": message.tracking,
         "status": "open" if message.status in OPEN_STATUSES else "closed",
         "status_notes": notes.get(message.id),
-        "service_name": sub.name if sub else None,
-        "service_code": sub.code if sub else None,
+        "service_name": service_name,
+        "service_code": service_code,
         # The subject only, as on the public portal: the body may carry personal details the
         # citizen wrote for the government's eyes, and is published nowhere.
         "description": message.perihal,
@@ -165,6 +208,7 @@ def _request_row(message: Message, notes: dict) -> dict:
         "zipcode": None,
         "lat": message.latitude,
         "long": message.longitude,
+        "media_url": message.media_url,
     }
 
 
@@ -200,22 +244,36 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
         return default
     if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:  # 10 digits would overflow an offset
         raise GeoReportError(_("%(name)s harus bilangan bulat positif.", name=name))
-    return min(int(raw), maximum) if maximum else int(raw)
+    if maximum and int(raw) > maximum:  # said, never cut silently
+        raise GeoReportError(_("%(name)s paling besar %(n)s.", name=name, n=maximum))
+    return int(raw)
+
+
+def _window() -> tuple:
+    """(start, end) of the list, naive UTC: the dates asked for, at most WINDOW apart; one date
+    alone reaches WINDOW from it; no date, the last WINDOW up to now (end None)."""
+    start, end = _date_arg("start_date"), _date_arg("end_date")
+    if start and end:
+        if start > end:
+            raise GeoReportError(_("start_date harus sebelum end_date."))
+        if end - start > WINDOW:
+            raise GeoReportError(_("start_date dan end_date paling jauh %(days)s hari.",
+                                   days=WINDOW.days))
+        return start, end
+    if start:
+        return start, start + WINDOW
+    if end:
+        return end - WINDOW, end
+    return utcnow() - WINDOW, None
 
 
 def _filtered_requests():
     query = _public_requests()
-    ids = [i.upper() for i in _comma_list("service_request_id")]
-    if ids:
-        query = query.filter(Message.tracking.in_(ids))
     codes = _comma_list("service_code")
     if codes:
-        query = query.join(Message.subcategory).filter(Subcategory.code.in_(codes))
-    start, end = _date_arg("start_date"), _date_arg("end_date")
-    if start and end and start > end:
-        raise GeoReportError(_("start_date harus sebelum end_date."))
-    if start:
-        query = query.filter(Message.created_at >= start)
+        query = query.filter(_service_code_clause(codes))
+    start, end = _window()
+    query = query.filter(Message.created_at >= start)
     if end:
         query = query.filter(Message.created_at <= end)
     groups = [s.lower() for s in _comma_list("status")]
@@ -229,10 +287,16 @@ def _filtered_requests():
 
 @bp.get("/v2/requests.<any(json,xml):fmt>")
 def list_requests(fmt):
+    newest_first = (Message.created_at.desc(), Message.id.desc())
+    ids = [i.upper() for i in _comma_list("service_request_id")]
+    if ids:  # as the GeoReport v2 text says, ids override every other argument, paging too
+        messages = (_public_requests().filter(Message.tracking.in_(ids))
+                    .order_by(*newest_first).all())
+        return respond(fmt, _rows(messages), "service_requests", "request")
     query = _filtered_requests()
     page = _int_arg("page", 1)
-    page_size = _int_arg("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    messages = (query.order_by(Message.created_at.desc(), Message.id.desc())
+    page_size = _int_arg("page_size", PAGE_SIZE, PAGE_SIZE)
+    messages = (query.order_by(*newest_first)
                 .offset((page - 1) * page_size).limit(page_size).all())
     return respond(fmt, _rows(messages), "service_requests", "request")
 
@@ -281,6 +345,23 @@ def _coordinate(name: str, bound: float):
     return value
 
 
+def _media_url() -> str | None:
+    """A link to the request's picture: an absolute http(s) address without credentials,
+    whitespace or control characters, kept as sent and never fetched by the server."""
+    url = _text("media_url", MEDIA_URL_LENGTH)
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        sound = (parts.scheme.lower() in ("http", "https") and parts.hostname
+                 and parts.username is None and parts.port != 0)
+    except ValueError:  # an unreadable host or port
+        sound = False
+    if not sound or any(c.isspace() or not c.isprintable() for c in url):
+        raise GeoReportError(_("media_url harus berupa alamat http:// atau https:// yang lengkap."))
+    return url
+
+
 def _submission() -> tuple[dict, Subcategory]:
     """Check a POSTed request; raise GeoReportError before anything is written."""
     code = _text("service_code", 40)
@@ -312,7 +393,8 @@ def _submission() -> tuple[dict, Subcategory]:
     if len(perihal) > 200:
         perihal = perihal[:197] + "..."
     return dict(perihal=perihal, body=description, latitude=lat, longitude=lon, address=address,
-                guest_email=email, guest_phone=phone, guest_name=name), sub
+                guest_email=email, guest_phone=phone, guest_name=name,
+                media_url=_media_url()), sub
 
 
 def _open311_post_limit() -> str:
@@ -322,12 +404,18 @@ def _open311_post_limit() -> str:
 @bp.post("/v2/requests.<any(json,xml):fmt>")
 @limiter.limit(_open311_post_limit, methods=["POST"])
 def create_request(fmt):
-    key = ApiKey.find_active(request.values.get("api_key"))
+    # A key in the address lands in every access log and proxy on the way; only the body is
+    # private to the service, so a key anywhere else is refused before anything is read.
+    if "api_key" in request.args:
+        raise GeoReportError(_("api_key hanya diterima di body POST, tidak di alamat (query "
+                               "string): alamat tercatat di log server."))
+    key = ApiKey.find_active(request.form.get("api_key"))
     if key is None:
         raise GeoReportError(_("api_key tidak ada, tidak dikenal atau sudah dicabut."), 403)
     fields, sub = _submission()
-    # The code is the client's hint; the admin still classifies at triage.
-    message = Message(channel="api", **fields)
+    # The code is the reporter's suggestion, kept beside the message and reported as its
+    # service until the admin classifies it at triage.
+    message = Message(channel="api", suggested_service_code=sub.code, **fields)
     lifecycle.submit(message, actor=None)
     db.session.flush()
     record("open311_submit", message,

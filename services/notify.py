@@ -26,13 +26,19 @@ FALLBACK_BASE_URL = "http://localhost:5000"
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for a mail, on the address the service is reached at: PUBLIC_BASE_URL
     when the installation sets it; otherwise, during a request, the address that request came
-    to (what the person sees in their browser); a CLI command without PUBLIC_BASE_URL can
-    only fall back to the development server's address, and says so in the log."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
+    to (what the person sees in their browser); else `public_url`'s fallback."""
+    if not current_app.config.get("PUBLIC_BASE_URL") and has_request_context():
         return url_for(endpoint, _external=True, **values)
+    return public_url(endpoint, **values)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link on PUBLIC_BASE_URL, never on the Host a request names (anyone can send
+    any Host). Without PUBLIC_BASE_URL it can only fall back to the development server's
+    address, and says so in the log."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
     if not base:
-        current_app.logger.warning("PUBLIC_BASE_URL is not set: mail links point to %s",
+        current_app.logger.warning("PUBLIC_BASE_URL is not set: links point to %s",
                                    FALLBACK_BASE_URL)
         base = FALLBACK_BASE_URL
     with current_app.test_request_context(base_url=base.rstrip("/") + "/"):

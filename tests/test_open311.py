@@ -161,7 +161,8 @@ def test_untriaged_message_has_no_service_and_closed_is_closed(app, client, demo
 def test_confidential_hidden_and_withdrawn_never_appear(app, client, demo, hidden_fields):
     """Do rahasia, hidden and withdrawn messages stay out of the list and answer 404 by id?"""
     tracking = add_message(app, **hidden_fields)
-    _status, body = get_json(client, f"{V2}/requests.json", page_size=200)
+    _status, body = get_json(client, f"{V2}/requests.json", page_size=200,
+                             start_date="2026-03-01T00:00:00Z", end_date="2026-03-31T00:00:00Z")
     assert tracking not in {r["service_request_id"] for r in body}
     status, body = get_json(client, f"{V2}/requests/{tracking}.json")
     assert status == 404 and body[0]["code"] == 404

@@ -3,8 +3,9 @@ text a person writes has a length a person could write."""
 import html
 
 import jinja2
+import sqlalchemy as sa
 
-from models import Message, MessageEvent, ResponseTemplate, db
+from models import Message, MessageEvent, ResponseTemplate, db, utcnow
 from tests.helpers import gen_message, get_sub, post_action
 
 NOTE = "Kepala bidang minta ditangani diam-diam, pelapor sering mengeluh."
@@ -109,19 +110,27 @@ def test_upgrade_moves_earlier_forwarding_notes_inside(tmp_path):
     from flask_migrate import upgrade
 
     from aspirasi import create_app
-    from models import lifecycle
 
     # Its own SQLite file, whatever database the suite runs on; rate limits left as they are.
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path / "up"),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/earlier.db"})
     with app.app_context():
         upgrade(revision="d5f3b8e0a2c4")
-        message = Message(perihal="Jaringan putus", body="Sejak kemarin.", channel="guest")
-        lifecycle.submit(message)
-        db.session.add(MessageEvent(message=message, action="forward", note=NOTE, public=True,
-                                    from_status="baru", to_status="diteruskan"))
-        db.session.commit()
-        tracking, message_id = message.tracking, message.id
+        # The rows are written as that revision's tables hold them: the models describe the
+        # newest schema, whose later columns the earlier tables do not have yet.
+        earlier = sa.MetaData()
+        earlier.reflect(bind=db.engine, only=["message", "message_event"])
+        message, event = earlier.tables["message"], earlier.tables["message_event"]
+        now, tracking = utcnow(), "ASP-CATATAN2"
+        with db.engine.begin() as connection:
+            message_id = connection.execute(message.insert().values(
+                tracking=tracking, status="baru", channel="guest", perihal="Jaringan putus",
+                body="Sejak kemarin.", anonim=False, rahasia=False, hidden=False, reopen_count=0,
+                created_at=now, updated_at=now, version=1)).inserted_primary_key[0]
+            step = {"message_id": message_id, "created_at": now, "public": True}
+            connection.execute(event.insert().values(**step, action="submit", to_status="baru"))
+            connection.execute(event.insert().values(**step, action="forward", note=NOTE,
+                                                     from_status="baru", to_status="diteruskan"))
         upgrade()
         steps = [(e.action, e.note, e.public)
                  for e in MessageEvent.query.filter_by(message_id=message_id)]

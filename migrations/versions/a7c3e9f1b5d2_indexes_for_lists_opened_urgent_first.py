@@ -1,7 +1,7 @@
 """indexes for lists opened with what is pressing: scope, status and deadline
 
 Revision ID: a7c3e9f1b5d2
-Revises: e7a4c1d9b2f0
+Revises: f3a1b5c7d9e2
 Create Date: 2026-12-08 02:10:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1b5d2'
-down_revision = 'e7a4c1d9b2f0'
+down_revision = 'f3a1b5c7d9e2'
 branch_labels = None
 depends_on = None
 
