@@ -15,6 +15,7 @@ from models import (
     Notification,
     Opd,
     QueuedMail,
+    ResponseTemplate,
     Role,
     Setting,
     Subcategory,
@@ -131,6 +132,17 @@ def seed_site_settings() -> None:
     for key, value in demo_data.SITE_SETTINGS.items():
         if db.session.get(Setting, key) is None:
             db.session.add(Setting(key=key, value=value))
+    db.session.commit()
+
+
+def seed_ready_answers() -> None:
+    """The demo's ready answers per category, each added once (by its title)."""
+    categories = {c.code: c for c in Category.query.all()}
+    known = set(db.session.scalars(db.select(ResponseTemplate.title)))
+    for code, title, body in demo_data.READY_ANSWERS:
+        if title not in known:
+            db.session.add(ResponseTemplate(title=title, body=body,
+                                            category=categories[code] if code else None))
     db.session.commit()
 
 
@@ -316,6 +328,7 @@ def register(app):
             raise click.ClickException("DEMO_PASSWORD: " + " ".join(str(p) for p in problems))
         seed_demo(password)
         seed_site_settings()
+        seed_ready_answers()
         seed_report_messages()
         db.session.commit()
         click.echo("Data demo dimuat. Akun: " + ", ".join(a[0] for a in demo_data.ACCOUNTS))
