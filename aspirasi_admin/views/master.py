@@ -108,6 +108,7 @@ ACTION_LABELS = {
     "password_changed": _l("kata sandi diganti"),
     "two_factor_on": _l("verifikasi dua langkah diaktifkan"),
     "two_factor_off": _l("verifikasi dua langkah dimatikan"),
+    "other_sessions_ended": _l("sesi lain diakhiri"),
     "api_key_create": _l("kunci API dibuat"), "api_key_revoke": _l("kunci API dicabut"),
     "create_superadmin": _l("superadmin dibuat"), "export_messages": _l("ekspor pesan"),
     "export_personal": _l("ekspor data pribadi"), "export_report": _l("ekspor laporan"),
