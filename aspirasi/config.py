@@ -163,6 +163,12 @@ class Config:
 
     # The triage suggestions' model file (services.triage_store); unset: under instance/.
     TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
+    # The background worker looks this often (seconds) whether a triage model is due: the
+    # first once the admins have made enough decisions, the next once their number has grown
+    # by TRIAGE_RETRAIN_GROWTH (a share) since the last (services.triage_training).
+    # 0: never on its own (nor by seed-demo); `flask triage-train` then trains.
+    TRIAGE_TRAIN_EVERY = float(os.environ.get("TRIAGE_TRAIN_EVERY", "600"))
+    TRIAGE_RETRAIN_GROWTH = float(os.environ.get("TRIAGE_RETRAIN_GROWTH", "0.2"))
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
