@@ -224,6 +224,14 @@ class StrangerView:
     stages: StageTrack | None = None
 
 
+def reporter_timeline(message: Message) -> list:
+    """The timeline steps a reporter reads of their own message: the public steps and every
+    step they took themselves (a withdrawal is kept from the public, never from its author)."""
+    return [event for event in message.events
+            if event.public or (event.actor_id is not None
+                                and event.actor_id == message.reporter_id)]
+
+
 def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
     """`message` as a stranger may read it; `with_timeline` adds what its own page shows
     beside: the public timeline steps and the stages (a list of results shows neither)."""
