@@ -226,10 +226,12 @@ class StrangerView:
 
 def reporter_timeline(message: Message) -> list:
     """The timeline steps a reporter reads of their own message: the public steps and every
-    step they took themselves (a withdrawal is kept from the public, never from its author)."""
+    change of status they made themselves (a withdrawal is kept from the public, never from
+    its author). Their rating is shown beside the timeline, as stars."""
     return [event for event in message.events
             if event.public or (event.actor_id is not None
-                                and event.actor_id == message.reporter_id)]
+                                and event.actor_id == message.reporter_id
+                                and event.to_status not in (None, event.from_status))]
 
 
 def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
