@@ -162,6 +162,7 @@ def register_template_helpers(app: Flask) -> None:
     from models.vocabulary import (
         ACTION_LABELS,
         AT_OPD_STATUSES,
+        ATTACHMENT_KIND_LABELS,
         CHANNEL_LABELS,
         CLOSE_REASONS,
         GUEST_KIND_LABELS,
@@ -174,6 +175,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "STATUS_LABELS": STATUS_LABELS,
             "ACTION_LABELS": ACTION_LABELS,
+            "ATTACHMENT_KIND_LABELS": ATTACHMENT_KIND_LABELS,
             "CLOSE_REASONS": CLOSE_REASONS,
             "CHANNEL_LABELS": CHANNEL_LABELS,
             "GUEST_KIND_LABELS": GUEST_KIND_LABELS,
@@ -186,7 +188,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_decimal
 
     from models.paging import AtLeast
-    from models.vocabulary import date_text, time_text
+    from models.vocabulary import date_text, size_text, time_text
 
     # A number as the reader writes it: 12.345 and 3,5 in Indonesian, 12,345 and 3.5 in
     # English, no needless ",0"; a bounded count reads "1.000+".
@@ -195,6 +197,7 @@ def register_template_helpers(app: Flask) -> None:
         else format_decimal(value, "#,##0.#"))
     app.jinja_env.filters["tanggal"] = date_text
     app.jinja_env.filters["waktu"] = time_text
+    app.jinja_env.filters["ukuran"] = size_text
 
 
 def register_commands(app: Flask) -> None:

@@ -15,6 +15,7 @@ from models import (
     Notification,
     Opd,
     QueuedMail,
+    ResponseTemplate,
     Role,
     Setting,
     Subcategory,
@@ -131,6 +132,17 @@ def seed_site_settings() -> None:
     for key, value in demo_data.SITE_SETTINGS.items():
         if db.session.get(Setting, key) is None:
             db.session.add(Setting(key=key, value=value))
+    db.session.commit()
+
+
+def seed_ready_answers() -> None:
+    """The demo's ready answers per category, each added once (by its title)."""
+    categories = {c.code: c for c in Category.query.all()}
+    known = set(db.session.scalars(db.select(ResponseTemplate.title)))
+    for code, title, body in demo_data.READY_ANSWERS:
+        if title not in known:
+            db.session.add(ResponseTemplate(title=title, body=body,
+                                            category=categories[code] if code else None))
     db.session.commit()
 
 
@@ -270,23 +282,22 @@ def triage_train_command(limit):
     import time
 
     from models import triage_learning
-    from services import triage_store
+    from services import triage_store, triage_training
 
     if not triage_learning.available():
         raise click.ClickException(
             "Saran triase tidak tersedia di server ini: scikit-learn tidak terpasang. Pasang "
             "tambahan `triage` (pip install -r requirements/triage.txt), lalu ulangi.")
     started = time.monotonic()
-    decisions = triage_learning.past_decisions(limit or triage_learning.TRAINING_LIMIT)
     try:
-        model = triage_learning.train(decisions)
+        model = triage_training.train_and_save(limit or triage_learning.TRAINING_LIMIT)
     except triage_learning.NotEnoughHistory:
-        click.echo(f"Belum cukup riwayat untuk saran: {len(decisions)} keputusan triase "
-                   f"(perlu {triage_learning.MIN_DECISIONS}, dan {triage_learning.MIN_PER_CLASS}"
-                   " contoh per pilihan). Model tidak diubah.")
+        found = min(triage_training.decision_count(), limit or triage_learning.TRAINING_LIMIT)
+        click.echo(f"Belum cukup riwayat untuk saran: {found} "
+                   f"keputusan triase (perlu {triage_learning.MIN_DECISIONS}, dan "
+                   f"{triage_learning.MIN_PER_CLASS} contoh per pilihan). Model tidak diubah.")
         return
-    path = triage_store.save(model)
-    click.echo(f"Model saran triase {model['version']} disimpan di {path}")
+    click.echo(f"Model saran triase {model['version']} disimpan di {triage_store.model_path()}")
     click.echo(f"dilatih pada {model['count']} keputusan, {model['trained_at']:%d/%m/%Y %H:%M} "
                f"UTC, dalam {time.monotonic() - started:.1f} detik")
     for name, label in (("category", "kategori"), ("subcategory", "sub kategori"), ("opd", "OPD")):
@@ -316,8 +327,15 @@ def register(app):
             raise click.ClickException("DEMO_PASSWORD: " + " ".join(str(p) for p in problems))
         seed_demo(password)
         seed_site_settings()
+        seed_ready_answers()
         seed_report_messages()
         db.session.commit()
+        if current_app.config["TRIAGE_TRAIN_EVERY"] > 0:
+            from services.triage_training import train_when_due
+
+            learned = train_when_due()  # the demo opens with suggestions, as the worker would
+            if learned:
+                click.echo(f"Model saran triase dilatih pada {learned} keputusan.")
         click.echo("Data demo dimuat. Akun: " + ", ".join(a[0] for a in demo_data.ACCOUNTS))
         if generated:
             click.echo(f"Kata sandi semua akun demo: {password}")

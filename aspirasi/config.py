@@ -174,6 +174,12 @@ class Config:
 
     # The triage suggestions' model file (services.triage_store); unset: under instance/.
     TRIAGE_MODEL_PATH = os.environ.get("TRIAGE_MODEL_PATH")
+    # The background worker looks this often (seconds) whether a triage model is due: the
+    # first once the admins have made enough decisions, the next once their number has grown
+    # by TRIAGE_RETRAIN_GROWTH (a share) since the last (services.triage_training).
+    # 0: never on its own (nor by seed-demo); `flask triage-train` then trains.
+    TRIAGE_TRAIN_EVERY = float(os.environ.get("TRIAGE_TRAIN_EVERY", "600"))
+    TRIAGE_RETRAIN_GROWTH = float(os.environ.get("TRIAGE_RETRAIN_GROWTH", "0.2"))
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -211,6 +217,13 @@ class Config:
 
     # Flask-Security-Too
     SECURITY_PASSWORD_HASH = "argon2"
+    # argon2id with one of OWASP's equal-strength settings (46 MiB, one pass, one lane) in
+    # place of the library's (64 MiB, three passes, four lanes): a sign-in is one hash, and
+    # four lanes compete for the few cores the web workers share. A hash made under other
+    # settings is made again at its owner's next sign-in.
+    SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS = {"argon2__memory_cost": 47104,
+                                              "argon2__time_cost": 1,
+                                              "argon2__parallelism": 1}
     SECURITY_PASSWORD_LENGTH_MIN = 8
     SECURITY_REGISTERABLE = True
     SECURITY_CONFIRMABLE = True

@@ -225,6 +225,16 @@ class StrangerView:
     stages: StageTrack | None = None
 
 
+def reporter_timeline(message: Message) -> list:
+    """The timeline steps a reporter reads of their own message: the public steps and every
+    change of status they made themselves (a withdrawal is kept from the public, never from
+    its author). Their rating is shown beside the timeline, as stars."""
+    return [event for event in message.events
+            if event.public or (event.actor_id is not None
+                                and event.actor_id == message.reporter_id
+                                and event.to_status not in (None, event.from_status))]
+
+
 def stranger_view(message: Message, with_timeline: bool = False) -> StrangerView:
     """`message` as a stranger may read it; `with_timeline` adds what its own page shows
     beside: the public timeline steps and the stages (a list of results shows neither)."""
@@ -322,26 +332,29 @@ def reporter_lens(viewer, reveal_nik: bool = False,
     admin = is_admin(viewer)
     staff = viewer_id is not None and viewer.is_staff
     anonymous = _("Anonim")
+    # A guest who gave no name (an API or channel report) is named as such, never left blank.
+    unnamed = _("Tamu tanpa nama")
 
     def view(message: Message) -> ReporterView:
         if reporter_is_erased(message):
             return ReporterView(name=anonymous)
         reporter = message.reporter
         own = reported_by(message, viewer_id)
+        name = message.sender_name or unnamed
         if (own or admin) and name_only:
-            return ReporterView(name=message.sender_name)
+            return ReporterView(name=name)
         if own or admin:
             masked = not own and not reveal_nik
             nik = message.nik
             return ReporterView(
-                name=message.sender_name, username=reporter.username if reporter else None,
+                name=name, username=reporter.username if reporter else None,
                 nik=mask_nik(nik) if masked else nik, nik_masked=masked,
                 phone=reporter.phone if reporter else message.guest_phone,
                 email=reporter.email if reporter else message.guest_email)
         if message.anonim:
             return ReporterView(name=anonymous)
         if staff:
-            return ReporterView(name=message.sender_name)
+            return ReporterView(name=name)
         return ReporterView(name=initials(message.guest_name or (reporter.full_name if reporter
                                                                     else None)))
     return view

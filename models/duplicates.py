@@ -10,6 +10,10 @@ viewer may see it (`access.staff_message_scope`), it is not withdrawn, and eithe
 Similar subjects are compared with scikit-learn, so only where it is installed (the `triage`
 extra); the same NIK or phone number is found without it.
 
+The most alike come first: a similar subject before a different one, then the same reporter,
+then how alike the subjects are, then the newest. A reporter's other messages about other
+things are listed below, each with how little its subject is alike.
+
 Only the reason is given (which of these matched, and how similar), never the matching NIK
 or number: the list tells the admin nothing about a reporter that the message pages do not.
 """
@@ -40,11 +44,22 @@ class LikelyDuplicate:
     perihal: str
     same_nik: bool = False
     same_phone: bool = False
-    similarity: float | None = None  # of the subjects, when similar
+    similarity: float | None = None  # of the subjects, when similar at the same place
+    likeness: float | None = None  # of the subjects, whatever it is (None: not compared)
 
     @property
     def similarity_percent(self) -> int | None:
         return round(self.similarity * 100) if self.similarity is not None else None
+
+    @property
+    def likeness_percent(self) -> int | None:
+        return round(self.likeness * 100) if self.likeness is not None else None
+
+    def rank(self) -> tuple:
+        """Sorts the most likely duplicate first (see the module)."""
+        likeness = self.likeness or 0
+        return (-(likeness >= SIMILAR), -(self.same_nik + self.same_phone), -likeness,
+                -self.created_at.timestamp())
 
 
 def _window(viewer, message: Message, now: datetime) -> list:
@@ -69,15 +84,19 @@ def _stems(text: str) -> set:
     return {word[:4] for word in re.findall(r"\w{4,}", (text or "").lower())}
 
 
-def _similar_subjects(message: Message, rows) -> dict:
-    """{message id: cosine similarity} of the rows whose perihal is like this one's.
+def _subject_likeness(message: Message, rows) -> dict:
+    """{message id: cosine similarity of its perihal to this one's} for `rows` (id, perihal);
+    {} without scikit-learn (the triage panel says subjects were not compared).
 
-    Subjects sharing no word beginning with this one cannot come near the threshold; they are
-    left out before the (costlier) character n-grams are counted."""
-    stems = _stems(message.perihal)
-    rows = [(row_id, perihal) for row_id, perihal in rows if stems & _stems(perihal)]
+    Subjects sharing no word beginning with this one cannot come near the threshold; they
+    score 0 before the (costlier) character n-grams are counted."""
     if not rows or not triage_learning.available():
-        return {}  # without scikit-learn the triage panel says subjects were not compared
+        return {}
+    stems = _stems(message.perihal)
+    likeness = {row_id: 0.0 for row_id, _perihal in rows}
+    rows = [(row_id, perihal) for row_id, perihal in rows if stems & _stems(perihal)]
+    if not rows:
+        return likeness
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import linear_kernel
 
@@ -86,8 +105,9 @@ def _similar_subjects(message: Message, rows) -> dict:
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,
                               strip_accents="unicode").fit_transform(subjects)
     scores = linear_kernel(vectors[0:1], vectors[1:])[0]
-    return {row_id: float(score) for (row_id, _perihal), score in zip(rows, scores, strict=True)
-            if score >= SIMILAR}
+    likeness.update((row_id, float(score))
+                    for (row_id, _perihal), score in zip(rows, scores, strict=True))
+    return likeness
 
 
 def likely_duplicates(viewer, message: Message) -> list:
@@ -105,15 +125,20 @@ def likely_duplicates(viewer, message: Message) -> list:
     rows = db.session.execute(
         db.select(Message.id, Message.perihal).where(*window, *place)
         .order_by(Message.created_at.desc()).limit(CANDIDATE_LIMIT)).all()
-    for row_id, score in _similar_subjects(message, rows).items():
-        found.setdefault(row_id, {})["similarity"] = score
+    likeness = _subject_likeness(message, rows)
+    for row_id, score in likeness.items():
+        if score >= SIMILAR:
+            found.setdefault(row_id, {})["similarity"] = score
     if not found:
         return []
     shown = {row.id: row for row in db.session.execute(
         db.select(Message.id, Message.tracking, Message.created_at, Message.status,
                   Message.perihal).where(Message.id.in_(found)))}
-    duplicates = [LikelyDuplicate(**shown[row_id]._asdict(), **reasons)
+    # The same reporter's messages elsewhere in the province were not among the rows compared.
+    likeness.update(_subject_likeness(
+        message, [(row.id, row.perihal) for row in shown.values() if row.id not in likeness]))
+    duplicates = [LikelyDuplicate(**shown[row_id]._asdict(), **reasons,
+                                  likeness=likeness.get(row_id))
                   for row_id, reasons in found.items()]
-    duplicates.sort(key=lambda d: (-(d.same_nik + d.same_phone), -(d.similarity or 0),
-                                   -d.created_at.timestamp()))
+    duplicates.sort(key=LikelyDuplicate.rank)
     return duplicates[:SHOWN]

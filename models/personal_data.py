@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_
 
 from models import db
-from models.access import downloadable_attachments
+from models.access import downloadable_attachments, reporter_timeline
 from models.audit import AuditLog, record
 from models.base import utcnow
 from models.feedback import Rating
@@ -60,9 +60,9 @@ def _message(user: User, message: Message) -> dict:
     data["category"] = message.category.name if message.category else None
     data["subcategory"] = message.subcategory.name if message.subcategory else None
     data["opd"] = message.opd.name if message.opd else None
-    # The timeline as the citizen reads it on /riwayat: public steps, without staff names.
+    # The timeline as the citizen reads it on /riwayat, without staff names.
     data["timeline"] = [{**_row(e, "created_at", "action", "from_status", "to_status", "note"),
-                         "opd": e.opd.name if e.opd else None} for e in message.public_events]
+                         "opd": e.opd.name if e.opd else None} for e in reporter_timeline(message)]
     # The files as /riwayat lists them: an OPD's reply files wait, like its reply, for the check.
     data["attachments"] = [{**_row(a, "filename", "kind", "content_type", "size", "created_at"),
                             "file": attachment_archive_name(a)}

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 # --- statuses -----------------------------------------------------------------------------------
@@ -81,6 +81,20 @@ INTAKE_CHANNELS = ("phone", "walkin", "letter")
 
 def channel_label(code: str) -> str:
     return str(CHANNEL_LABELS.get(code, code))
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+ATTACHMENT_KIND_LABELS = {"lampiran": _l("lampiran"), "balasan": _l("balasan OPD")}
+
+
+def size_text(size: int) -> str:
+    """A file's size as the reader writes numbers: "234,4 KB" in Indonesian, "234.4 KB" in
+    English; megabytes from 1,024 KB."""
+    kilobytes = size / 1024
+    if kilobytes < 1024:
+        return f"{format_decimal(kilobytes, '#,##0.#')} KB"
+    return f"{format_decimal(kilobytes / 1024, '#,##0.#')} MB"
 
 
 # --- the guest form's own kinds ----------------------------------------------------------------

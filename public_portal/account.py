@@ -74,7 +74,11 @@ def resend_verification():
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
+    """The citizen's profile. Staff hold no citizen profile: theirs is the back office's
+    account page."""
     user = current_user._get_current_object()
+    if user.is_staff:
+        return redirect(url_for("akun.index"))
     form = ProfileForm(obj=user, user=user)
     photo_error = None
     if form.validate_on_submit():

@@ -160,6 +160,7 @@ def _detail(message, status: int = 200):
     }
     return render_template(
         "portal/history_detail.html", message=message, forms=forms,
+        events=access.reporter_timeline(message),
         attachments=access.downloadable_attachments(user, message),
         can_withdraw="withdraw" in allowed, can_rate="rate" in allowed,
         can_reopen="reopen" in allowed, reopen_workdays=lifecycle.reopen_limit_workdays(),

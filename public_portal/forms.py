@@ -156,7 +156,9 @@ class ActionForm(FlaskForm):
     version = HiddenField()
 
 
+# No score is chosen until the citizen chooses one: a preset would pull every rating to it.
 RATING_CHOICES = options([
+    ("", _l("— pilih —")),
     ("0.5", _l("Setengah Bintang")), ("1", _l("Satu Bintang")),
     ("1.5", _l("Satu Setengah Bintang")), ("2", _l("Dua Bintang")),
     ("2.5", _l("Dua Setengah Bintang")), ("3", _l("Tiga Bintang")),
@@ -166,8 +168,8 @@ RATING_CHOICES = options([
 
 
 class RatingForm(ActionForm):
-    stars = SelectField(_l("Nilai"), choices=RATING_CHOICES, default="5",
-                        validate_choice=False)  # the lifecycle refuses a bad value itself
+    stars = SelectField(_l("Nilai"), choices=RATING_CHOICES, default="",
+                        validate_choice=False)  # the lifecycle refuses a missing or bad value
     comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=2000)])
 
 

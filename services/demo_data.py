@@ -131,3 +131,34 @@ REPORT_SUBCATEGORIES = {
     "DKP": ("asp-pelayanan-publik", None),
     "DINSOS": (None, "adu-sosial"),
 }
+
+# Ready answers (jawaban siap) by category code; None marks the ones offered for every
+# category. Staff pick one and complete it before sending.
+READY_ANSWERS = [
+    (None, "Terima kasih, sedang ditindaklanjuti",
+     "Terima kasih atas laporan Bapak/Ibu. Pesan Anda telah kami terima dan sedang "
+     "ditindaklanjuti oleh petugas. Perkembangannya dapat dipantau melalui nomor tracking."),
+    (None, "Mohon data tambahan",
+     "Terima kasih atas laporan Bapak/Ibu. Agar dapat kami tindak lanjuti, mohon lengkapi "
+     "lokasi yang tepat (nama jalan, RT/kelurahan) dan, bila ada, foto kejadian."),
+    ("aspirasi", "Aspirasi diterima sebagai masukan",
+     "Terima kasih atas aspirasi Bapak/Ibu. Usulan ini kami catat sebagai masukan dalam "
+     "penyusunan rencana kerja dan anggaran tahun berikutnya."),
+    ("aspirasi", "Aspirasi diteruskan ke musrenbang",
+     "Terima kasih atas usulan Bapak/Ibu. Usulan ini akan kami bahas dalam Musyawarah "
+     "Perencanaan Pembangunan (Musrenbang) bersama perangkat daerah terkait."),
+    ("aduan", "Aduan selesai ditangani",
+     "Terima kasih atas laporan Bapak/Ibu. Petugas telah meninjau lokasi dan permasalahan "
+     "telah ditangani. Bila masih ditemukan kendala, silakan sampaikan kembali melalui "
+     "halaman riwayat pesan."),
+    ("aduan", "Aduan dijadwalkan perbaikan",
+     "Terima kasih atas laporan Bapak/Ibu. Lokasi telah kami tinjau dan perbaikan dijadwalkan "
+     "dalam anggaran pemeliharaan tahun berjalan. Kami mohon kesabaran Bapak/Ibu."),
+    ("informasi", "Jam layanan kantor",
+     "Layanan tatap muka dibuka Senin sampai Kamis pukul 08.00-15.00 WITA dan Jumat pukul "
+     "08.00-11.00 WITA, kecuali hari libur nasional."),
+    ("informasi", "Persyaratan perizinan",
+     "Persyaratan dan alur perizinan dapat dilihat di laman Dinas Penanaman Modal dan "
+     "Pelayanan Terpadu Satu Pintu. Untuk konsultasi, silakan datang ke Mal Pelayanan Publik "
+     "dengan membawa KTP dan dokumen usaha."),
+]

@@ -1,4 +1,5 @@
-"""The triage model's file: written whole by `flask triage-train`, read by every worker.
+"""The triage model's file: written whole when the model is trained (`flask triage-train`,
+the background worker, `seed-demo`: services.triage_training), read by every worker.
 
 The file lives under the instance folder (TRIAGE_MODEL_PATH overrides). It is written under a
 temporary name in the same folder and renamed over the old one, so a reader meets either the

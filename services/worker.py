@@ -1,10 +1,12 @@
 """The background service beside the web workers: `flask --app wsgi mail-deliver [--loop]`.
 
-It has four duties: announcing the recorded submissions (`notify.announce_pending`: the
+It has five duties: announcing the recorded submissions (`notify.announce_pending`: the
 admins' notifications and mails, the citizen's receipt; in a burst, once it pauses),
 delivering the mail that is due (`mailer.drain`), counting again the most asked-for figures
-when the data changed (`models.cache.refresh_cached_figures`, every FIGURES_REFRESH seconds)
-and removing expired files from the cache folder (`models.cache.sweep_cache_files`, hourly).
+when the data changed (`models.cache.refresh_cached_figures`, every FIGURES_REFRESH seconds),
+training the triage model when it is due (`triage_training.train_when_due`, looked at every
+TRIAGE_TRAIN_EVERY seconds) and removing expired files from the cache folder
+(`models.cache.sweep_cache_files`, hourly).
 Requests only record what is to be done, in their own transaction. In the service each duty
 runs in its own thread, so a hung mail server (each mail may wait MAIL_TIMEOUT) never delays
 the staff's notifications, nor a long count either; one run without `--loop` does each once.
@@ -21,7 +23,7 @@ from sqlalchemy import func
 from models import PendingAnnouncement, db
 from models.base import utcnow
 from models.cache import refresh_cached_figures, sweep_cache_files
-from services import mailer, notify
+from services import mailer, notify, triage_training
 
 NICENESS = 10  # added to the service's scheduling niceness (lower CPU priority)
 # In a burst of submissions the announcing waits until they pause for BURST_QUIET seconds, so
@@ -47,12 +49,14 @@ def announce_after_burst(now: datetime | None = None) -> int:
 
 
 def one_round(batch: int = 50) -> tuple[int, int, int]:
-    """Announce what is pending, drain the mail queue, count changed figures again, sweep
-    the cache folder; (announced, sent, failed)."""
+    """Announce what is pending, drain the mail queue, count changed figures again, train
+    the triage model when due, sweep the cache folder; (announced, sent, failed)."""
     announced = notify.announce_pending()
     sent, failed = mailer.drain(batch)
     if current_app.config["FIGURES_REFRESH"] > 0:
         refresh_cached_figures()
+    if current_app.config["TRIAGE_TRAIN_EVERY"] > 0:
+        triage_training.train_when_due()
     sweep_cache_files()
     return announced, sent, failed
 
@@ -104,6 +108,9 @@ def run(interval: float = 2.0, batch: int = 50) -> None:
     if app.config["FIGURES_REFRESH"] > 0:
         threads.append(beside(app.config["FIGURES_REFRESH"], refresh_cached_figures,
                               "figures refreshed"))
+    if app.config["TRIAGE_TRAIN_EVERY"] > 0:
+        threads.append(beside(app.config["TRIAGE_TRAIN_EVERY"], triage_training.train_when_due,
+                              "triage model trained on decisions"))
     _every(interval, stopping,
            lambda: mailer.drain(batch, stop=stopping.is_set), "mail sent, failed")
     for thread in threads:

@@ -55,7 +55,8 @@ def app_config(tmp: str) -> dict:
         "FIGURES_MAX_AGE": 0,
         "CACHED_PAGES_RECHECK": 0,
         "FIGURES_REFRESH": 0,  # on only in the tests of the worker's recount
-        # Fast hashing in tests only; production keeps argon2's defaults.
+        "TRIAGE_TRAIN_EVERY": 0,  # on only in the tests of training without a command
+        # Fast hashing in tests only; an installation hashes with the config's argon2 settings.
         "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__time_cost": 1,
                                                    "argon2__memory_cost": 1024,
                                                    "argon2__parallelism": 1},

@@ -5,7 +5,7 @@ import itsdangerous.timed
 from flask_security import verify_password
 
 from models import User
-from tests.helpers import PASSWORD, first_link, gen_citizen, log_in
+from tests.helpers import PASSWORD, app_config, first_link, gen_citizen, log_in
 
 NEW = "Sandi-Baru-Sekali-7"
 
@@ -13,6 +13,11 @@ NEW = "Sandi-Baru-Sekali-7"
 def password_is(app, username, password) -> bool:
     with app.app_context():
         return verify_password(password, User.query.filter_by(username=username).one().password)
+
+
+def stored_hash(app, username) -> str:
+    with app.app_context():
+        return User.query.filter_by(username=username).one().password
 
 
 def request_reset(app, client, outbox) -> str:
@@ -72,3 +77,29 @@ def test_change_password_from_settings(app, client, outbox):
     assert response.status_code == 302
     assert password_is(app, "siti", NEW)
     assert "telah diubah" in outbox[-1].body
+
+
+def test_a_sign_in_hashes_with_the_installation_s_argon2_settings(app, runner):
+    """Outside the tests' fast hashing, is a password hashed with argon2id at 46 MiB, one
+    pass and one lane (one sign-in is one such hash), and is a hash made under other settings
+    made again at its owner's next sign-in?"""
+    import tempfile
+
+    from aspirasi import create_app
+
+    config = app_config(tempfile.mkdtemp(prefix="aspirasi-hashing-"))
+    del config["SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS"]
+    config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    installed = create_app(config)
+    settings = "$argon2id$v=19$m=47104,t=1,p=1$"
+    gen_citizen(app)  # hashed under the tests' settings
+    assert not stored_hash(app, "siti").startswith(settings)
+    response = installed.test_client().post("/login", data={"identity": "siti",
+                                                            "password": PASSWORD})
+    assert response.status_code == 302
+    assert stored_hash(app, "siti").startswith(settings)
+    created = installed.test_cli_runner().invoke(args=[
+        "create-superadmin", "--username", "kepala", "--email", "kepala@example.com",
+        "--password", NEW])
+    assert created.exit_code == 0, created.output
+    assert stored_hash(app, "kepala").startswith(settings)

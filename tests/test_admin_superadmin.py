@@ -118,6 +118,27 @@ def test_audit_log_is_read_only_and_filterable(app, client, login_as):
         assert db.session.get(AuditLog, row_id) is not None
 
 
+def test_audit_log_names_each_action_in_words(app, client, login_as):
+    """Does the audit log show "pesan: Teguran dikirim" for an evaluator's reprimand, "OPD
+    dibuat" for a new OPD and "NIK pelapor ditampilkan utuh" for a NIK shown, never the
+    stored codes?"""
+    import re
+
+    from tests.helpers import gen_message, post_action
+
+    message = gen_message(app, status="diteruskan")
+    evaluator = log_in(app.test_client(), "evaluator")
+    assert post_action(evaluator, message.id, "reprimand", note="Segera tindak lanjuti.").status_code == 302
+    admin = log_in(app.test_client(), "admin")
+    assert admin.post(f"/admin/detail/{message.id}/nik").status_code == 200
+    login_as("superadmin")
+    client.post("/admin/opd/new/", data={"code": "X1", "name": "OPD Uji", "active": "y"})
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    cells = set(re.findall(r'<td class="col-action">\s*(.*?)\s*</td>', page, re.S))
+    assert {"pesan: Teguran dikirim", "OPD dibuat", "NIK pelapor ditampilkan utuh"} <= cells
+    assert not {"pesan.reprimand", "opd.buat", "pesan.lihat_nik"} & cells
+
+
 def test_staff_sign_ins_and_failed_attempts_are_audited(app, client, demo):
     """Does the audit log record a staff member's sign-in and a wrong password on a staff account?"""
     from models import AuditLog

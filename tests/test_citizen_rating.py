@@ -132,3 +132,19 @@ def test_staff_see_the_rating_as_stars_in_indonesian(app, client, demo):
     assert star_counts(html) == (3, 1)
     assert "3,5/5" in html
     assert "3.5 / 5" not in html and not any(glyph in html for glyph in GLYPHS)
+
+
+def test_no_score_is_preset_and_none_chosen_is_refused(app, client, demo):
+    """Does the rating form open with no score chosen (not five stars), and is a rating sent
+    without one refused with a clear reason, nothing stored?"""
+    tracking = finished(app)
+    ratings = count_rows(app, Rating)
+    log_in(client, "warga")
+    page = client.get(f"/riwayat/{tracking}").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="stars".*?</select>', page, re.S).group(0)
+    assert "required" in select.split(">")[0]
+    assert re.findall(r'<option[^>]*selected[^>]*>([^<]*)</option>', select) in ([], ["— pilih —"])
+    response = rate(client, tracking, "")
+    assert response.status_code >= 400
+    assert "Pilih nilai 0,5 sampai 5 bintang." in response.get_data(as_text=True)
+    assert count_rows(app, Rating) == ratings

@@ -141,3 +141,22 @@ def test_template_strings_follow_the_request_language_and_a_forced_one(app):
     assert english_page == english_page_again == english
     assert indonesian == indonesian_page == "Keluar|butuh &lt;b&gt;|Perihal mirip (5 %)|Keluar"
     assert indonesian_text == "Keluar|butuh <b>|Perihal mirip (5 %)|Keluar"
+
+
+def test_an_attachment_s_size_is_written_the_reader_s_way(app, client, demo):
+    """Is a 234.4 KB attachment listed as "(lampiran, 234,4 KB)" in Indonesian and as
+    "(attachment, 234.4 KB)" in English on the staff's page, and "234,4 KB" on the
+    reporter's own page?"""
+    from models import Attachment, db
+    from tests.helpers import gen_message
+
+    message = gen_message(app)
+    with app.app_context():
+        db.session.add(Attachment(message_id=message.id, filename="bukti.jpg",
+                                  stored_name="ukuran-bukti.jpg", content_type="image/jpeg",
+                                  size=240_026))
+        db.session.commit()
+    staff = log_in(app.test_client(), "admin")
+    assert "(lampiran, 234,4 KB)" in page(staff, f"/admin/detail/{message.id}")
+    assert "(attachment, 234.4 KB)" in page(staff, f"/admin/detail/{message.id}?lang=en")
+    assert "(234,4 KB)" in page(log_in(client, "warga"), f"/riwayat/{message.tracking}")

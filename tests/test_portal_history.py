@@ -80,6 +80,25 @@ def test_withdraw_a_new_message(app, citizen):
     assert state(app, tracking)[0] == "dicabut"
 
 
+def test_the_citizen_s_own_log_shows_the_withdrawal(app, citizen):
+    """After withdrawing, does the citizen's own log (/riwayat/<nomor>) and their data
+    download show the withdrawal, while its public tracking page stays closed?"""
+    import io
+    import json
+    import zipfile
+
+    tracking = gen_message(app, reporter="siti").tracking
+    assert citizen.post(f"/riwayat/{tracking}/cabut", data={"version": "1"}).status_code == 302
+    page = citizen.get(f"/riwayat/{tracking}").get_data(as_text=True)
+    log = page[page.index('<ol class="timeline">'):]
+    assert "Dicabut oleh pelapor" in log[:log.index("</ol>")]
+    archive = zipfile.ZipFile(io.BytesIO(citizen.get("/settings/data-saya").data))
+    data = json.loads(archive.read("data-saya.json"))
+    mine = next(m for m in data["messages"] if m["tracking"] == tracking)
+    assert [step["action"] for step in mine["timeline"]][-1] == "withdraw"
+    assert "Dicabut oleh pelapor" not in citizen.get(f"/tracking/{tracking}").get_data(as_text=True)
+
+
 def test_withdrawing_a_forwarded_message_is_refused(app, citizen):
     """Is a forged withdraw of a forwarded message refused with a message, changing nothing?"""
     tracking = gen_message(app, reporter="siti").tracking

@@ -157,3 +157,15 @@ def test_only_admins_find_a_message_by_the_reporters_name(app, client, demo):
     # The subject stays searchable for everyone who may see the message.
     page = log_in(client, "evaluator").get("/admin/pesan/?q=Berlubang").get_data(as_text=True)
     assert message.tracking in page
+
+
+def test_a_guest_without_a_name_is_named_as_such(app, client, demo):
+    """Does a guest report sent without a name show "Tamu tanpa nama" as its sender to the
+    admin and to the OPD's operator, rather than a blank?"""
+    import re
+
+    message = gen_message(app, reporter=None, guest_phone="081355500011", status="diteruskan")
+    for username in ("admin", "op-diskominfo"):
+        page = log_in(app.test_client(), username).get(f"/admin/detail/{message.id}")
+        sender = re.search(r'id="reporter-name">([^<]*)<', page.get_data(as_text=True)).group(1)
+        assert sender.strip() == "Tamu tanpa nama", username

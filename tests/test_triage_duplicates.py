@@ -148,3 +148,22 @@ def test_no_duplicates_says_so(app, client, login_as):
     page = triage_page(client, new.id)
     assert duplicates_on(page) == {}
     assert 'id="no-duplicates"' in page
+
+
+def test_a_reporter_s_messages_are_ranked_by_subject_with_the_reason(app, client, login_as):
+    """Among warga's seven demo messages (the same NIK), is the one about the same road first
+    however old it is, and does each other one say how little its subject is alike?"""
+    login_as("admin")
+    again = gen_message(app, perihal="Jalan berlubang di Jl. Juanda makin parah",
+                        body="Belum juga diperbaiki.", kabupaten="Kota Samarinda")
+    page = triage_page(client, again.id)
+    listed = duplicates_on(page)
+    with app.app_context():
+        same_road = Message.query.filter_by(perihal="Jalan berlubang di Jl. Juanda").one().tracking
+    assert len(listed) == 7 and next(iter(listed)) == same_road
+    assert listed[same_road] == {"nik", "telepon", "perihal"}
+    blocks = page.split('likely-duplicate" data-tracking="')[2:]
+    likeness = [int(re.search(r'data-likeness="(\d+)"', block).group(1)) for block in blocks]
+    assert len(likeness) == 6 and all(percent < 50 for percent in likeness)
+    assert likeness == sorted(likeness, reverse=True)
+    assert "perihal lain (kemiripan" in page

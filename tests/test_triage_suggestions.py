@@ -1,5 +1,6 @@
-"""Triage suggestions: learned by `flask triage-train` from past decisions, shown on the
-triage page with their confidence, taken or not by the admin, and counted in the report."""
+"""Triage suggestions: learned from past decisions by `flask triage-train`, by the background
+worker when a model is due and by `seed-demo`; shown on the triage page with their
+confidence, taken or not by the admin, and counted in the report."""
 import os
 import random
 import re
@@ -8,7 +9,7 @@ import pytest
 
 from models import Category, Message, Opd, Subcategory, db, lifecycle
 from models.triage import TriageSuggestion
-from tests.helpers import gen_message, get_opd, get_sub, get_user, post_action
+from tests.helpers import PASSWORD, gen_message, get_opd, get_sub, get_user, log_in, post_action
 
 # Four kinds of past decisions, in varied words: (sub category, OPD, subjects, bodies).
 TOPICS = {
@@ -436,3 +437,51 @@ def test_a_direct_answer_records_only_the_category(app, client, login_as, runner
                            saran_versi=version)
     assert response.status_code == 302
     assert recorded(app, mid) == {"category": (informasi, informasi, True, version)}
+
+
+@pytest.fixture
+def training_on_its_own(app, monkeypatch):
+    """The worker's and seed-demo's training switched on, as it is by default."""
+    monkeypatch.setitem(app.config, "TRIAGE_TRAIN_EVERY", 600)
+
+
+def learned_from(client, message_id) -> int | None:
+    """How many decisions the triage page says its suggestions were learned from."""
+    page = client.get(f"/admin/detail/{message_id}").get_data(as_text=True)
+    found = re.search(r'id="triage-model">Dipelajari dari (\d+) keputusan', page)
+    return int(found.group(1)) if found else None
+
+
+def test_the_worker_trains_once_there_is_enough_history_and_again_as_it_grows(
+        app, client, login_as, runner, model_file, training_on_its_own):
+    """Does a worker round (`mail-deliver`) train no model with 18 decisions, one at 30, none
+    new at 34 (less than a fifth more), and a new one at 38, each shown on the triage page?"""
+    login_as("admin")
+    mid = new_message(app, "Jalan berlubang di Jl. Juanda", "Jalan rusak parah, banyak lubang.")
+    expected = {3: None, 6: 30, 7: 30, 8: 38}  # per topic so far -> decisions learned from
+    made = 0
+    for per_topic, learned in expected.items():
+        gen_decisions(app, per_topic=per_topic - made, seed=per_topic)
+        made = per_topic
+        result = runner.invoke(args=["mail-deliver"])
+        assert result.exit_code == 0, result.output
+        assert learned_from(client, mid) == learned, per_topic
+    assert model_file.exists()
+
+
+def test_no_training_on_its_own_when_switched_off(app, client, login_as, runner, model_file):
+    """With TRIAGE_TRAIN_EVERY=0, does a worker round leave 50 decisions untrained?"""
+    login_as("admin")
+    gen_decisions(app)
+    assert runner.invoke(args=["mail-deliver"]).exit_code == 0
+    assert not model_file.exists()
+
+
+def test_seed_demo_leaves_a_trained_model(app, client, runner, model_file, training_on_its_own):
+    """Does `seed-demo` leave the demo with suggestions learned from its decisions?"""
+    result = runner.invoke(args=["seed-demo", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "Model saran triase dilatih pada 48 keputusan." in result.output
+    log_in(client, "admin")
+    mid = new_message(app, "Website pemerintah tidak dapat diakses", "Situs dinas error.")
+    assert learned_from(client, mid) == 48

@@ -76,3 +76,13 @@ def test_triage_train_fails_and_says_the_extra_is_missing(tmp_path):
     assert "scikit-learn tidak terpasang" in result.stderr
     assert "pip install -r requirements/triage.txt" in result.stderr
     assert not list(tmp_path.glob("triage-model*"))
+
+
+def test_seed_demo_and_the_worker_train_nothing_and_still_succeed(tmp_path):
+    """Without scikit-learn, do `seed-demo` and a worker round (`mail-deliver`), which train a
+    model when one is due, finish as usual and write no model?"""
+    for command in (["db", "upgrade"], ["seed-demo", "--password", "Mahakam-Senja-Perahu-41"],
+                    ["mail-deliver"]):
+        result = run(FLASK, "--app", "wsgi", *command, tmp_path=tmp_path)
+        assert result.returncode == 0, (command, result.stdout + result.stderr[-3000:])
+    assert not list(tmp_path.glob("triage-model*"))

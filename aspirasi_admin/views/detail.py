@@ -46,12 +46,25 @@ SHOWN_WITH_MESSAGE = (
         Message.attachments, Message.reprimands)),
     joinedload(Message.reporter).lazyload(User.roles))
 
-# The ready answers offered for a message: its category's and those for every category.
+# The ready answers offered on an answer form: those of the categories it may answer under and
+# those for every category.
 ANSWER_TEMPLATES = (
     db.select(ResponseTemplate)
     .where(db.or_(ResponseTemplate.category_id.is_(None),
-                  ResponseTemplate.category_id == bindparam("category_id")))
+                  ResponseTemplate.category_id.in_(bindparam("category_ids", expanding=True))))
     .order_by(ResponseTemplate.title))
+
+
+def ready_answers(category_ids) -> list:
+    return db.session.scalars(ANSWER_TEMPLATES, {"category_ids": list(category_ids)}).all()
+
+
+def direct_answer_categories(message, categories) -> list:
+    """The categories whose ready answers fit the admin's direct answer: the message's own
+    when it is an Informasi one, else every Informasi category (the form offers each)."""
+    if message.category is not None and message.category.is_informasi:
+        return [message.category]
+    return [c for c in categories if c.is_informasi]
 
 
 class MessageDetailView(GuardedView):
@@ -90,10 +103,7 @@ class MessageDetailView(GuardedView):
         reply_shown = reply_enabled or "accept" in allowed
         # The forms' choices are read only for a page that shows those forms: a monitor's,
         # an evaluator's and an operator's pages need none or only the answer templates.
-        templates = []
-        if reply_shown or "answer" in allowed:
-            templates = db.session.scalars(
-                ANSWER_TEMPLATES, {"category_id": message.category_id}).all()
+        reply_templates = ready_answers([message.category_id]) if reply_shown else []
         staffing_matters = "forward" in allowed or "reroute" in allowed
         opds, categories, subcategories = [], [], []
         if staffing_matters or "answer" in allowed:
@@ -103,6 +113,10 @@ class MessageDetailView(GuardedView):
             categories = Category.query.order_by(Category.name).all()
             subcategories = (Subcategory.query.filter_by(active=True)
                              .order_by(Subcategory.name).all())
+        answer_templates = []
+        if "answer" in allowed:
+            answer_templates = ready_answers(
+                c.id for c in direct_answer_categories(message, categories))
         triage = triage_panel(message, user, allowed)
         if form is None and triage is not None and request.args.get("saran") == "pakai":
             form = triage.prefill()  # the admin asked for the suggestion in the form
@@ -116,7 +130,8 @@ class MessageDetailView(GuardedView):
             opds=opds, unstaffed=opds_without_operator(opds) if staffing_matters else set(),
             answer_in_review=(lifecycle.answer_in_review(message)
                               if message.status == IN_REVIEW else None),
-            templates=templates, close_reasons=CLOSE_REASONS,
+            reply_templates=reply_templates, answer_templates=answer_templates,
+            close_reasons=CLOSE_REASONS,
             may_print_letter=lifecycle.may_print_letter(user, message),
             reporter=reporter_view(message, user, reveal_nik=reveal_nik),
             actor_of=lambda event: timeline_actor(event, user))

@@ -21,6 +21,7 @@ from models import AuditLog, Category, Holiday, Opd, ResponseTemplate, Role, Set
 from models.audit import record
 from models.field_checks import ANSWER_LENGTH, at_most, valid_email
 from models.settings import DEFAULTS, TEXT_DEFAULTS
+from models.vocabulary import ACTION_LABELS as MESSAGE_ACTION_LABELS
 
 
 class AuditedModelView(GuardedModelView):
@@ -112,13 +113,48 @@ OBJECT_LABELS = {
 }
 ACTION_LABELS = {
     "login": _l("masuk"), "login_failed": _l("gagal masuk"),
+    "akun.tutup": _l("akun ditutup pemiliknya"),
+    "akun.unduh_data": _l("data pribadi diunduh pemiliknya"),
+    "beranda.gambar.tambah": _l("gambar beranda ditambahkan"),
+    "beranda.gambar.hapus": _l("gambar beranda dihapus"),
+    "open311_submit": _l("pesan masuk lewat Open311"),
+    "pengaturan.ubah": _l("pengaturan diubah"),
+    "pengguna.hapus_dua_langkah": _l("verifikasi dua langkah pengguna dihapus"),
+    "pesan.cari_pelapor": _l("pesan dicari menurut pelapor"),
+    "pesan.intake": _l("pesan dicatat atas nama pelapor"),
+    "pesan.lihat_nik": _l("NIK pelapor ditampilkan utuh"),
+    "pesan.surat": _l("surat penerusan diunduh"),
+    "teguran.terima": _l("teguran diterima OPD"),
     "password_changed": _l("kata sandi diganti"),
     "two_factor_on": _l("verifikasi dua langkah diaktifkan"),
     "two_factor_off": _l("verifikasi dua langkah dimatikan"),
+    "other_sessions_ended": _l("sesi lain diakhiri"),
     "api_key_create": _l("kunci API dibuat"), "api_key_revoke": _l("kunci API dicabut"),
     "create_superadmin": _l("superadmin dibuat"), "export_messages": _l("ekspor pesan"),
     "export_personal": _l("ekspor data pribadi"), "export_report": _l("ekspor laporan"),
 }
+
+
+# The master-data views record "<endpoint>.buat|ubah|hapus"; the message page "pesan.<action>".
+AUDITED_SUBJECTS = {
+    "opd": _l("OPD"), "kategori": _l("Kategori"), "subkategori": _l("Sub kategori"),
+    "templat": _l("Templat jawaban"), "libur": _l("Hari libur"), "pengguna": _l("Pengguna"),
+    "peran": _l("Peran"),
+}
+AUDITED_CHANGES = {"buat": _l("dibuat"), "ubah": _l("diubah"), "hapus": _l("dihapus")}
+
+
+def action_label(code: str) -> str:
+    """An audit row's action in the reader's words; a code no label knows is shown as it is."""
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    subject, _dot, change = code.rpartition(".")
+    if subject == "pesan" and change in MESSAGE_ACTION_LABELS:
+        return _("pesan: %(action)s", action=MESSAGE_ACTION_LABELS[change])
+    if subject in AUDITED_SUBJECTS and change in AUDITED_CHANGES:
+        return _("%(subject)s %(change)s", subject=AUDITED_SUBJECTS[subject],
+                 change=AUDITED_CHANGES[change])
+    return code
 
 
 def _labelled(labels):
@@ -126,6 +162,10 @@ def _labelled(labels):
         value = getattr(model, name)
         return str(labels[value]) if value in labels else value
     return formatter
+
+
+def _action(view, context, model, name):
+    return action_label(model.action)
 
 
 class AuditLogView(GuardedModelView):
@@ -140,7 +180,7 @@ class AuditLogView(GuardedModelView):
     column_searchable_list = ("username", "action", "object_id", "detail")
     column_details_exclude_list = ("user",)  # the username column already names them
     column_formatters = column_formatters_detail = {"object_type": _labelled(OBJECT_LABELS),
-                                                    "action": _labelled(ACTION_LABELS)}
+                                                    "action": _action}
     column_filters = (FilterEqual(AuditLog.username, _l("Pengguna")),
                       FilterLike(AuditLog.action, _l("Tindakan")),
                       FilterEqual(AuditLog.object_id, _l("ID objek")),

@@ -24,5 +24,10 @@ def upgrade():
 
 
 def downgrade():
+    # Dropping a column copies the table on SQLite, as reflected: an index on an expression
+    # cannot be reflected there, so it is set aside around the copy.
+    op.drop_index('ix_queued_mail_recipient_created_at', table_name='queued_mail')
     with op.batch_alter_table('queued_mail', schema=None) as batch_op:
         batch_op.drop_column('kind')
+    op.create_index('ix_queued_mail_recipient_created_at', 'queued_mail',
+                    [sa.text('lower(recipient)'), 'created_at'], unique=False)
