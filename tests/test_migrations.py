@@ -40,3 +40,31 @@ def test_db_upgrade_keeps_the_expression_index_without_a_warning(tmp_path):
         indexes = {name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'queued_mail'")}
     assert "ix_queued_mail_recipient_created_at" in indexes
+
+
+def test_upgrade_restores_the_mail_recipient_index_an_earlier_upgrade_lost(tmp_path):
+    """Does `db upgrade` give back the per-recipient mail count's index to a SQLite database
+    that an earlier upgrade left without it, and leave one that has it as it is?"""
+    import sqlite3
+
+    from flask_migrate import upgrade
+
+    from aspirasi import create_app
+
+    database = tmp_path / "earlier.db"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path / "up"),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+
+    def indexes():
+        with sqlite3.connect(database) as connection:
+            return {name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'queued_mail'")}
+
+    with app.app_context():
+        upgrade(revision="a7c3e9f1b5d2")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP INDEX ix_queued_mail_recipient_created_at")
+        assert "ix_queued_mail_recipient_created_at" not in indexes()
+        upgrade()
+        db.engine.dispose()
+    assert "ix_queued_mail_recipient_created_at" in indexes()
