@@ -17,8 +17,9 @@ depends_on = None
 
 
 def upgrade():
-    # On SQLite, revision a49018d52c35 used to copy queued_mail without this expression index
-    # (SQLite cannot reflect it). Databases upgraded then lack it; the others have it already.
+    # A SQLite database taken through revision a49018d52c35 before that revision set this
+    # expression index aside around its table copy lacks it (SQLite cannot reflect it); any
+    # other database has it, and is left as it is.
     op.create_index('ix_queued_mail_recipient_created_at', 'queued_mail',
                     [sa.text('lower(recipient)'), 'created_at'], unique=False,
                     if_not_exists=True)
