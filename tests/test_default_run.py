@@ -5,8 +5,10 @@ Each test starts that server on a free loopback port over a fresh instance folde
 Redis, gunicorn.conf.py's own number of workers) and talks to it as clients do, over sockets.
 """
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -79,3 +81,35 @@ def test_nik_lookup_limit_holds_across_the_workers_of_the_default_run(default_ru
     assert refused.value.code == 429
     assert 1 <= int(refused.value.headers["Retry-After"]) <= 60  # when this minute's window ends
 
+
+def test_slow_clients_do_not_stall_the_default_run(default_run):
+    """Twelve clients (more than the threads of one worker) send their request a byte every
+    1.5 s: does /healthz, asked five times, answer within a few seconds each time while they
+    keep dribbling?"""
+    host, port = default_run.removeprefix("http://").split(":")
+    stop = threading.Event()
+    request = b"POST /lapor HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 200
+
+    def dribble():
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            for byte in request:
+                sock.sendall(bytes([byte]))
+                if stop.wait(1.5):
+                    return
+
+    clients = [threading.Thread(target=dribble, daemon=True) for _ in range(12)]
+    for client in clients:
+        client.start()
+    time.sleep(3)  # each slow client has been taken on by the server and sent a few bytes
+    try:
+        answers = []
+        for _ in range(5):
+            started = time.monotonic()
+            answers.append((status_of(default_run + "/healthz", timeout=10),
+                            round(time.monotonic() - started, 1)))
+        assert all(client.is_alive() for client in clients), "the slow clients still dribble"
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=5)
+    assert all(status == 200 and waited < 3 for status, waited in answers), answers
