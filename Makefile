@@ -79,7 +79,8 @@ db: install
 demo: install
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app wsgi seed-demo
 
-# gunicorn with gunicorn.conf.py and the mail worker, as in production; Ctrl-C stops both.
+# gunicorn with gunicorn.conf.py and the mail worker, as in production but without nginx in
+# front, hence threaded workers (scripts/serve.sh); Ctrl-C stops both.
 serve: install
 	@echo "Aspirasi berjalan di http://$(HOST):$(PORT)  (email keluar: instance/outbox/; Ctrl-C untuk berhenti)"
 	@GUNICORN_BIND=$(HOST):$(PORT) BIN=$(BIN) bash scripts/serve.sh

@@ -10,18 +10,26 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# One thread per worker (gunicorn's sync workers): a request here mostly uses the CPU, and
-# threads in one Python process take turns at it; a sync worker also takes one connection at a
-# time, so a burst is shared evenly between the workers (a burst of submissions waited longer
-# with four threads per worker: docs/performance.md). Raise it only where the database
-# answers slowly.
+# Threads per worker. One (gunicorn's sync workers) behind nginx, which buffers every request
+# and answer, so a worker only ever waits on the application: a request here mostly uses the
+# CPU, threads in one Python process take turns at it, and a sync worker takes one connection
+# at a time, so a burst is shared evenly between the workers (docs/performance.md). Several
+# (gunicorn's threaded workers) where clients reach gunicorn directly, as with `make run`
+# (scripts/serve.sh): a client that sends its request slowly then holds one thread of a
+# worker, not the whole worker.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# A sync worker tells the master it is alive only between requests, so `timeout` must outlast
-# the longest legitimate request: an XLSX export of every message of a large installation
-# takes minutes on a small machine.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
+worker_class = "sync" if threads == 1 else "gthread"
+# A threaded worker takes a connection only while one of its threads is free for it, and closes
+# it after the answer, as a sync worker does: a worker whose threads are held by slow clients
+# leaves new connections to the other workers, and no idle connection keeps a place.
+worker_connections = threads
+keepalive = 0
+# A sync worker tells the master it is alive only between requests, so its `timeout` must
+# outlast the longest legitimate request: an XLSX export of every message of a large
+# installation takes minutes on a small machine. A threaded worker tells it from its own loop
+# while its threads serve, so a short timeout there stops only a worker that is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600" if threads == 1 else "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
-keepalive = 5
 # Recycle workers now and then, so a slow leak never becomes an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200

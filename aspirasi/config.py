@@ -1,7 +1,7 @@
 """Configuration, read from the environment in this one place.
 
 Embedded defaults need nothing: SQLite and uploads under `instance/`, mail written as files
-to `instance/outbox/`, rate limits in memory.
+to `instance/outbox/`, rate-limit counts in a file there that every worker shares.
 """
 import json
 import os
@@ -10,6 +10,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from aspirasi import limit_store
 from models.vocabulary import LOCAL_ZONE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +183,7 @@ class Config:
     TRIAGE_RETRAIN_GROWTH = float(os.environ.get("TRIAGE_RETRAIN_GROWTH", "0.2"))
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = None  # filled by load(): the counts every worker shares
     # X-RateLimit-* on every limited answer cost two store round trips each (10 % of a
     # submission's CPU); a refusal still says when to come back (`retry_after`).
     RATELIMIT_HEADERS_ENABLED = False
@@ -286,6 +287,10 @@ class Config:
         values["SQLALCHEMY_DATABASE_URI"] = database_url()
         values["UPLOAD_DIR"] = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
         values.update(_cache_settings())
+        # Redis when set (several machines share it), else a file under instance/ that the
+        # workers of this machine share (aspirasi.limit_store).
+        values["RATELIMIT_STORAGE_URI"] = (os.environ.get("RATELIMIT_STORAGE_URI")
+                                           or limit_store.uri_for(INSTANCE / "rate-limits.db"))
         values["SECURITY_EMAIL_SENDER"] = values["MAIL_DEFAULT_SENDER"]
         values["SECURITY_TOTP_SECRETS"] = totp_secrets()
         values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"] = recovery_code_keys()

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Serve Aspirasi the way production does, in one terminal: gunicorn (gunicorn.conf.py) and the
-# mail worker (`flask --app wsgi mail-deliver --loop`) side by side. Ctrl-C or SIGTERM stops
-# both; if either dies, the other is stopped too, so nothing half-runs unnoticed.
+# Serve Aspirasi in one terminal with the processes production runs, without nginx in front:
+# gunicorn (gunicorn.conf.py) and the mail worker (`flask --app wsgi mail-deliver --loop`) side
+# by side. Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too, so nothing
+# half-runs unnoticed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
+# Clients reach gunicorn directly here, with no nginx in front to buffer a slow one: threaded
+# workers, so a client that sends its request slowly holds one thread, not a whole worker
+# (gunicorn.conf.py).
+export GUNICORN_THREADS=${GUNICORN_THREADS:-8}
 
 "$BIN/flask" --app wsgi mail-deliver --loop &
 worker=$!

@@ -47,6 +47,7 @@ def app_config(tmp: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": True,  # storage is set up; the app fixture then switches it off
+        "RATELIMIT_STORAGE_URI": "memory://",  # the tests' app is one process
         "MAIL_BACKEND": "locmem",
         "UPLOAD_DIR": f"{tmp}/uploads",
         "PUBLIC_BASE_URL": "http://localhost",
