@@ -198,9 +198,12 @@ class Config:
         "register": "5 per minute; 30 per hour",
         "resend": "10 per minute",
         "reset": "5 per minute",
-        # Per address typed, whether or not an account has it: below the account mail's share,
-        # so every reset /reset accepts is queued, and a refusal is said on the page.
+        # Per address typed, whether or not an account has it: below the account mail's share
+        # (MAIL_ACCOUNT_PER_RECIPIENT_LIMIT; a verification link's count also holds the
+        # registration's), so every request /reset and /confirm accept is queued, and a
+        # refusal is said on the page.
         "reset_address": "3 per hour",
+        "confirm_address": "3 per hour",
         "submit": "5 per minute; 50 per day",
         "nik_tracking": "10 per minute",
         "open311_post": "30 per minute",

@@ -41,25 +41,38 @@ def register_rate_limits(app: Flask) -> None:
         app.view_functions["security.login"] = start_sign_in_round(
             app.view_functions["security.login"])
     limit_second_factor(app, limits)
-    # A reset is limited per address typed as well, the same for an address with an account
-    # and one without, so the refusal can be said plainly and tells nobody whether it exists.
-    forgot = app.view_functions.get("security.forgot_password")
-    if forgot is not None:
-        app.view_functions["security.forgot_password"] = limiter.limit(
-            limits["reset_address"], methods=["POST"], key_func=reset_address_key,
-            scope="reset-address", error_message=reset_address_refusal)(forgot)
+    # A reset and a new verification link are limited per address typed as well, the same for
+    # an address with an account and one without, under the mail cap of one's own account
+    # mail: every request accepted is mailed, and a refusal can be said plainly without
+    # telling anybody whether the account exists.
+    for endpoint, limit, scope, refusal in (
+            ("security.forgot_password", limits["reset_address"], "reset-address",
+             reset_address_refusal),
+            ("security.send_confirmation", limits["confirm_address"], "confirm-address",
+             confirm_address_refusal)):
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(
+                limit, methods=["POST"], key_func=typed_address_key, scope=scope,
+                error_message=refusal)(view)
 
 
-def reset_address_key() -> str:
+def typed_address_key() -> str:
     typed = request.form.get("email")
     if typed is None and request.is_json:
         typed = (request.get_json(silent=True) or {}).get("email")
-    return "reset:" + str(typed or "").strip().lower()[:255]
+    return "address:" + str(typed or "").strip().lower()[:255]
 
 
 def reset_address_refusal() -> str:
     return _("Permintaan atur ulang kata sandi untuk alamat ini sudah terlalu sering dalam satu "
              "jam terakhir, jadi tidak ada email baru yang dikirim. Gunakan tautan di email "
+             "terakhir, atau coba lagi nanti.")
+
+
+def confirm_address_refusal() -> str:
+    return _("Tautan verifikasi untuk alamat ini sudah terlalu sering diminta dalam satu jam "
+             "terakhir, jadi tidak ada email baru yang dikirim. Gunakan tautan di email "
              "terakhir, atau coba lagi nanti.")
 
 
