@@ -14,6 +14,7 @@ from aspirasi.extensions import cache, csrf, db, limiter, mail, migrate
 from aspirasi.headers import register_security_headers
 from aspirasi.i18n import register_i18n
 from aspirasi.rate_limits import register_rate_limits
+from models.search import is_search_table
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -76,6 +77,12 @@ def use_sqlite_wal(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def described_by_models(name, type_, parent_names) -> bool:
+    """What Alembic compares with the models: everything but the search index's own tables,
+    which a migration makes and no model describes (models/search.py)."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def keep_sqlite_file_private(app: Flask) -> None:
     """A SQLite database file that does not exist yet is created readable by this user only,
     before SQLite first opens it (SQLite then keeps that mode, and gives it to its log)."""
@@ -115,7 +122,7 @@ def register_extensions(app: Flask) -> None:
     if not event.contains(Engine, "connect", use_sqlite_wal):
         event.listen(Engine, "connect", use_sqlite_wal)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True)
+                     render_as_batch=True, include_name=described_by_models)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -13,6 +13,7 @@ from models.cache import cache_warmer, cached_figure, cached_for_request, cached
 from models.message import TRACKING_PREFIX
 from models.nik import looks_like_nik
 from models.paging import PAGEABLE_ROWS, AtLeast, bounded_count, last_page
+from models.search import subject_search
 from models.settings import home_picture as find_home_picture
 from models.settings import home_pictures
 from models.vocabulary import SHOWN_STATUSES
@@ -126,11 +127,13 @@ def messages():
         query = query.filter(Message.category_id == category_id)
     if opd_id:
         query = query.filter(Message.opd_id == opd_id)
+    order = (Message.created_at.desc(), Message.id.desc())  # newest first
     if q:
-        query = query.filter(func.lower(Message.perihal).contains(q.lower(), autoescape=True))
+        narrowed = bool(status in SHOWN_STATUSES or category_id or opd_id)
+        query, order = subject_search(query, q, db.engine.dialect.name, narrowed)
     page = min(_int_arg("page") or 1, last_page(PER_PAGE))
-    pagination = _newest_first(query).paginate(page=page, per_page=PER_PAGE, error_out=False,
-                                               count=False)
+    pagination = query.order_by(*order).paginate(page=page, per_page=PER_PAGE, error_out=False,
+                                                  count=False)
     pagination.total = bounded_count(query)
     filtered = bool(status in SHOWN_STATUSES or category_id or opd_id or q)
     # Unfiltered, the exact number is the home page's cached figure.

@@ -9,8 +9,11 @@ def test_migrations_match_the_models(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from aspirasi import described_by_models
+
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": False, "include_name": described_by_models})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 
