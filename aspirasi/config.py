@@ -206,6 +206,7 @@ class Config:
         "confirm_address": "3 per hour",
         "submit": "5 per minute; 50 per day",
         "nik_tracking": "10 per minute",
+        "search": "30 per minute",  # /pesan?q=: per client address
         "open311_post": "30 per minute",
     }
 

@@ -3,6 +3,7 @@ service."""
 import re
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -111,7 +112,19 @@ def _page_of_list(value: str) -> bool:
     return bool(_WHOLE_NUMBER.fullmatch(value)) and int(value) <= last_page(PER_PAGE)
 
 
+def _not_a_search() -> bool:
+    return not request.args.get("q", "").strip()
+
+
+def _too_many_searches() -> str:
+    return _("Terlalu banyak pencarian dari alamat Anda dalam satu menit. Tunggu sebentar, lalu "
+             "cari lagi; daftar pesan tanpa pencarian tetap bisa dibuka.")
+
+
 @bp.get("/pesan")
+# A search reads the messages themselves (the list alone is stored): limited per client.
+@limiter.limit(lambda: current_app.config["RATE_LIMITS"]["search"], exempt_when=_not_a_search,
+               error_message=_too_many_searches)
 @cached_page(status=lambda value: value == "" or value in SHOWN_STATUSES,
              kategori=_row_id_of(Category), opd=_row_id_of(Opd),
              q=lambda value: value == "", page=_page_of_list)

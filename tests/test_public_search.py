@@ -78,3 +78,20 @@ def test_the_index_keeps_its_triggers_at_the_newest_revision(app, client, demo):
         db.session.delete(db.session.get(Message, gone.id))
         db.session.commit()
     assert found(client, "pohon tumbang") == []
+
+
+def test_searches_are_limited_per_client_and_the_list_stays_open(app, client, demo,
+                                                                  rate_limits_enabled):
+    """Past the searches one client may make in a minute, is a search refused with a plain
+    429 page (in the reader's language) while the list without a search and other clients'
+    searches still answer?"""
+    limit = int(app.config["RATE_LIMITS"]["search"].split()[0])
+    answers = [client.get("/pesan", query_string={"q": f"jalan {n}"}).status_code
+               for n in range(limit + 1)]
+    assert answers == [200] * limit + [429]
+    refused = client.get("/pesan", query_string={"q": "lampu", "lang": "en"})
+    assert refused.status_code == 429 and "Too many searches" in refused.get_data(as_text=True)
+    assert client.get("/pesan").status_code == 200
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    assert other.get("/pesan", query_string={"q": "lampu"}).status_code == 200
