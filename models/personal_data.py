@@ -170,11 +170,12 @@ def _erase_from_mail(user: User, placeholder: str) -> None:
     QueuedMail.query.filter(own).update(
         {"recipient": placeholder, "subject": ERASED, "body": ERASED, "html": None},
         synchronize_session=False)
-    # Mail still waiting for someone else goes out, without what names this person.
+    # Mail to someone else keeps nothing that names this person: what still waits goes out
+    # without it, and the stored copy of what went out loses it.
     identity = _identity(user)
     naming = [column.icontains(value, autoescape=True) for value in identity
               for column in (QueuedMail.subject, QueuedMail.body, QueuedMail.html)]
-    for mail in QueuedMail.query.filter(QueuedMail.sent_at.is_(None), or_(*naming)):
+    for mail in QueuedMail.query.filter(or_(*naming)):
         mail.subject = _without(mail.subject, identity)
         mail.body = _without(mail.body, identity)
         mail.html = _without(mail.html, identity)
