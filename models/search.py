@@ -19,7 +19,7 @@ from models.message import Message
 SEARCH_TABLE = "message_search"
 # FTS5 keeps its index in tables named after the search table.
 SEARCH_TABLES = (SEARCH_TABLE, *(f"{SEARCH_TABLE}_{part}"
-                                 for part in ("data", "idx", "content", "docsize", "config")))
+                                 for part in ("data", "idx", "docsize", "config")))
 SHORTEST_INDEXED = 3  # the trigram tokenizer matches pieces of three characters or more
 
 _search = table(SEARCH_TABLE, column("rowid"), column(SEARCH_TABLE))
@@ -36,11 +36,14 @@ def phrase(words: str) -> str:
 
 
 def subject_search(query, words: str, dialect: str, narrowed: bool):
-    """`query` narrowed to the messages whose subject contains `words`, and the order to read
-    it in (newest first). `narrowed`: the list is filtered by something else as well (a
-    status, a category, an OPD); that filter's index then leads, and the search index only
-    tells which messages match, since most of a common word's matches would fail the filter."""
+    """`query` narrowed to the messages whose subject contains `words` (all of them for no
+    words), and the order to read it in (newest first). `narrowed`: the list is filtered by
+    something else as well (a status, a category, an OPD); that filter's index then leads,
+    and the search index only tells which messages match, since most of a common word's
+    matches would fail the filter."""
     newest_first = (Message.created_at.desc(), Message.id.desc())
+    if not words:
+        return query, newest_first
     if dialect == "sqlite" and len(words) >= SHORTEST_INDEXED:
         matches = _search.c[SEARCH_TABLE].op("MATCH")(phrase(words))
         if narrowed:

@@ -140,15 +140,13 @@ def messages():
         query = query.filter(Message.category_id == category_id)
     if opd_id:
         query = query.filter(Message.opd_id == opd_id)
-    order = (Message.created_at.desc(), Message.id.desc())  # newest first
-    if q:
-        narrowed = bool(status in SHOWN_STATUSES or category_id or opd_id)
-        query, order = subject_search(query, q, db.engine.dialect.name, narrowed)
+    narrowed = bool(status in SHOWN_STATUSES or category_id or opd_id)
+    query, order = subject_search(query, q, db.engine.dialect.name, narrowed)
     page = min(_int_arg("page") or 1, last_page(PER_PAGE))
     pagination = query.order_by(*order).paginate(page=page, per_page=PER_PAGE, error_out=False,
                                                   count=False)
     pagination.total = bounded_count(query)
-    filtered = bool(status in SHOWN_STATUSES or category_id or opd_id or q)
+    filtered = narrowed or bool(q)
     # Unfiltered, the exact number is the home page's cached figure.
     found = pagination.total if filtered else home_figures()["received"]
     filters = {"status": status, "kategori": category_id or "", "opd": opd_id or "", "q": q}
